@@ -1,0 +1,1 @@
+package com.bedrockcost; public class StreamingJob { public static void main(String[] a){} }
