@@ -1,0 +1,291 @@
+package com.bedrockcost.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every configuration key of the job, with its property group, default and validation. Values come
+ * from MSF runtime property groups, a local JSON file of the same groups, and {@code --key value}
+ * arguments, in that order of precedence (later wins). Key names are unique across groups.
+ */
+public final class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private static final List<ConfigKey<?>> KEYS = new ArrayList<>();
+
+    private static <T> ConfigKey<T> key(String group, String name, String def, String description, ConfigKey.Parser<T> parser) {
+        ConfigKey<T> k = new ConfigKey<>(group, name, def, description, parser);
+        KEYS.add(k);
+        return k;
+    }
+
+    // --- Input -----------------------------------------------------------------------------------
+    public static final ConfigKey<String> INPUT_SOURCE = key("Input", "input.source", "auto",
+            "Where invocation logs come from: generator, files, kinesis, or auto (kinesis when kinesis.stream.arn is set, files when input.path is set, else generator).",
+            Parsers.oneOf("auto", "generator", "files", "kinesis"));
+    public static final ConfigKey<String> INPUT_PATH = key("Input", "input.path", "",
+            "File or folder (read recursively) of Bedrock invocation logs in the S3 delivery format (.json, .jsonl, .gz); a local path or s3:// URI.",
+            Parsers.location());
+    public static final ConfigKey<Duration> INPUT_MONITOR_INTERVAL = key("Input", "input.monitor.interval", "0",
+            "0 reads the input once and ends (bounded); a duration such as 30s keeps watching the folder for new files.",
+            Parsers.duration());
+
+    // --- Generator (embedded default input) -------------------------------------------------------
+    public static final ConfigKey<Long> GENERATOR_COUNT = key("Generator", "generator.count", "100000",
+            "How many invocation logs the built-in generator produces.", Parsers.longAtLeast(1));
+    public static final ConfigKey<Long> GENERATOR_RATE = key("Generator", "generator.rate", "0",
+            "Records per second the generator emits; 0 = as fast as the job takes them.", Parsers.longAtLeast(0));
+    public static final ConfigKey<Long> GENERATOR_SEED = key("Generator", "generator.seed", "42",
+            "Seed: the same seed and count give the same records.", Parsers.longAtLeast(Long.MIN_VALUE));
+    public static final ConfigKey<Long> GENERATOR_TENANTS = key("Generator", "generator.tenants", "500",
+            "Number of distinct tenants (Zipf-skewed: a few tenants make most calls).", Parsers.longAtLeast(1));
+    public static final ConfigKey<Instant> GENERATOR_START = key("Generator", "generator.start", "2026-11-01T00:00:00Z",
+            "Event time of the first generated invocation.", Parsers.instant());
+    public static final ConfigKey<Duration> GENERATOR_SPAN = key("Generator", "generator.span", "3d",
+            "Event times of the generated invocations spread evenly over this span from generator.start.", Parsers.duration());
+
+    // --- Kinesis ----------------------------------------------------------------------------------
+    public static final ConfigKey<String> KINESIS_STREAM_ARN = key("Kinesis", "kinesis.stream.arn", "",
+            "ARN of the Kinesis data stream that the CloudWatch Logs subscription filter feeds.", Parsers.kinesisStreamArn());
+    public static final ConfigKey<String> KINESIS_REGION = key("Kinesis", "kinesis.region", "us-east-1",
+            "AWS region of the stream.", Parsers.string());
+    public static final ConfigKey<String> KINESIS_ENDPOINT = key("Kinesis", "kinesis.endpoint", "",
+            "Endpoint override for a local emulator, e.g. http://localhost:4567; empty = the real service.", Parsers.string());
+    public static final ConfigKey<String> KINESIS_INITIAL_POSITION = key("Kinesis", "kinesis.initial.position", "TRIM_HORIZON",
+            "Where a new job starts reading: TRIM_HORIZON, LATEST or AT_TIMESTAMP (with kinesis.initial.timestamp).",
+            Parsers.oneOf("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"));
+    public static final ConfigKey<Instant> KINESIS_INITIAL_TIMESTAMP = key("Kinesis", "kinesis.initial.timestamp", "",
+            "ISO-8601 instant for kinesis.initial.position=AT_TIMESTAMP.", Parsers.instant());
+    public static final ConfigKey<Duration> KINESIS_SHARD_DISCOVERY_INTERVAL = key("Kinesis", "kinesis.shard.discovery.interval", "10s",
+            "How often the source looks for new shards (after a reshard).", Parsers.duration());
+    public static final ConfigKey<String> KINESIS_ACCESS_KEY = key("Kinesis", "kinesis.access.key", "",
+            "Static access key for a local emulator only; empty = the default AWS credentials chain.", Parsers.string());
+    public static final ConfigKey<String> KINESIS_SECRET_KEY = key("Kinesis", "kinesis.secret.key", "",
+            "Static secret key for a local emulator only.", Parsers.string());
+
+    // --- Output -----------------------------------------------------------------------------------
+    public static final ConfigKey<String> OUTPUT_PATH = key("Output", "output.path", "lake",
+            "Root of the lake: a local folder or s3://bucket/prefix. Tables go to invocations/, failed/ (and tenant_hourly/).",
+            Parsers.location());
+    public static final ConfigKey<String> OUTPUT_COMPRESSION = key("Output", "output.compression", "SNAPPY",
+            "Parquet compression: SNAPPY, ZSTD, GZIP or UNCOMPRESSED.", Parsers.oneOf("SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"));
+
+    // --- S3 file system (local runs against an S3 API server; MSF provides S3 itself) -------------
+    public static final ConfigKey<String> S3_ENDPOINT = key("S3", "s3.endpoint", "",
+            "Endpoint of an S3 API server for local runs, e.g. http://localhost:9090; empty = AWS S3.", Parsers.string());
+    public static final ConfigKey<String> S3_ACCESS_KEY = key("S3", "s3.access.key", "",
+            "Static access key for a local S3 server only.", Parsers.string());
+    public static final ConfigKey<String> S3_SECRET_KEY = key("S3", "s3.secret.key", "",
+            "Static secret key for a local S3 server only.", Parsers.string());
+    public static final ConfigKey<Boolean> S3_PATH_STYLE_ACCESS = key("S3", "s3.path.style.access", "false",
+            "Path-style S3 URLs (needed by most local S3 servers).", Parsers.bool());
+
+    // --- Pricing ----------------------------------------------------------------------------------
+    public static final ConfigKey<String> PRICING_PATH = key("Pricing", "pricing.path", "",
+            "File or folder (local or s3://) of price CSVs; empty = the table built into the job (pricing/ of this repository).",
+            Parsers.location());
+    public static final ConfigKey<Duration> PRICING_WATCH_INTERVAL = key("Pricing", "pricing.watch.interval", "30s",
+            "How often the price folder is checked for new or changed files in a running (unbounded) job; 0 = read once.",
+            Parsers.duration());
+    public static final ConfigKey<Duration> PRICING_WAIT_TIMEOUT = key("Pricing", "pricing.wait.timeout", "60s",
+            "How long an invocation that arrives before the first price table waits before it is written UNPRICED.",
+            Parsers.duration());
+
+    // --- Tenant attribution -----------------------------------------------------------------------
+    public static final ConfigKey<String> TENANT_KEY = key("Tenant", "tenant.key", "",
+            "requestMetadata key that holds the tenant; empty = the first of tenantId, TenantID, tenant_id, tenant (case-insensitive).",
+            Parsers.string());
+    public static final ConfigKey<String> TENANT_MAPPING_PATH = key("Tenant", "tenant.mapping.path", "",
+            "CSV mapping application inference profile ARNs to a model id, a profile scope and optionally a tenant.",
+            Parsers.location());
+    public static final ConfigKey<String> TENANT_IDENTITY_PATTERN = key("Tenant", "tenant.identity.pattern", "",
+            "Regular expression on the identity ARN whose first group is the tenant, for calls without metadata, e.g. assumed-role/[^/]+/tenant-(.+)",
+            Parsers.regex());
+
+    // --- Job --------------------------------------------------------------------------------------
+    public static final ConfigKey<Long> PARALLELISM = key("Job", "job.parallelism", "0",
+            "Parallelism of the job; 0 = the environment's default (MSF: from the application's parallelism settings).",
+            Parsers.longAtLeast(0));
+    public static final ConfigKey<Duration> CHECKPOINT_INTERVAL = key("Job", "checkpoint.interval", "10s",
+            "Checkpoint interval for local runs (files are committed on checkpoints). On MSF the service's checkpoint configuration applies.",
+            Parsers.duration());
+    public static final ConfigKey<String> STATE_BACKEND = key("Job", "state.backend", "hashmap",
+            "State backend for local runs: hashmap or rocksdb (MSF always uses RocksDB).", Parsers.oneOf("hashmap", "rocksdb"));
+    public static final ConfigKey<Duration> DEDUP_TTL = key("Job", "dedup.ttl", "48h",
+            "How long a request id is remembered to drop later copies (CloudWatch retries for up to 24 h).", Parsers.duration());
+    public static final ConfigKey<Duration> WATERMARK_OUT_OF_ORDERNESS = key("Job", "watermark.out.of.orderness", "5m",
+            "How far out of order invocation timestamps may arrive before event-time results (rollups) close.", Parsers.duration());
+    public static final ConfigKey<Duration> WATERMARK_IDLE_TIMEOUT = key("Job", "watermark.idle.timeout", "1m",
+            "A source split (shard, file) silent this long no longer holds the watermark back.", Parsers.duration());
+
+    private final Map<String, String> values;
+
+    private JobConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** All keys, in declaration order. */
+    public static List<ConfigKey<?>> keys() {
+        return Collections.unmodifiableList(KEYS);
+    }
+
+    public static JobConfig defaults() {
+        return of(Collections.emptyMap());
+    }
+
+    /** From flat {@code key -> value} pairs. Unknown keys and bad values fail with a message naming the key. */
+    public static JobConfig of(Map<String, String> settings) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            ConfigKey<?> k = find(e.getKey());
+            if (k == null) {
+                throw new ConfigException("Unknown configuration key '" + e.getKey() + "'");
+            }
+            values.put(k.name(), e.getValue() == null ? "" : e.getValue());
+        }
+        JobConfig config = new JobConfig(values);
+        config.validate();
+        return config;
+    }
+
+    /** From property groups (MSF runtime properties or the local JSON file); a key in the wrong group is an error. */
+    public static JobConfig fromGroups(Map<String, Properties> groups, Map<String, String> overrides) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        for (Map.Entry<String, Properties> g : groups.entrySet()) {
+            for (String name : g.getValue().stringPropertyNames()) {
+                ConfigKey<?> k = find(name);
+                if (k == null) {
+                    throw new ConfigException("Unknown configuration key '" + name + "' in property group " + g.getKey());
+                }
+                if (!k.group().equals(g.getKey())) {
+                    throw new ConfigException("Configuration key '" + name + "' belongs in property group "
+                            + k.group() + ", not " + g.getKey());
+                }
+                flat.put(name, g.getValue().getProperty(name));
+            }
+        }
+        flat.putAll(overrides);
+        return of(flat);
+    }
+
+    /** Reads a JSON array of {@code {"PropertyGroupId": ..., "PropertyMap": {...}}}, the MSF runtime properties format. */
+    public static Map<String, Properties> readGroups(InputStream json, String what) throws IOException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read property groups from " + what + ": " + e.getMessage());
+        }
+        if (root == null || !root.isArray()) {
+            throw new ConfigException("Property groups in " + what + " must be a JSON array of {\"PropertyGroupId\", \"PropertyMap\"}");
+        }
+        Map<String, Properties> groups = new LinkedHashMap<>();
+        for (JsonNode g : root) {
+            JsonNode id = g.get("PropertyGroupId");
+            JsonNode map = g.get("PropertyMap");
+            if (id == null || !id.isTextual() || map == null || !map.isObject()) {
+                throw new ConfigException("Each entry in " + what + " needs a PropertyGroupId and a PropertyMap object");
+            }
+            Properties p = groups.computeIfAbsent(id.asText(), x -> new Properties());
+            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                p.setProperty(e.getKey(), e.getValue().asText());
+            }
+        }
+        return groups;
+    }
+
+    public static Map<String, Properties> readGroups(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readGroups(in, file.toString());
+        }
+    }
+
+    private static ConfigKey<?> find(String name) {
+        for (ConfigKey<?> k : KEYS) {
+            if (k.name().equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private void validate() {
+        for (ConfigKey<?> k : KEYS) {
+            if (isSet(k)) {
+                k.parse(raw(k));
+            }
+        }
+        if (get(KINESIS_INITIAL_POSITION).equals("AT_TIMESTAMP") && !isSet(KINESIS_INITIAL_TIMESTAMP)) {
+            throw new ConfigException("Configuration key 'kinesis.initial.timestamp' must be set when kinesis.initial.position is AT_TIMESTAMP");
+        }
+        String source = inputSource();
+        if (source.equals("files") && !isSet(INPUT_PATH)) {
+            throw new ConfigException("Configuration key 'input.path' must be set when input.source is files");
+        }
+        if (source.equals("kinesis") && !isSet(KINESIS_STREAM_ARN)) {
+            throw new ConfigException("Configuration key 'kinesis.stream.arn' must be set when input.source is kinesis");
+        }
+    }
+
+    /** The effective input: {@code generator}, {@code files} or {@code kinesis}. */
+    public String inputSource() {
+        String s = get(INPUT_SOURCE);
+        if (!s.equals("auto")) {
+            return s;
+        }
+        if (isSet(KINESIS_STREAM_ARN)) {
+            return "kinesis";
+        }
+        return isSet(INPUT_PATH) ? "files" : "generator";
+    }
+
+    /** The value as given, or the default; empty means not set. */
+    public String raw(ConfigKey<?> key) {
+        String v = values.get(key.name());
+        return v != null ? v : key.defaultValue();
+    }
+
+    public boolean isSet(ConfigKey<?> key) {
+        return !raw(key).trim().isEmpty();
+    }
+
+    /** The parsed value; fails naming the key when it is not set and has no default. */
+    public <T> T get(ConfigKey<T> key) {
+        if (!isSet(key)) {
+            throw new ConfigException("Configuration key '" + key.name() + "' (property group " + key.group() + ") is not set");
+        }
+        return key.parse(raw(key));
+    }
+
+    /** A copy with some values replaced. */
+    public JobConfig with(Map<String, String> overrides) {
+        Map<String, String> m = new LinkedHashMap<>(values);
+        m.putAll(overrides);
+        return of(m);
+    }
+
+    public JobConfig with(ConfigKey<?> key, String value) {
+        return with(Collections.singletonMap(key.name(), value));
+    }
+
+    /** The explicitly set values. */
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+}

@@ -1,0 +1,117 @@
+package com.bedrockcost.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One model invocation: what the log said, which price applied and what it cost. One row of the
+ * {@code invocations} table. A Flink POJO (public fields) so it crosses the network without Kryo.
+ */
+public class Invocation {
+    public static final String PRICED = "PRICED";
+    public static final String UNPRICED = "UNPRICED";
+
+    public String requestId;
+    public Instant eventTime;
+    public String accountId;
+    public String region;
+    public String inferenceRegion;
+    public String operation;
+    /** As logged: a model id, an inference profile id or an ARN. */
+    public String modelId;
+    /** Canonical base model id used for pricing; null when it cannot be known (unmapped application profile). */
+    public String model;
+    /** {@code in-region}, {@code geo} or {@code global}: how the model was called. */
+    public String profileScope;
+    public String identityArn;
+    public String tenantId;
+
+    @TypeInfo(StringMapTypeInfoFactory.class)
+    public Map<String, String> requestMetadata;
+
+    public long inputTokens;
+    public long outputTokens;
+    public long cacheReadTokens;
+    /** All prompt-cache write tokens, whatever their TTL. */
+    public long cacheWriteTokens;
+    /** The part of {@link #cacheWriteTokens} written with the 1-hour TTL, where the log says so. */
+    public long cacheWrite1hTokens;
+
+    public Long latencyMs;
+    public String errorCode;
+
+    public BigDecimal inputCost;
+    public BigDecimal outputCost;
+    public BigDecimal cacheReadCost;
+    public BigDecimal cacheWriteCost;
+    public BigDecimal totalCost;
+    public String pricingStatus;
+    public String priceSource;
+
+    public Instant ingestTime;
+    /** Where the record came from (file and line, or stream, shard and sequence). */
+    public String source;
+
+    public Invocation() {}
+
+    /** Tokens that count towards the prompt size (long-context tiers): input + cache read + cache write. */
+    public long promptTokens() {
+        return inputTokens + cacheReadTokens + cacheWriteTokens;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Invocation)) {
+            return false;
+        }
+        Invocation that = (Invocation) o;
+        return inputTokens == that.inputTokens
+                && outputTokens == that.outputTokens
+                && cacheReadTokens == that.cacheReadTokens
+                && cacheWriteTokens == that.cacheWriteTokens
+                && cacheWrite1hTokens == that.cacheWrite1hTokens
+                && Objects.equals(requestId, that.requestId)
+                && Objects.equals(eventTime, that.eventTime)
+                && Objects.equals(accountId, that.accountId)
+                && Objects.equals(region, that.region)
+                && Objects.equals(inferenceRegion, that.inferenceRegion)
+                && Objects.equals(operation, that.operation)
+                && Objects.equals(modelId, that.modelId)
+                && Objects.equals(model, that.model)
+                && Objects.equals(profileScope, that.profileScope)
+                && Objects.equals(identityArn, that.identityArn)
+                && Objects.equals(tenantId, that.tenantId)
+                && Objects.equals(requestMetadata, that.requestMetadata)
+                && Objects.equals(latencyMs, that.latencyMs)
+                && Objects.equals(errorCode, that.errorCode)
+                && Objects.equals(inputCost, that.inputCost)
+                && Objects.equals(outputCost, that.outputCost)
+                && Objects.equals(cacheReadCost, that.cacheReadCost)
+                && Objects.equals(cacheWriteCost, that.cacheWriteCost)
+                && Objects.equals(totalCost, that.totalCost)
+                && Objects.equals(pricingStatus, that.pricingStatus)
+                && Objects.equals(priceSource, that.priceSource)
+                && Objects.equals(ingestTime, that.ingestTime)
+                && Objects.equals(source, that.source);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(requestId, eventTime, modelId);
+    }
+
+    @Override
+    public String toString() {
+        // Never prints bodies: the record holds none.
+        return "Invocation{" + requestId + " " + eventTime + " " + modelId + " tenant=" + tenantId
+                + " in=" + inputTokens + " out=" + outputTokens + " cr=" + cacheReadTokens
+                + " cw=" + cacheWriteTokens + " total=" + totalCost + " " + pricingStatus + "}";
+    }
+}

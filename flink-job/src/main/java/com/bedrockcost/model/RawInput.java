@@ -1,0 +1,65 @@
+package com.bedrockcost.model;
+
+/**
+ * One unit of input before decoding: a log line from a file, a Kinesis record holding a CloudWatch
+ * Logs envelope, or a note from a reader (a skipped object, damage in a file).
+ */
+public class RawInput {
+    /** What {@link #payload} holds. */
+    public enum Kind {
+        /** One invocation log record as JSON text (S3 delivery format: one record per line). */
+        LOG_LINE,
+        /** A gzip-compressed CloudWatch Logs subscription payload (Kinesis record data). */
+        CLOUDWATCH_ENVELOPE,
+        /** An input that is expected and not an invocation record (permission check, large body object). */
+        SKIPPED,
+        /** A reader found damage it could not read past; {@link #note} says what. */
+        DAMAGED
+    }
+
+    public Kind kind;
+    /** Where it came from: {@code file:line}, or {@code stream/shard/sequence}. */
+    public String source;
+    public byte[] payload;
+    /** The reason, for {@link Kind#SKIPPED} and {@link Kind#DAMAGED}. */
+    public String note;
+    /** For {@link Kind#DAMAGED}: the {@link ErrorType} name the damage is reported under. */
+    public String errorType;
+    /** Full size of the input in bytes (payload may be a prefix for DAMAGED). */
+    public long size;
+
+    public RawInput() {}
+
+    public static RawInput of(Kind kind, String source, byte[] payload, String note, long size) {
+        RawInput r = new RawInput();
+        r.kind = kind;
+        r.source = source;
+        r.payload = payload;
+        r.note = note;
+        r.size = size;
+        return r;
+    }
+
+    public static RawInput damaged(String source, ErrorType type, String message, byte[] partial, long size) {
+        RawInput r = of(Kind.DAMAGED, source, partial, message, size);
+        r.errorType = type.name();
+        return r;
+    }
+
+    public static RawInput skipped(String source, String reason) {
+        return of(Kind.SKIPPED, source, new byte[0], reason, 0);
+    }
+
+    public static RawInput logLine(String source, byte[] line) {
+        return of(Kind.LOG_LINE, source, line, null, line.length);
+    }
+
+    public static RawInput envelope(String source, byte[] data) {
+        return of(Kind.CLOUDWATCH_ENVELOPE, source, data, null, data.length);
+    }
+
+    @Override
+    public String toString() {
+        return "RawInput{" + kind + " " + source + " " + size + " bytes" + (note == null ? "" : " " + note) + "}";
+    }
+}
