@@ -1,1 +1,47 @@
-package com.bedrockcost; public class StreamingJob { public static void main(String[] a){} }
+package com.bedrockcost;
+
+import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.Inputs;
+import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.sink.LakeSinks;
+
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Entry point on Managed Service for Apache Flink: configuration from the application's runtime
+ * property groups (checkpointing, parallelism and state backend are the service's). Run inside a
+ * local environment it reads {@code flink-application-properties-dev.json} from the classpath.
+ */
+public final class StreamingJob {
+    static final String LOCAL_PROPERTIES = "flink-application-properties-dev.json";
+
+    private StreamingJob() {}
+
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Map<String, Properties> groups;
+        if (env instanceof LocalStreamEnvironment) {
+            try (InputStream in = StreamingJob.class.getClassLoader().getResourceAsStream(LOCAL_PROPERTIES)) {
+                groups = in == null ? Map.of() : JobConfig.readGroups(in, LOCAL_PROPERTIES);
+            }
+        } else {
+            groups = KinesisAnalyticsRuntime.getApplicationProperties();
+        }
+        JobConfig config = JobConfig.fromGroups(groups, Map.of());
+        long parallelism = config.get(JobConfig.PARALLELISM);
+        if (parallelism > 0) {
+            env.setParallelism((int) parallelism);
+        }
+        String root = config.get(JobConfig.OUTPUT_PATH);
+        String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
+        new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
+                LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec)).build(env);
+        env.execute("bedrock-cost-stream");
+    }
+}

@@ -19,6 +19,8 @@ public enum ErrorType {
     BAD_TIMESTAMP,
     MISSING_MODEL_ID,
     BAD_TOKEN_COUNT,
+    /** A single record (line or log event) larger than the job accepts. */
+    RECORD_TOO_LARGE,
     /** A file that could not be read at all. */
     UNREADABLE_FILE
 }

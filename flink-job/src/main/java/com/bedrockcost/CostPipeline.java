@@ -1,0 +1,68 @@
+package com.bedrockcost;
+
+import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.Deduplicate;
+import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.RawInput;
+import com.bedrockcost.model.SideOutputs;
+import com.bedrockcost.parse.DecodeFunction;
+import com.bedrockcost.parse.ParseOptions;
+import com.bedrockcost.pricing.PriceUpdate;
+import com.bedrockcost.pricing.PricingFunction;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job, top to bottom: decode → (malformed → failed) → event time → dedupe → price (broadcast
+ * price table) → invocations. Knows nothing of where bytes come from or go to: sources and sinks
+ * are passed in.
+ */
+public final class CostPipeline {
+    private final JobConfig config;
+    private final StreamFactory<RawInput> input;
+    private final StreamFactory<PriceUpdate> prices;
+    private final Sink<Invocation> invocationSink;
+    private final Sink<FailedRecord> failedSink;
+
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+                        Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink) {
+        this.config = config;
+        this.input = input;
+        this.prices = prices;
+        this.invocationSink = invocationSink;
+        this.failedSink = failedSink;
+    }
+
+    /** Adds the job to {@code env}; returns the priced invocations (for further consumers such as rollups). */
+    public DataStream<Invocation> build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<Invocation> decoded = input.create(env)
+                .process(new DecodeFunction(ParseOptions.from(config))).uid("decode").name("decode");
+
+        DataStream<Invocation> timed = decoded.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<Invocation>forBoundedOutOfOrderness(config.get(JobConfig.WATERMARK_OUT_OF_ORDERNESS))
+                        .withTimestampAssigner((inv, ts) -> inv.eventTime.toEpochMilli())
+                        .withIdleness(config.get(JobConfig.WATERMARK_IDLE_TIMEOUT)))
+                .uid("event-time").name("event-time");
+
+        SingleOutputStreamOperator<Invocation> unique = timed
+                .keyBy(inv -> inv.requestId)
+                .process(new Deduplicate(config.get(JobConfig.DEDUP_TTL))).uid("dedup").name("dedup");
+
+        BroadcastStream<PriceUpdate> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
+        SingleOutputStreamOperator<Invocation> priced = DataStreamUtils
+                .reinterpretAsKeyedStream(unique, inv -> inv.requestId)
+                .connect(priceTable)
+                .process(new PricingFunction(config)).uid("price").name("price");
+
+        priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
+        decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
+        return priced;
+    }
+}

@@ -1,0 +1,170 @@
+package com.bedrockcost.cli;
+
+import com.bedrockcost.LocalRunner;
+import com.bedrockcost.config.ConfigException;
+import com.bedrockcost.config.ConfigKey;
+import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.report.LakeSummary;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** The {@code bin/bedrock-cost-stream} launcher: subcommands that run the job and its tools on this machine. */
+public final class Main {
+    static final String USAGE = String.join("\n",
+            "Usage: bedrock-cost-stream <command> [options]",
+            "",
+            "Commands:",
+            "  run      Run the job on a local Flink MiniCluster. With no options it prices",
+            "           100,000 generated invocation logs and prints a cost summary.",
+            "",
+            "Options of run:",
+            "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
+            "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
+            "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --config <file.json>           property groups as on MSF ([{PropertyGroupId, PropertyMap}])",
+            "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
+            "  --help                         this text; `--help keys` lists every configuration key",
+            "");
+
+    private static final Map<String, String> ALIASES = Map.of(
+            "input", "input.path", "output", "output.path", "pricing", "pricing.path");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(USAGE);
+            if (args.length > 1 && args[1].equals("keys")) {
+                printKeys(out);
+            }
+            return 0;
+        }
+        String command = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            if (command.equals("run")) {
+                if (rest.contains("--help") || rest.contains("-h")) {
+                    out.print(USAGE);
+                    return 0;
+                }
+                return runJob(config(rest), out);
+            }
+            throw new ConfigException("Unknown command '" + command + "'");
+        } catch (ConfigException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            err.println();
+            err.print(USAGE);
+            return 2;
+        }
+    }
+
+    /** The job configuration from {@code --config file} and {@code --key value} arguments. */
+    static JobConfig config(List<String> args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Properties> groups = Map.of();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new ConfigException("Unexpected argument '" + a + "' (options are --key value)");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw new ConfigException("Option '" + a + "' needs a value");
+                }
+                value = args.get(++i);
+            }
+            if (key.equals("config")) {
+                Path file = Paths.get(value);
+                if (!Files.isRegularFile(file)) {
+                    throw new ConfigException("Configuration file '" + value + "' does not exist");
+                }
+                try {
+                    groups = JobConfig.readGroups(file);
+                } catch (java.io.IOException e) {
+                    throw new ConfigException("Cannot read configuration file '" + value + "': " + e.getMessage());
+                }
+                continue;
+            }
+            values.put(ALIASES.getOrDefault(key, key), value);
+        }
+        JobConfig config = JobConfig.fromGroups(groups, values);
+        checkLocalPath(config, JobConfig.INPUT_PATH);
+        checkLocalPath(config, JobConfig.PRICING_PATH);
+        return config;
+    }
+
+    private static void checkLocalPath(JobConfig config, ConfigKey<String> key) {
+        if (config.isSet(key)) {
+            String p = config.get(key);
+            if (!p.contains("://") && !Files.exists(Paths.get(p))) {
+                throw new ConfigException("'" + p + "' given for " + key.name() + " does not exist");
+            }
+        }
+    }
+
+    private static int runJob(JobConfig config, PrintStream out) {
+        String root = config.get(JobConfig.OUTPUT_PATH);
+        if (!root.contains("://")) {
+            root = Paths.get(root).toAbsolutePath().normalize().toString();
+            config = config.with(JobConfig.OUTPUT_PATH, root);
+        }
+        String what = config.inputSource().equals("generator")
+                ? String.format("%,d generated invocation logs", config.get(JobConfig.GENERATOR_COUNT))
+                : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH) : "the Kinesis stream";
+        out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
+        long start = System.nanoTime();
+        try {
+            LocalRunner.run(config);
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof ConfigException) {
+                throw (ConfigException) cause;
+            }
+            out.println("bedrock-cost-stream: the job failed: " + cause);
+            e.printStackTrace();
+            return 1;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf("Job finished in %.1f s%n", seconds);
+        try {
+            LakeSummary.read(root).print(out, root, 10);
+        } catch (java.io.IOException e) {
+            out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void printKeys(PrintStream out) {
+        String group = "";
+        for (ConfigKey<?> k : JobConfig.keys()) {
+            if (!k.group().equals(group)) {
+                group = k.group();
+                out.printf("%n[%s]%n", group);
+            }
+            out.printf("  %-34s default: %-22s %s%n", k.name(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.description());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package com.bedrockcost.sink;
+
+import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.Invocation;
+
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.parquet.ParquetBuilder;
+import org.apache.flink.formats.parquet.ParquetWriterFactory;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+
+import java.io.Serializable;
+import java.util.function.Supplier;
+
+/**
+ * The Parquet tables of the lake as Flink {@link FileSink}s: Hive-style date partitions, files
+ * committed on checkpoints only (exactly-once; in-progress files are hidden until then).
+ */
+public final class LakeSinks {
+    private LakeSinks() {}
+
+    /** {@code <root>/invocations/year=/month=/day=} by the invocation's own UTC timestamp. */
+    public static FileSink<Invocation> invocations(String root, String compression) {
+        return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,
+                new DatePartitioner<>(r -> r.eventTime));
+    }
+
+    /** {@code <root>/failed/year=/month=/day=} by processing time (UTC). */
+    public static FileSink<FailedRecord> failed(String root, String compression) {
+        return sink(root, LakeTables.FAILED, compression, LakeTables::failedColumns,
+                new DatePartitioner<>(r -> r.ingestTime));
+    }
+
+    /** A column mapping made where the writer runs. */
+    public interface ColumnsFactory<T> extends Supplier<Columns<T>>, Serializable {}
+
+    public static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
+                                       DatePartitioner<T> partitioner) {
+        CompressionCodecName codec = CompressionCodecName.valueOf(compression);
+        ParquetBuilder<T> builder = out -> new Builder<>(out, TableSchema.load(table), columns.get())
+                .withCompressionCodec(codec)
+                .withConf(new Configuration(false))
+                .build();
+        return FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), new ParquetWriterFactory<>(builder))
+                .withBucketAssigner(partitioner)
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .build();
+    }
+
+    private static String stripSlash(String root) {
+        return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+
+    private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+        private final TableSchema table;
+        private final Columns<T> columns;
+
+        Builder(OutputFile out, TableSchema table, Columns<T> columns) {
+            super(out);
+            this.table = table;
+            this.columns = columns;
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(Configuration conf) {
+            return new RowWriteSupport<>(table, columns);
+        }
+    }
+}

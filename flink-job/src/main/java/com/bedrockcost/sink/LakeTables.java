@@ -1,0 +1,53 @@
+package com.bedrockcost.sink;
+
+import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.Invocation;
+
+/** Column mappings of the lake tables: which field of which record fills each column of {@code schemas/}. */
+public final class LakeTables {
+    public static final String INVOCATIONS = "invocations";
+    public static final String FAILED = "failed";
+
+    private LakeTables() {}
+
+    public static Columns<Invocation> invocationColumns() {
+        return new Columns<Invocation>()
+                .add("request_id", r -> r.requestId)
+                .add("event_time", r -> r.eventTime)
+                .add("account_id", r -> r.accountId)
+                .add("region", r -> r.region)
+                .add("inference_region", r -> r.inferenceRegion)
+                .add("operation", r -> r.operation)
+                .add("model_id", r -> r.modelId)
+                .add("model", r -> r.model)
+                .add("profile_scope", r -> r.profileScope)
+                .add("identity_arn", r -> r.identityArn)
+                .add("tenant_id", r -> r.tenantId)
+                .add("request_metadata", r -> r.requestMetadata)
+                .add("input_tokens", r -> r.inputTokens)
+                .add("output_tokens", r -> r.outputTokens)
+                .add("cache_read_tokens", r -> r.cacheReadTokens)
+                .add("cache_write_tokens", r -> r.cacheWriteTokens)
+                .add("cache_write_1h_tokens", r -> r.cacheWrite1hTokens)
+                .add("latency_ms", r -> r.latencyMs)
+                .add("error_code", r -> r.errorCode)
+                .add("input_cost", r -> r.inputCost)
+                .add("output_cost", r -> r.outputCost)
+                .add("cache_read_cost", r -> r.cacheReadCost)
+                .add("cache_write_cost", r -> r.cacheWriteCost)
+                .add("total_cost", r -> r.totalCost)
+                .add("pricing_status", r -> r.pricingStatus)
+                .add("price_source", r -> r.priceSource)
+                .add("ingest_time", r -> r.ingestTime);
+    }
+
+    public static Columns<FailedRecord> failedColumns() {
+        return new Columns<FailedRecord>()
+                .add("ingest_time", r -> r.ingestTime)
+                .add("source", r -> r.source)
+                .add("error_type", r -> r.errorType)
+                .add("error_message", r -> r.errorMessage)
+                .add("raw", r -> r.raw)
+                .add("raw_bytes", r -> r.rawBytes);
+    }
+}
