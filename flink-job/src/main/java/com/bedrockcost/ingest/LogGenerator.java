@@ -101,7 +101,8 @@ public final class LogGenerator implements Serializable {
 
     /** The {@code index}-th record as one line of JSON (no line terminator). */
     public byte[] record(long index) {
-        return recordText(index).getBytes(StandardCharsets.UTF_8);
+        // Every character is ASCII, so its ASCII bytes are its UTF-8 bytes.
+        return recordText(index).getBytes(StandardCharsets.US_ASCII);
     }
 
     public String recordText(long index) {
@@ -173,7 +174,8 @@ public final class LogGenerator implements Serializable {
             b.append("\"}");
         } else {
             b.append("{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"");
-            words(b, r, (int) logNormal(r, 280, 0.8, 3, 30_000));
+            // Mostly short prompts; one in 500 carries a long document (tail up to about 200 KB).
+            words(b, r, r.nextInt(500) == 0 ? 5_000 + r.nextInt(25_000) : (int) logNormal(r, 120, 0.8, 3, 4_000));
             b.append("\"}]}],\"inferenceConfig\":{\"maxTokens\":2048,\"temperature\":0.2}}");
         }
         b.append(",\"inputTokenCount\":").append(input);
@@ -192,13 +194,13 @@ public final class LogGenerator implements Serializable {
                 b.append("],\"inputTextTokenCount\":").append(input).append('}');
             } else if (operation.equals("InvokeModelWithResponseStream")) {
                 b.append("[{\"type\":\"message_start\"},{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"");
-                words(b, r, (int) Math.min(output, 1500));
+                words(b, r, (int) Math.min(output / 2, 800));
                 b.append("\"}},{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":").append(input)
                         .append(",\"outputTokenCount\":").append(output).append(",\"invocationLatency\":").append(latency)
                         .append(",\"firstByteLatency\":").append(latency / 5).append("}}]");
             } else {
                 b.append("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"");
-                words(b, r, (int) Math.min(output, 1500));
+                words(b, r, (int) Math.min(output / 2, 800));
                 b.append("\"}]}},\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":").append(input)
                         .append(",\"outputTokens\":").append(output).append(",\"totalTokens\":").append(input + output + cacheRead + cacheWrite)
                         .append(",\"cacheReadInputTokens\":").append(cacheRead).append(",\"cacheWriteInputTokens\":").append(cacheWrite)
