@@ -10,11 +10,11 @@ import org.apache.parquet.io.SeekableInputStream;
 import java.io.IOException;
 
 /** A Parquet {@link InputFile} over Flink's file systems, so the lake is read the same way locally and on S3. */
-final class FlinkInputFile implements InputFile {
+public final class FlinkInputFile implements InputFile {
     private final Path path;
     private final long length;
 
-    FlinkInputFile(Path path, long length) {
+    public FlinkInputFile(Path path, long length) {
         this.path = path;
         this.length = length;
     }
