@@ -6,6 +6,7 @@ import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -14,6 +15,7 @@ import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Paths;
 import java.time.Duration;
 
 /** Runs the job on a local MiniCluster, as the launcher and the tests do. */
@@ -44,6 +46,9 @@ public final class LocalRunner {
     static Configuration flinkConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobConfig.STATE_BACKEND));
+        // Dedup and pricing state outgrow the JobManager's in-memory checkpoint storage: keep checkpoints in files.
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
@@ -56,6 +61,14 @@ public final class LocalRunner {
         }
         conf.setString("s3.path.style.access", String.valueOf(config.get(JobConfig.S3_PATH_STYLE_ACCESS)));
         return conf;
+    }
+
+    private static String checkpointDir(JobConfig config) {
+        if (config.isSet(JobConfig.CHECKPOINT_DIR)) {
+            String dir = config.get(JobConfig.CHECKPOINT_DIR);
+            return dir.contains("://") ? dir : Paths.get(dir).toAbsolutePath().toUri().toString();
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"), "bedrock-cost-stream", "checkpoints").toUri().toString();
     }
 
     /** A MiniCluster does not set up file systems from the job's configuration; do it here (plugins folder as on MSF). */

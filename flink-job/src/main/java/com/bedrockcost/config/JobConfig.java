@@ -124,6 +124,9 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<Duration> CHECKPOINT_INTERVAL = key("Job", "checkpoint.interval", "10s",
             "Checkpoint interval for local runs (files are committed on checkpoints). On MSF the service's checkpoint configuration applies.",
             Parsers.duration());
+    public static final ConfigKey<String> CHECKPOINT_DIR = key("Job", "checkpoint.dir", "",
+            "Where local runs keep checkpoints (a folder or s3:// URI); empty = a folder under the system temp dir. MSF stores checkpoints itself.",
+            Parsers.location());
     public static final ConfigKey<String> STATE_BACKEND = key("Job", "state.backend", "hashmap",
             "State backend for local runs: hashmap or rocksdb (MSF always uses RocksDB).", Parsers.oneOf("hashmap", "rocksdb"));
     public static final ConfigKey<Duration> DEDUP_TTL = key("Job", "dedup.ttl", "48h",
