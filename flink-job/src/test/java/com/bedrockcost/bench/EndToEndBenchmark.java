@@ -70,7 +70,7 @@ public final class EndToEndBenchmark {
             long t0 = System.nanoTime();
             LocalRunner.run(JobConfig.defaults().with(Map.of(
                     "input.path", corpus.toString(), "output.path", out.toString(),
-                    "job.parallelism", p, "checkpoint.interval", "10s")));
+                    "job.parallelism", p, "checkpoint.interval", "2s")));
             Result job = new Result(records, System.nanoTime() - t0);
             print("job, parallelism " + p, job, records, bytes);
             System.out.printf("  ratio to baseline: %.2f%n", job.perSecond() / base.perSecond());
