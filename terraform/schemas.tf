@@ -33,5 +33,6 @@ locals {
     { name = "min_prompt_tokens", comment = "long-context tier threshold; empty = 0" },
     { name = "profile_scope", comment = "in-region, geo, global or *" },
     { name = "cache_write_1h_per_mtok", comment = "USD per million 1-hour cache-write tokens" },
+    { name = "note", comment = "free text: where the price came from" },
   ]
 }
