@@ -11,8 +11,6 @@ const fs = require('fs');
 const path = require('path');
 const { parseModule } = require('./lib/hcl');
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 
 // Actions without resource-level permissions: "*" is the only resource they accept.
 const NO_RESOURCE_LEVEL = new Set(['cloudwatch:PutMetricData']);
@@ -25,20 +23,6 @@ const WILDCARD_OK = [
   { re: /:log-group:\*$/, why: 'list call over the account', actions: ['logs:DescribeLogGroups'] },
 ];
 
-const results = [];
-function contract(name, fn) {
-  const problems = [];
-  let detail = '';
-  try {
-    detail = fn((msg) => problems.push(msg)) || '';
-  } catch (e) {
-    problems.push(`check crashed: ${e.stack || e}`);
-  }
-  results.push({ name, problems });
-  console.log(`${problems.length ? 'FAIL' : 'PASS'} contract: ${name}${!problems.length && detail ? ` (${detail})` : ''}`);
-  for (const p of problems) console.log(`  - ${p}`);
-}
-
 function one(list, what) {
   if (list.length !== 1) throw new Error(`expected exactly one ${what}, found ${list.length}`);
   return list[0];
@@ -50,7 +34,20 @@ const refName = (expr, type) => {
   return m && m[1];
 };
 
-async function main() {
+// Runs every contract on one module; returns [{name, problems, detail}] and prints nothing.
+async function runContracts(args) {
+  const results = [];
+  function contract(name, fn) {
+    const problems = [];
+    let detail = '';
+    try {
+      detail = fn((msg) => problems.push(msg)) || '';
+    } catch (e) {
+      problems.push(`check crashed: ${e.message || e}`);
+    }
+    results.push({ name, problems, detail });
+  }
+
   const mod = await parseModule(args.module);
   const keys = JSON.parse(fs.readFileSync(args.keys, 'utf8'));
   const evaluated = JSON.parse(fs.readFileSync(args.eval, 'utf8'));
@@ -338,11 +335,44 @@ async function main() {
     return `${alarms.length} alarms`;
   });
 
-  const failed = results.filter((r) => r.problems.length).length;
-  process.exit(failed ? 1 : 0);
+  // ------------------------------------------------------------------------------------------
+  contract('README documents every input and output', (fail) => {
+    const readme = path.join(args.module, 'README.md');
+    if (!fs.existsSync(readme)) throw new Error(`${readme} is missing`);
+    const text = fs.readFileSync(readme, 'utf8');
+    for (const v of Object.keys(mod.variables)) if (!text.includes(`| \`${v}\` |`)) fail(`input ${v} is not in the README's Inputs table`);
+    for (const o of Object.keys(mod.outputs)) if (!text.includes(`| \`${o}\` |`)) fail(`output ${o} is not in the README's Outputs table`);
+    return `${Object.keys(mod.variables).length} inputs, ${Object.keys(mod.outputs).length} outputs`;
+  });
+
+  return results;
 }
 
-main().catch((e) => {
-  console.log(`FAIL contract checks could not run: ${e.stack || e}`);
-  process.exit(1);
-});
+function report(results) {
+  const lines = [];
+  for (const r of results) {
+    lines.push(`${r.problems.length ? 'FAIL' : 'PASS'} contract: ${r.name}${!r.problems.length && r.detail ? ` (${r.detail})` : ''}`);
+    for (const p of r.problems) lines.push(`  - ${p}`);
+  }
+  return lines.join('\n');
+}
+
+function parseArgs(argv) {
+  const args = {};
+  for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+  return args;
+}
+
+if (require.main === module) {
+  runContracts(parseArgs(process.argv.slice(2)))
+    .then((results) => {
+      console.log(report(results));
+      process.exit(results.some((r) => r.problems.length) ? 1 : 0);
+    })
+    .catch((e) => {
+      console.log(`FAIL contract checks could not run: ${e.stack || e}`);
+      process.exit(1);
+    });
+}
+
+module.exports = { runContracts, report, parseArgs };

@@ -199,7 +199,8 @@ async function main() {
       console.log(`FAIL schema ${rel}: ${result.errors.length} error(s) against AWS provider ${schema.providerVersion}`);
       for (const e of result.errors) console.log(`  ${path.relative(process.cwd(), e.split(':')[0]) ? e.replace(/^[^:]+/, (p) => path.relative(process.cwd(), p)) : e}`);
     } else {
-      console.log(`PASS schema ${rel}: ${result.mod.resources.length} resources, ${result.mod.data.length} data sources match AWS provider ${schema.providerVersion}`);
+      const calls = Object.keys(result.mod.modules || {}).length;
+      console.log(`PASS schema ${rel}: ${result.mod.resources.length} resources, ${result.mod.data.length} data sources${calls ? `, ${calls} module call(s)` : ''} match AWS provider ${schema.providerVersion}`);
     }
   }
   process.exit(failed ? 1 : 0);
