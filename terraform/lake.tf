@@ -200,3 +200,12 @@ data "aws_s3_object" "jar" {
   bucket = aws_s3_bucket.this["code"].id
   key    = var.jar_key
 }
+
+# Not an error: prices can also be uploaded later with `aws s3 cp`. Until then every row is
+# written UNPRICED, which is worth a warning at plan time.
+check "price_table_shipped" {
+  assert {
+    condition     = length(fileset(local.pricing_dir, "*.csv")) > 0
+    error_message = "No price CSVs in ${local.pricing_dir}: the job will write every invocation UNPRICED until price files are uploaded to ${local.pricing_uri}."
+  }
+}

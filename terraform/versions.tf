@@ -1,6 +1,6 @@
 terraform {
-  # Cross-object preconditions and `check`-free validation need 1.5; the offline schema check
-  # proves the configuration against AWS provider 6.25, so that is the floor we promise.
+  # `check` blocks need Terraform 1.5. The offline schema check proves the configuration against
+  # AWS provider 6.25, so that is the provider floor we promise.
   required_version = ">= 1.5.0"
 
   required_providers {
