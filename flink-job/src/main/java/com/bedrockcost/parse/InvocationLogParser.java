@@ -47,7 +47,7 @@ public final class InvocationLogParser {
     private static final int SHAPE_MODEL_ID = 4;
     private static final int SHAPE_INPUT = 8;
     private static final int SHAPE_OUTPUT = 16;
-    private static final Pattern QUOTED_TOKEN = Pattern.compile("'[^']{2,}'");
+    private static final Pattern QUOTED_TOKEN = Pattern.compile("'([^']{2,})'");
 
     private final JsonFactory json;
 
@@ -148,8 +148,15 @@ public final class InvocationLogParser {
         if (nl >= 0) {
             m = m.substring(0, nl);
         }
-        m = QUOTED_TOKEN.matcher(m).replaceAll("'...'");
-        return abbreviate(m, 200);
+        java.util.regex.Matcher q = QUOTED_TOKEN.matcher(m);
+        StringBuffer out = new StringBuffer();
+        while (q.find()) {
+            String token = q.group(1);
+            boolean keyword = token.equals("null") || token.equals("true") || token.equals("false");
+            q.appendReplacement(out, keyword ? "'$1'" : "'...'");
+        }
+        q.appendTail(out);
+        return abbreviate(out.toString(), 200);
     }
 
     private void reset() {
