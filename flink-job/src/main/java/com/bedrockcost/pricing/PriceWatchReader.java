@@ -36,7 +36,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     private ScheduledExecutorService executor;
     private boolean hasSplit;
     private boolean noMoreSplits;
-    private boolean firstReadDone;
+    private boolean releasedEventTime;
     private CompletableFuture<Void> splitSignal = new CompletableFuture<>();
     private CompletableFuture<Map<String, String>> pending;
     private Map<String, String> lastEmitted;
@@ -88,11 +88,10 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
             lastEmitted = files;
             readingsEmitted.inc();
         }
-        if (!firstReadDone) {
-            firstReadDone = true;
-            if (watching) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
+        if (!releasedEventTime && watching && files != null && !files.isEmpty()) {
+            // From now on price readings never hold back event time (see PriceWatchSource).
+            releasedEventTime = true;
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
         if (!watching) {
             hasSplit = false;
