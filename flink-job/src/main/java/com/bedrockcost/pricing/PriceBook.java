@@ -56,7 +56,7 @@ public final class PriceBook {
         public final List<String> changed = new ArrayList<>();
         public final List<String> removed = new ArrayList<>();
         public final List<PriceFileException> rejected = new ArrayList<>();
-        /** The reading found no price file at all; the table in force was kept. */
+        /** The reading found no usable price file (none at all, or only rejected ones); the table in force was kept. */
         public final boolean emptyReading;
 
         private Outcome(PriceBook book, boolean emptyReading) {
@@ -73,9 +73,9 @@ public final class PriceBook {
      * The book after a reading of every price file ({@code name → content}; a null content stands for a
      * file that could not be read and is rejected). New and changed files that parse are taken; a file
      * that is malformed, contradicts itself or contradicts another file is rejected and its previous
-     * version (if any) stays; files missing from the reading are removed. An empty reading changes
-     * nothing: a price folder that suddenly looks empty is far more likely a mistake than a wish to
-     * leave every invocation unpriced.
+     * version (if any) stays; files missing from the reading are removed. A reading that would leave
+     * no file in force changes nothing: a price folder that suddenly looks empty (or holds only bad
+     * files) is far more likely a mistake than a wish to leave every invocation unpriced.
      */
     public Outcome apply(Map<String, String> reading) {
         if (reading.isEmpty()) {
@@ -113,6 +113,12 @@ public final class PriceBook {
             nextFiles.remove(conflict.file());
             nextRows.remove(conflict.file());
             keepPrevious(conflict.file(), nextFiles, nextRows);
+        }
+        if (nextFiles.isEmpty() && !files.isEmpty()) {
+            // Never from a table to none: that is a broken upload far more often than an intent.
+            Outcome kept = new Outcome(this, true);
+            kept.rejected.addAll(rejected);
+            return kept;
         }
         Outcome out = new Outcome(new PriceBook(nextFiles, nextRows), false);
         out.rejected.addAll(rejected);

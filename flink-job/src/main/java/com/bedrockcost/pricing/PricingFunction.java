@@ -156,7 +156,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
             }
         }
         if (outcome.emptyReading && reportsProblems) {
-            LOG.warn("No price files found at {}; the table in force stays in force", update.location);
+            LOG.warn("No usable price file at {}; the table in force stays in force", update.location);
         }
         book = outcome.book;
         Map<String, String> stored = new TreeMap<>();

@@ -79,4 +79,16 @@ class PriceBookTest {
         assertThat(o.rejected).isEmpty();
         assertThat(o.emptyReading).isFalse();
     }
+
+    @Test
+    void aReadingWithNoUsableFileKeepsTheTable() {
+        PriceBook b = book(files("p/a.csv", HEADER + X));
+        PriceBook.Outcome empty = b.apply(files());
+        assertThat(empty.emptyReading).isTrue();
+        assertThat(empty.book).isSameAs(b);
+        PriceBook.Outcome onlyBad = b.apply(files("p/new.csv", HEADER + "m.x,*,soon,,1,1,,,,*,\n"));
+        assertThat(onlyBad.emptyReading).isTrue();
+        assertThat(onlyBad.rejected).extracting(PriceFileException::file).containsExactly("p/new.csv");
+        assertThat(sourceOf(onlyBad.book, "m.x")).isEqualTo("p/a.csv:2");
+    }
 }
