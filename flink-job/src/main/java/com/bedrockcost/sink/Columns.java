@@ -1,8 +1,10 @@
 package com.bedrockcost.sink;
 
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** How each column of a table is read from the Java record written to it. */
@@ -13,12 +15,23 @@ public final class Columns<T> implements Serializable {
     public interface Getter<T> extends Function<T, Object>, Serializable {}
 
     private final Map<String, Getter<T>> getters = new LinkedHashMap<>();
+    private final Set<String> unique = new HashSet<>();
 
     public Columns<T> add(String column, Getter<T> getter) {
         if (getters.put(column, getter) != null) {
             throw new IllegalArgumentException("column " + column + " mapped twice");
         }
         return this;
+    }
+
+    /** A column whose values rarely repeat (ids, instants): written without a dictionary, which would only cost time. */
+    public Columns<T> addUnique(String column, Getter<T> getter) {
+        unique.add(column);
+        return add(column, getter);
+    }
+
+    public Set<String> uniqueColumns() {
+        return unique;
     }
 
     public Map<String, Getter<T>> getters() {

@@ -43,10 +43,16 @@ public final class LakeSinks {
     public static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
                                        DatePartitioner<T> partitioner) {
         CompressionCodecName codec = CompressionCodecName.valueOf(compression);
-        ParquetBuilder<T> builder = out -> new Builder<>(out, TableSchema.load(table), columns.get())
-                .withCompressionCodec(codec)
-                .withConf(new Configuration(false))
-                .build();
+        ParquetBuilder<T> builder = out -> {
+            Columns<T> cols = columns.get();
+            Builder<T> b = new Builder<>(out, TableSchema.load(table), cols)
+                    .withCompressionCodec(codec)
+                    .withConf(new Configuration(false));
+            for (String column : cols.uniqueColumns()) {
+                b = b.withDictionaryEncoding(column, false);
+            }
+            return b.build();
+        };
         return FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), new ParquetWriterFactory<>(builder))
                 .withBucketAssigner(partitioner)
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())

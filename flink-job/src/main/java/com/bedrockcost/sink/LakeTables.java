@@ -12,8 +12,8 @@ public final class LakeTables {
 
     public static Columns<Invocation> invocationColumns() {
         return new Columns<Invocation>()
-                .add("request_id", r -> r.requestId)
-                .add("event_time", r -> r.eventTime)
+                .addUnique("request_id", r -> r.requestId)
+                .addUnique("event_time", r -> r.eventTime)
                 .add("account_id", r -> r.accountId)
                 .add("region", r -> r.region)
                 .add("inference_region", r -> r.inferenceRegion)
@@ -38,16 +38,16 @@ public final class LakeTables {
                 .add("total_cost", r -> r.totalCost)
                 .add("pricing_status", r -> r.pricingStatus)
                 .add("price_source", r -> r.priceSource)
-                .add("ingest_time", r -> r.ingestTime);
+                .addUnique("ingest_time", r -> r.ingestTime);
     }
 
     public static Columns<FailedRecord> failedColumns() {
         return new Columns<FailedRecord>()
-                .add("ingest_time", r -> r.ingestTime)
-                .add("source", r -> r.source)
+                .addUnique("ingest_time", r -> r.ingestTime)
+                .addUnique("source", r -> r.source)
                 .add("error_type", r -> r.errorType)
                 .add("error_message", r -> r.errorMessage)
-                .add("raw", r -> r.raw)
+                .addUnique("raw", r -> r.raw)
                 .add("raw_bytes", r -> r.rawBytes);
     }
 }

@@ -8,6 +8,7 @@ import org.apache.parquet.schema.MessageType;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -83,7 +84,7 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
             out.startField(names[i], i);
             switch (kinds[i]) {
                 case STRING:
-                    out.addBinary(Binary.fromString((String) v));
+                    out.addBinary(utf8((String) v));
                     break;
                 case BIGINT:
                     out.addLong(((Number) v).longValue());
@@ -110,11 +111,11 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 out.startGroup();
                 out.startField("key", 0);
-                out.addBinary(Binary.fromString(String.valueOf(e.getKey())));
+                out.addBinary(utf8(String.valueOf(e.getKey())));
                 out.endField("key", 0);
                 if (e.getValue() != null) {
                     out.startField("value", 1);
-                    out.addBinary(Binary.fromString(String.valueOf(e.getValue())));
+                    out.addBinary(utf8(String.valueOf(e.getValue())));
                     out.endField("value", 1);
                 }
                 out.endGroup();
@@ -122,6 +123,11 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
             out.endField("key_value", 0);
         }
         out.endGroup();
+    }
+
+    /** Cheaper than {@code Binary.fromString}, which sets up a thread-local encoder per value. */
+    private static Binary utf8(String s) {
+        return Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Two's-complement big-endian, sign-extended to 16 bytes; the value must fit the scale exactly. */
