@@ -114,7 +114,7 @@ public final class JobConfig implements Serializable {
             "requestMetadata key that holds the tenant; empty = the first of tenantId, TenantID, tenant_id, tenant (case-insensitive).",
             Parsers.string());
     public static final ConfigKey<String> TENANT_MAPPING_PATH = key("Tenant", "tenant.mapping.path", "",
-            "CSV mapping application inference profile ARNs to a model id, a profile scope and optionally a tenant.",
+            "CSV (local path or s3://; header profile_arn,model_id,profile_scope,tenant) mapping application inference profile ARNs, or other ARNs that name no model, to a model id, a profile scope and optionally a tenant; checked when the job starts.",
             Parsers.location());
     public static final ConfigKey<String> TENANT_IDENTITY_PATTERN = key("Tenant", "tenant.identity.pattern", "",
             "Regular expression on the identity ARN whose first group is the tenant, for calls without metadata, e.g. assumed-role/[^/]+/tenant-(.+)",
