@@ -104,6 +104,10 @@ public final class LocalRunner {
      * {@code flink-job/target/plugins}, where the build puts flink-s3-fs-hadoop).
      */
     public static void initFileSystems(Configuration conf) {
+        // The S3 plugin's AWS SDK v1 prints a deprecation banner with a stack trace; it says nothing about the job.
+        if (System.getProperty("aws.java.v1.disableDeprecationAnnouncement") == null) {
+            System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
+        }
         FileSystem.initialize(conf, PluginUtils.createPluginManagerFromRootFolder(conf));
     }
 

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import javax.annotation.Nullable;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -95,74 +98,74 @@ public final class CloudWatchEnvelope {
     }
 
     /**
-     * Packs log events into Kinesis record payloads: at most {@code maxEvents} per envelope, and an
-     * envelope whose gzip would exceed {@code maxRecordBytes} is split (an event too large on its
-     * own is counted in {@link #tooLarge()} and left out). Events keep their order.
+     * The payloads of {@code events}: one envelope when its gzip fits in {@code maxRecordBytes}, else
+     * the events split in halves until each part fits. An event too large on its own goes to
+     * {@code tooLarge} and is left out. Events keep their order.
+     */
+    public static List<byte[]> encode(String owner, String filterName, List<LogEvent> events, int maxRecordBytes,
+                                      Consumer<LogEvent> tooLarge) {
+        List<byte[]> out = new ArrayList<>(1);
+        encode(owner, filterName, events, maxRecordBytes, tooLarge, out);
+        return out;
+    }
+
+    private static void encode(String owner, String filterName, List<LogEvent> events, int maxRecordBytes,
+                               Consumer<LogEvent> tooLarge, List<byte[]> out) {
+        byte[] payload = data(owner, filterName, events);
+        if (payload.length <= maxRecordBytes) {
+            out.add(payload);
+        } else if (events.size() == 1) {
+            tooLarge.accept(events.get(0));
+        } else {
+            int half = events.size() / 2;
+            encode(owner, filterName, events.subList(0, half), maxRecordBytes, tooLarge, out);
+            encode(owner, filterName, events.subList(half, events.size()), maxRecordBytes, tooLarge, out);
+        }
+    }
+
+    /**
+     * Groups log events into envelopes as CloudWatch batches them: at most {@code maxEvents} each,
+     * and an envelope is closed early once its text reaches a few MB (it still has to compress
+     * into one Kinesis record: {@link #encode} splits it if not).
      */
     public static final class Batcher {
-        private final String owner;
-        private final String filterName;
         private final int maxEvents;
-        private final int maxRecordBytes;
-        private final List<LogEvent> pending = new ArrayList<>();
+        private List<LogEvent> pending = new ArrayList<>();
         private long pendingChars;
-        private final List<LogEvent> tooLarge = new ArrayList<>();
 
-        public Batcher(String owner, String filterName, int maxEvents, int maxRecordBytes) {
+        public Batcher(int maxEvents) {
             if (maxEvents < 1) {
                 throw new IllegalArgumentException("maxEvents must be at least 1");
             }
-            this.owner = owner;
-            this.filterName = filterName;
             this.maxEvents = maxEvents;
-            this.maxRecordBytes = maxRecordBytes;
         }
 
-        /** Adds an event; returns the payloads this completed (usually none). */
-        public List<byte[]> add(LogEvent event) {
-            List<byte[]> out = new ArrayList<>(1);
+        /** Adds an event; returns the envelope this completed, or null. */
+        @Nullable
+        public List<LogEvent> add(LogEvent event) {
+            List<LogEvent> done = null;
             if (!pending.isEmpty() && pendingChars + event.message.length() > MAX_UNCOMPRESSED_BYTES) {
-                emit(new ArrayList<>(pending), out);
-                pending.clear();
-                pendingChars = 0;
+                done = take();
             }
             pending.add(event);
             pendingChars += event.message.length() + 100;
             if (pending.size() >= maxEvents) {
-                emit(new ArrayList<>(pending), out);
-                pending.clear();
-                pendingChars = 0;
+                done = take(); // (pending was empty just before only if maxEvents is 1: never two at once)
             }
-            return out;
+            return done;
         }
 
-        /** The payload of the events added since the last one, if any. */
-        public List<byte[]> flush() {
-            List<byte[]> out = new ArrayList<>(1);
-            if (!pending.isEmpty()) {
-                emit(new ArrayList<>(pending), out);
-                pending.clear();
-                pendingChars = 0;
-            }
-            return out;
+        /** The envelope of the events added since the last one, or null when there are none. */
+        @Nullable
+        public List<LogEvent> flush() {
+            return pending.isEmpty() ? null : take();
         }
 
-        /** Events that do not fit in one Kinesis record even alone. */
-        public List<LogEvent> tooLarge() {
-            return tooLarge;
-        }
-
-        private void emit(List<LogEvent> events, List<byte[]> out) {
-            byte[] payload = data(owner, filterName, events);
-            if (payload.length <= maxRecordBytes) {
-                out.add(payload);
-            } else if (events.size() == 1) {
-                tooLarge.add(events.get(0));
-            } else {
-                int half = events.size() / 2;
-                emit(events.subList(0, half), out);
-                emit(events.subList(half, events.size()), out);
-            }
+        private List<LogEvent> take() {
+            List<LogEvent> done = pending;
+            pending = new ArrayList<>();
+            pendingChars = 0;
+            return done;
         }
     }
 }

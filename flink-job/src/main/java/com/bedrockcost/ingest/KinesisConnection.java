@@ -92,14 +92,11 @@ public final class KinesisConnection implements Serializable {
     }
 
     /**
-     * A client whose every call gives up after {@code callTimeout} (retries included). Emulators
-     * such as kinesalite speak JSON only, so with an endpoint override the SDK's CBOR is switched off
-     * for this JVM (real Kinesis speaks JSON too; CBOR is only the SDK's default).
+     * A client whose every call gives up after {@code callTimeout} (retries included). With an
+     * endpoint override it speaks JSON (see {@link #useJsonWithEmulator}); real Kinesis speaks both.
      */
     public KinesisClient client(Duration callTimeout) {
-        if (endpoint != null && System.getProperty("aws.cborEnabled") == null) {
-            System.setProperty("aws.cborEnabled", "false");
-        }
+        useJsonWithEmulator();
         KinesisClientBuilder b = KinesisClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials())
@@ -112,6 +109,16 @@ public final class KinesisConnection implements Serializable {
             b = b.endpointOverride(URI.create(endpoint));
         }
         return b.build();
+    }
+
+    /**
+     * With an endpoint override (an emulator: kinesalite speaks JSON only) the AWS SDK's CBOR is
+     * switched off for this JVM, unless {@code aws.cborEnabled} is set. Call before clients are made.
+     */
+    public void useJsonWithEmulator() {
+        if (endpoint != null && System.getProperty("aws.cborEnabled") == null) {
+            System.setProperty("aws.cborEnabled", "false");
+        }
     }
 
     private AwsCredentialsProvider credentials() {

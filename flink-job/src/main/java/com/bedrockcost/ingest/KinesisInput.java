@@ -5,6 +5,7 @@ import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.RawInput;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
@@ -53,13 +54,14 @@ public final class KinesisInput {
         Configuration sourceConfig = sourceConfig(config);
         Duration preflightTimeout = config.get(JobConfig.KINESIS_PREFLIGHT_TIMEOUT);
         return env -> {
+            connection.useJsonWithEmulator();
             if (!preflightTimeout.isZero()) {
                 preflight(connection, preflightTimeout);
             }
             KinesisStreamsSource<RawInput> source = KinesisStreamsSource.<RawInput>builder()
                     .setStreamArn(connection.streamArn())
                     .setSourceConfig(sourceConfig)
-                    .setDeserializationSchema(new EnvelopeRecords(connection.streamName()))
+                    .setDeserializationSchema(new EnvelopeRecords(connection))
                     .build();
             return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis: " + connection.streamName(),
                     TypeInformation.of(RawInput.class)).uid("source-kinesis");
@@ -100,7 +102,7 @@ public final class KinesisInput {
     public static void preflight(KinesisConnection connection, Duration timeout) {
         try (KinesisClient client = connection.client(timeout)) {
             ListShardsResponse shards = client.listShards(ListShardsRequest.builder().streamARN(connection.streamArn()).build());
-            long open = shards.shards().stream().filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null).count();
+            long open = shards.shards().stream().filter(KinesisInput::isOpen).count();
             LOG.info("{}: {} shards ({} open)", connection, shards.shards().size(), open);
             if (shards.shards().isEmpty()) {
                 throw new InputUnavailableException(connection + " has no shards");
@@ -145,10 +147,18 @@ public final class KinesisInput {
     /** One Kinesis record → one envelope, tagged with where it came from; the bytes are passed on untouched. */
     static final class EnvelopeRecords implements KinesisDeserializationSchema<RawInput> {
         private static final long serialVersionUID = 1L;
+        private final KinesisConnection connection;
         private final String streamName;
 
-        EnvelopeRecords(String streamName) {
-            this.streamName = streamName;
+        EnvelopeRecords(KinesisConnection connection) {
+            this.connection = connection;
+            this.streamName = connection.streamName();
+        }
+
+        @Override
+        public void open(DeserializationSchema.InitializationContext context) {
+            // Runs in each TaskManager before the source's readers make their Kinesis clients.
+            connection.useJsonWithEmulator();
         }
 
         @Override

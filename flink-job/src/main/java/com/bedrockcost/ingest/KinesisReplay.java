@@ -21,10 +21,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * Puts invocation log records into a Kinesis stream exactly as a CloudWatch Logs subscription
@@ -105,9 +107,8 @@ public final class KinesisReplay {
         Stats stats = new Stats();
         long start = System.nanoTime();
         long lastReport = start;
-        CloudWatchEnvelope.Batcher batcher = new CloudWatchEnvelope.Batcher(options.owner, options.filterName,
-                options.batch, options.maxRecordBytes);
-        List<byte[]> outgoing = new ArrayList<>();
+        CloudWatchEnvelope.Batcher batcher = new CloudWatchEnvelope.Batcher(options.batch);
+        List<List<CloudWatchEnvelope.LogEvent>> envelopes = new ArrayList<>();
         long sinceControl = options.controlEvery;
         boolean more = true;
         while (more) {
@@ -135,38 +136,41 @@ public final class KinesisReplay {
                     continue;
                 }
                 taken++;
-                outgoing.addAll(batcher.add(event(in.payload)));
+                addIfDone(envelopes, batcher.add(event(in.payload)));
             }
             if (!more || options.rate > 0) {
                 // Paced: what this tick allowed goes out now; CloudWatch, too, delivers within seconds.
-                outgoing.addAll(batcher.flush());
+                addIfDone(envelopes, batcher.flush());
             }
-            List<byte[]> withControl = new ArrayList<>(outgoing.size() + 2);
-            for (byte[] data : outgoing) {
-                if (options.controlEvery > 0 && sinceControl >= options.controlEvery) {
-                    withControl.add(CloudWatchEnvelope.control(System.currentTimeMillis()));
-                    stats.controlMessages++;
-                    sinceControl = 0;
+            // Compressing is the replay's main cost: envelopes are compressed in parallel, in order.
+            List<CloudWatchEnvelope.LogEvent> tooLarge = Collections.synchronizedList(new ArrayList<>());
+            List<List<byte[]>> encoded = envelopes.parallelStream()
+                    .map(events -> CloudWatchEnvelope.encode(options.owner, options.filterName, events, options.maxRecordBytes, tooLarge::add))
+                    .collect(Collectors.toList());
+            envelopes.clear();
+            List<byte[]> outgoing = new ArrayList<>(encoded.size() + 2);
+            for (List<byte[]> parts : encoded) {
+                for (byte[] data : parts) {
+                    if (options.controlEvery > 0 && sinceControl >= options.controlEvery) {
+                        outgoing.add(CloudWatchEnvelope.control(System.currentTimeMillis()));
+                        stats.controlMessages++;
+                        sinceControl = 0;
+                    }
+                    outgoing.add(data);
+                    sinceControl++;
+                    stats.dataRecords++;
+                    stats.bytes += data.length;
                 }
-                withControl.add(data);
-                sinceControl++;
-                stats.dataRecords++;
             }
-            outgoing.clear();
-            for (Put p : put(withControl, stats)) {
+            for (Put p : put(outgoing, stats)) {
                 stats.shardIds.add(p.shardId);
             }
-            for (byte[] d : withControl) {
-                stats.bytes += d.length;
-            }
-            stats.invocations += taken;
-            for (CloudWatchEnvelope.LogEvent e : batcher.tooLarge()) {
+            stats.invocations += taken - tooLarge.size();
+            for (CloudWatchEnvelope.LogEvent e : tooLarge) {
                 stats.tooLarge++;
-                stats.invocations--;
                 log.println("replay: not replayed: a log event of " + e.message.length()
                         + " characters does not fit in one Kinesis record even alone");
             }
-            batcher.tooLarge().clear();
             long now = System.nanoTime();
             if (now - lastReport > 5_000_000_000L) {
                 lastReport = now;
@@ -176,6 +180,12 @@ public final class KinesisReplay {
         }
         stats.nanos = System.nanoTime() - start;
         return stats;
+    }
+
+    private static void addIfDone(List<List<CloudWatchEnvelope.LogEvent>> envelopes, List<CloudWatchEnvelope.LogEvent> done) {
+        if (done != null) {
+            envelopes.add(done);
+        }
     }
 
     /** Puts records as they are (random partition keys), retrying throttled entries; returns where each went, in order. */
