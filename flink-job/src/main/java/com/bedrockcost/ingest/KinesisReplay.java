@@ -53,7 +53,7 @@ public final class KinesisReplay {
         /** The envelope's {@code owner}: the account of the log group. */
         public String owner = "111122223333";
         public String filterName = "bedrock-to-kinesis";
-        public int maxRecordBytes = CloudWatchEnvelope.KINESIS_MAX_RECORD_BYTES - 64;
+        public int maxRecordBytes = SubscriptionEnvelopes.KINESIS_MAX_RECORD_BYTES - 64;
     }
 
     /** What a replay did. */
@@ -107,8 +107,8 @@ public final class KinesisReplay {
         Stats stats = new Stats();
         long start = System.nanoTime();
         long lastReport = start;
-        CloudWatchEnvelope.Batcher batcher = new CloudWatchEnvelope.Batcher(options.batch);
-        List<List<CloudWatchEnvelope.LogEvent>> envelopes = new ArrayList<>();
+        SubscriptionEnvelopes.Batcher batcher = new SubscriptionEnvelopes.Batcher(options.batch);
+        List<List<SubscriptionEnvelopes.LogEvent>> envelopes = new ArrayList<>();
         long sinceControl = options.controlEvery;
         boolean more = true;
         while (more) {
@@ -143,16 +143,16 @@ public final class KinesisReplay {
                 addIfDone(envelopes, batcher.flush());
             }
             // Compressing is the replay's main cost: envelopes are compressed in parallel, in order.
-            List<CloudWatchEnvelope.LogEvent> tooLarge = Collections.synchronizedList(new ArrayList<>());
+            List<SubscriptionEnvelopes.LogEvent> tooLarge = Collections.synchronizedList(new ArrayList<>());
             List<List<byte[]>> encoded = envelopes.parallelStream()
-                    .map(events -> CloudWatchEnvelope.encode(options.owner, options.filterName, events, options.maxRecordBytes, tooLarge::add))
+                    .map(events -> SubscriptionEnvelopes.encode(options.owner, options.filterName, events, options.maxRecordBytes, tooLarge::add))
                     .collect(Collectors.toList());
             envelopes.clear();
             List<byte[]> outgoing = new ArrayList<>(encoded.size() + 2);
             for (List<byte[]> parts : encoded) {
                 for (byte[] data : parts) {
                     if (options.controlEvery > 0 && sinceControl >= options.controlEvery) {
-                        outgoing.add(CloudWatchEnvelope.control(System.currentTimeMillis()));
+                        outgoing.add(SubscriptionEnvelopes.control(System.currentTimeMillis()));
                         stats.controlMessages++;
                         sinceControl = 0;
                     }
@@ -166,7 +166,7 @@ public final class KinesisReplay {
                 stats.shardIds.add(p.shardId);
             }
             stats.invocations += taken - tooLarge.size();
-            for (CloudWatchEnvelope.LogEvent e : tooLarge) {
+            for (SubscriptionEnvelopes.LogEvent e : tooLarge) {
                 stats.tooLarge++;
                 log.println("replay: not replayed: a log event of " + e.message.length()
                         + " characters does not fit in one Kinesis record even alone");
@@ -182,7 +182,7 @@ public final class KinesisReplay {
         return stats;
     }
 
-    private static void addIfDone(List<List<CloudWatchEnvelope.LogEvent>> envelopes, List<CloudWatchEnvelope.LogEvent> done) {
+    private static void addIfDone(List<List<SubscriptionEnvelopes.LogEvent>> envelopes, List<SubscriptionEnvelopes.LogEvent> done) {
         if (done != null) {
             envelopes.add(done);
         }
@@ -263,10 +263,10 @@ public final class KinesisReplay {
     }
 
     /** A log event for one record: CloudWatch's timestamp is when the event was logged, i.e. the record's own time. */
-    private CloudWatchEnvelope.LogEvent event(byte[] line) {
+    private SubscriptionEnvelopes.LogEvent event(byte[] line) {
         long ts = recordTimestamp(line);
         String id = String.format("%019d%019d%018d", Math.max(0, ts), eventIdNonce, eventSeq++ % 1_000_000_000_000_000_000L);
-        return new CloudWatchEnvelope.LogEvent(id, ts, new String(line, StandardCharsets.UTF_8));
+        return new SubscriptionEnvelopes.LogEvent(id, ts, new String(line, StandardCharsets.UTF_8));
     }
 
     /** The top-level {@code timestamp} of a record in epoch ms, or now when there is none (the event was logged now). */

@@ -76,7 +76,7 @@ class KinesisInputTest {
     void eachRecordBecomesOneEnvelopeTaggedWithStreamShardAndSequence() throws Exception {
         KinesisInput.EnvelopeRecords schema = new KinesisInput.EnvelopeRecords(
                 new KinesisConnection(ARN, "eu-west-1", null, null, null));
-        byte[] data = CloudWatchEnvelope.control(0);
+        byte[] data = SubscriptionEnvelopes.control(0);
         List<RawInput> out = new ArrayList<>();
         schema.deserialize(Record.builder().data(SdkBytes.fromByteArray(data)).partitionKey("p")
                         .sequenceNumber("49590338271490256608559692538361571095921575989136588898").build(),

@@ -4,7 +4,7 @@ import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.ingest.CloudWatchEnvelope;
+import com.bedrockcost.ingest.SubscriptionEnvelopes;
 import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisInput;
 import com.bedrockcost.ingest.KinesisReplay;
@@ -129,11 +129,11 @@ class KinesisToS3IntegrationTest {
         // First half, while the job reads.
         KinesisReplay.Stats first = replay.replay(slice(gen, 0, INVOCATIONS / 2));
         // A redelivered envelope (CloudWatch retries): its records must still count once.
-        List<CloudWatchEnvelope.LogEvent> again = new ArrayList<>();
+        List<SubscriptionEnvelopes.LogEvent> again = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            again.add(new CloudWatchEnvelope.LogEvent(String.valueOf(i), 0, gen.recordText(i)));
+            again.add(new SubscriptionEnvelopes.LogEvent(String.valueOf(i), 0, gen.recordText(i)));
         }
-        replay.put(List.of(CloudWatchEnvelope.data(LogGenerator.ACCOUNT, "f", again)));
+        replay.put(List.of(SubscriptionEnvelopes.data(LogGenerator.ACCOUNT, "f", again)));
         // Malformed payloads: not gzip at all, and gzip cut in the middle.
         List<byte[]> bad = new ArrayList<>();
         bad.add("{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[]}".getBytes(StandardCharsets.UTF_8));
@@ -141,13 +141,13 @@ class KinesisToS3IntegrationTest {
         bad.add(new byte[] {0x00, 0x01, 0x02, 0x03});
         LogGenerator other = new LogGenerator(99, 1000, 10, Instant.parse("2026-11-02T00:00:00Z"), Duration.ofDays(1));
         for (int t = 0; t < TRUNCATED; t++) {
-            List<CloudWatchEnvelope.LogEvent> events = new ArrayList<>();
+            List<SubscriptionEnvelopes.LogEvent> events = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 String text = other.recordText(t * 100 + i);
-                events.add(new CloudWatchEnvelope.LogEvent(String.valueOf(i), 0, text));
+                events.add(new SubscriptionEnvelopes.LogEvent(String.valueOf(i), 0, text));
                 truncatedIds.add(requestId(text));
             }
-            byte[] whole = CloudWatchEnvelope.data(LogGenerator.ACCOUNT, "f", events);
+            byte[] whole = SubscriptionEnvelopes.data(LogGenerator.ACCOUNT, "f", events);
             bad.add(Arrays.copyOf(whole, whole.length / 2));
         }
         replay.put(bad);

@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code subscriptionFilters}, {@code logEvents[{id, timestamp, message}]}), and the
  * {@code CONTROL_MESSAGE} CloudWatch sends to check the destination.
  */
-public final class CloudWatchEnvelope {
+public final class SubscriptionEnvelopes {
     /** The log group and stream Bedrock writes to (one stream for all records). */
     public static final String LOG_GROUP = "/aws/bedrock/modelinvocations";
     public static final String LOG_STREAM = "aws/bedrock/modelinvocations";
@@ -32,7 +32,7 @@ public final class CloudWatchEnvelope {
     private static final int MAX_UNCOMPRESSED_BYTES = 8 * 1024 * 1024;
     private static final JsonFactory JSON = new JsonFactory();
 
-    private CloudWatchEnvelope() {}
+    private SubscriptionEnvelopes() {}
 
     /** One log event: CloudWatch's event id (a 56-digit number), its timestamp in epoch ms, and the record's JSON text. */
     public static final class LogEvent {

@@ -16,14 +16,14 @@ import java.util.zip.GZIPInputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The payloads the replay puts into Kinesis look exactly like a CloudWatch Logs subscription's. */
-class CloudWatchEnvelopeTest {
+class SubscriptionEnvelopesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void dataMessageIsGzipJsonWithTheSubscriptionFields() throws IOException {
         String record = "{\"requestId\":\"r-1\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"note\":\"quote \\\" and \\u00e9\"}";
-        byte[] payload = CloudWatchEnvelope.data("111122223333", "bedrock-to-kinesis",
-                List.of(new CloudWatchEnvelope.LogEvent("31953106606966983378809025079804211143289615424298221568", 1793491200000L, record)));
+        byte[] payload = SubscriptionEnvelopes.data("111122223333", "bedrock-to-kinesis",
+                List.of(new SubscriptionEnvelopes.LogEvent("31953106606966983378809025079804211143289615424298221568", 1793491200000L, record)));
 
         assertThat(payload[0] & 0xff).isEqualTo(0x1f);
         assertThat(payload[1] & 0xff).isEqualTo(0x8b);
@@ -44,7 +44,7 @@ class CloudWatchEnvelopeTest {
 
     @Test
     void controlMessageIsTheHealthCheckCloudWatchSends() throws IOException {
-        JsonNode env = gunzip(CloudWatchEnvelope.control(1793491200000L));
+        JsonNode env = gunzip(SubscriptionEnvelopes.control(1793491200000L));
         assertThat(env.get("messageType").asText()).isEqualTo("CONTROL_MESSAGE");
         assertThat(env.get("owner").asText()).isEqualTo("CloudwatchLogs");
         assertThat(env.get("logEvents")).hasSize(1);
@@ -53,10 +53,10 @@ class CloudWatchEnvelopeTest {
 
     @Test
     void batcherClosesAnEnvelopeAtTheEventLimit() {
-        CloudWatchEnvelope.Batcher b = new CloudWatchEnvelope.Batcher(3);
-        List<List<CloudWatchEnvelope.LogEvent>> done = new ArrayList<>();
+        SubscriptionEnvelopes.Batcher b = new SubscriptionEnvelopes.Batcher(3);
+        List<List<SubscriptionEnvelopes.LogEvent>> done = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            List<CloudWatchEnvelope.LogEvent> e = b.add(event(i, "x"));
+            List<SubscriptionEnvelopes.LogEvent> e = b.add(event(i, "x"));
             if (e != null) {
                 done.add(e);
             }
@@ -71,18 +71,18 @@ class CloudWatchEnvelopeTest {
     void envelopesThatWouldExceedTheKinesisRecordLimitAreSplitKeepingEveryEventInOrder() throws IOException {
         // Incompressible bodies of 100 KB: 30 of them cannot share one 1 MiB record.
         Random r = new Random(1);
-        List<CloudWatchEnvelope.LogEvent> events = new ArrayList<>();
+        List<SubscriptionEnvelopes.LogEvent> events = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             byte[] noise = new byte[75_000];
             r.nextBytes(noise);
             events.add(event(i, Base64.getEncoder().encodeToString(noise)));
         }
-        List<CloudWatchEnvelope.LogEvent> tooLarge = new ArrayList<>();
-        List<byte[]> payloads = CloudWatchEnvelope.encode("111122223333", "f", events,
-                CloudWatchEnvelope.KINESIS_MAX_RECORD_BYTES - 64, tooLarge::add);
+        List<SubscriptionEnvelopes.LogEvent> tooLarge = new ArrayList<>();
+        List<byte[]> payloads = SubscriptionEnvelopes.encode("111122223333", "f", events,
+                SubscriptionEnvelopes.KINESIS_MAX_RECORD_BYTES - 64, tooLarge::add);
 
         assertThat(payloads.size()).isGreaterThan(2);
-        assertThat(payloads).allSatisfy(p -> assertThat(p.length).isLessThanOrEqualTo(CloudWatchEnvelope.KINESIS_MAX_RECORD_BYTES - 64));
+        assertThat(payloads).allSatisfy(p -> assertThat(p.length).isLessThanOrEqualTo(SubscriptionEnvelopes.KINESIS_MAX_RECORD_BYTES - 64));
         assertThat(tooLarge).isEmpty();
         List<String> ids = new ArrayList<>();
         for (byte[] p : payloads) {
@@ -100,10 +100,10 @@ class CloudWatchEnvelopeTest {
         Random r = new Random(2);
         byte[] noise = new byte[1_200_000]; // base64 of random bytes still gzips to about 1.2 MB
         r.nextBytes(noise);
-        List<CloudWatchEnvelope.LogEvent> tooLarge = new ArrayList<>();
-        List<byte[]> payloads = CloudWatchEnvelope.encode("111122223333", "f",
+        List<SubscriptionEnvelopes.LogEvent> tooLarge = new ArrayList<>();
+        List<byte[]> payloads = SubscriptionEnvelopes.encode("111122223333", "f",
                 List.of(event(0, "small"), event(1, Base64.getEncoder().encodeToString(noise)), event(2, "small too")),
-                CloudWatchEnvelope.KINESIS_MAX_RECORD_BYTES - 64, tooLarge::add);
+                SubscriptionEnvelopes.KINESIS_MAX_RECORD_BYTES - 64, tooLarge::add);
 
         assertThat(tooLarge).extracting(e -> e.id).containsExactly("1");
         List<String> ids = new ArrayList<>();
@@ -115,8 +115,8 @@ class CloudWatchEnvelopeTest {
         assertThat(ids).containsExactly("0", "2");
     }
 
-    private static CloudWatchEnvelope.LogEvent event(int i, String message) {
-        return new CloudWatchEnvelope.LogEvent(String.valueOf(i), 1793491200000L + i, message);
+    private static SubscriptionEnvelopes.LogEvent event(int i, String message) {
+        return new SubscriptionEnvelopes.LogEvent(String.valueOf(i), 1793491200000L + i, message);
     }
 
     private static JsonNode gunzip(byte[] payload) throws IOException {
