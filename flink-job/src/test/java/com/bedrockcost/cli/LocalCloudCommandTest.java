@@ -23,6 +23,7 @@ class LocalCloudCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String printed = out.toString(StandardCharsets.UTF_8);
+        System.out.print(printed); // the run's own timings, kept in the test report
         assertThat(code).as(printed + err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(printed).contains("kinesalite at http://127.0.0.1:").contains("S3Mock at http://127.0.0.1:")
                 .contains("replayed 3,000 invocations")

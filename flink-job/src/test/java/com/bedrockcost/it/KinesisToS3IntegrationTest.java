@@ -91,6 +91,7 @@ class KinesisToS3IntegrationTest {
 
     @BeforeAll
     static void runJobAgainstKinesaliteAndS3Mock() throws Exception {
+        long t0 = System.nanoTime();
         Path root = Paths.get(System.getProperty("project.root", ".."));
         s3 = S3MockServer.launch(Paths.get(System.getProperty("s3mock.jar")), dir.resolve("s3"), List.of(BUCKET));
         kinesis = Kinesalite.start(root.resolve("tools/local-cloud"), System.out);
@@ -98,6 +99,7 @@ class KinesisToS3IntegrationTest {
         KinesisClient client = stream.client(Duration.ofSeconds(30));
         LocalCloud.createStream(client, STREAM, 3);
         s3.awaitReady(Duration.ofSeconds(120));
+        System.out.printf("servers up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         JobConfig config = JobConfig.defaults().with(Map.ofEntries(
                 Map.entry("kinesis.stream.arn", stream.streamArn()),
@@ -163,8 +165,8 @@ class KinesisToS3IntegrationTest {
                 }
             }
         }
-        log.printf("replayed %d + %d invocations, %d control messages; shards after the split: %s%n",
-                first.invocations, second.invocations, controlMessages, childShards);
+        log.printf("replayed %d + %d invocations, %d control messages in %.1f + %.1f s; shards after the split: %s%n",
+                first.invocations, second.invocations, controlMessages, first.seconds(), second.seconds(), childShards);
         assertThat(second.shardIds).as("records put after the split went to the new shards").containsAnyElementsOf(childShards);
 
         for (long i = 0; i < INVOCATIONS; i++) {
@@ -183,7 +185,9 @@ class KinesisToS3IntegrationTest {
             assertThat(System.nanoTime()).as("all records committed in time").isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(500);
         }
+        System.out.printf("all committed after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         LocalCloud.stopWithSavepoint(job, dir.resolve("savepoints"));
+        System.out.printf("stopped with a savepoint after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         client.close();
 
         S3Objects objects = new S3Objects(s3.endpoint(), BUCKET);
@@ -325,8 +329,7 @@ class KinesisToS3IntegrationTest {
 
     /** The Kinesis input, made to fail once after a checkpoint has completed and records have flowed since. */
     private static StreamFactory<RawInput> failingOnceMidStream(StreamFactory<RawInput> input) {
-        return env -> input.create(env).map(new FailOnce()).uid("test-fail-once").name("fail-once")
-                .flatMap(new TestEnvelopeUnpack()).uid("test-unpack").returns(RawInput.class);
+        return env -> input.create(env).map(new FailOnce()).uid("test-fail-once").name("fail-once");
     }
 
     static final class FailOnce implements MapFunction<RawInput, RawInput>, CheckpointListener {
