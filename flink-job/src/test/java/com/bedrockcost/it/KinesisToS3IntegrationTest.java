@@ -329,7 +329,8 @@ class KinesisToS3IntegrationTest {
 
     /** The Kinesis input, made to fail once after a checkpoint has completed and records have flowed since. */
     private static StreamFactory<RawInput> failingOnceMidStream(StreamFactory<RawInput> input) {
-        return env -> input.create(env).map(new FailOnce()).uid("test-fail-once").name("fail-once");
+        return env -> input.create(env).map(new FailOnce()).uid("test-fail-once").name("fail-once")
+                .flatMap(new TestEnvelopeUnpack()).uid("test-unpack").returns(RawInput.class);
     }
 
     static final class FailOnce implements MapFunction<RawInput, RawInput>, CheckpointListener {
