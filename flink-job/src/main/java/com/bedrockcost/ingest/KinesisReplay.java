@@ -172,6 +172,10 @@ public final class KinesisReplay {
                         + " characters does not fit in one Kinesis record even alone");
             }
             long now = System.nanoTime();
+            if (options.rate > 0 && more) {
+                // One delivery per tick, as CloudWatch batches what arrived in the meantime.
+                sleepNanos(TICK_NANOS - (now - start) % TICK_NANOS);
+            }
             if (now - lastReport > 5_000_000_000L) {
                 lastReport = now;
                 log.printf("replay: %,d invocations in %,d records so far (%,.0f/s)%n", stats.invocations, stats.dataRecords,

@@ -116,6 +116,25 @@ class KinesisCommandsTest {
     }
 
     @Test
+    void replayKeepsToTheRate() throws Exception {
+        LocalCloud.createStream(client, "replay-rate", 1);
+        long start = System.nanoTime();
+        int code = run("replay", "--stream-arn", Kinesalite.streamArn("replay-rate"), "--endpoint", kinesis.endpoint(),
+                "--access-key", "k", "--secret-key", "k", "--generator.count", "300", "--rate", "200", "--control-every", "0");
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        // 300 invocations at 200/s cannot be done in less than 1.5 s (the first tick starts at once).
+        assertThat(seconds).isGreaterThan(1.4);
+        int events = 0;
+        List<Record> records = StreamContents.readAll(client, "replay-rate");
+        for (Record r : records) {
+            events += gunzip(r.data().asByteArray()).get("logEvents").size();
+        }
+        assertThat(events).isEqualTo(300);
+    }
+
+    @Test
     void runAgainstAMissingStreamFailsWithOneLineNamingStreamAndEndpoint() {
         String arn = Kinesalite.streamArn("no-such-stream");
         int code = run("run", "--kinesis.stream.arn", arn, "--kinesis.endpoint", kinesis.endpoint(),
