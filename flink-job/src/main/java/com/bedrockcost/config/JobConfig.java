@@ -104,11 +104,14 @@ public final class JobConfig implements Serializable {
             "File or folder (local or s3://) of price CSVs; empty = the table built into the job (pricing/ of this repository).",
             Parsers.location());
     public static final ConfigKey<Duration> PRICING_WATCH_INTERVAL = key("Pricing", "pricing.watch.interval", "30s",
-            "How often the price folder is checked for new or changed files in a running (unbounded) job; 0 = read once.",
+            "How often the price folder is checked for new, changed or deleted files in a running (unbounded) job; 0 = read once. A job over a bounded input always reads once.",
             Parsers.duration());
     public static final ConfigKey<Duration> PRICING_WAIT_TIMEOUT = key("Pricing", "pricing.wait.timeout", "60s",
             "How long an invocation that arrives before the first price table waits before it is written UNPRICED.",
             Parsers.duration());
+    public static final ConfigKey<Long> PRICING_WAIT_MAX_RECORDS = key("Pricing", "pricing.wait.max.records", "100000",
+            "At most this many invocations per parallel instance wait for the first price table; further ones are written UNPRICED at once.",
+            Parsers.longAtLeast(0));
 
     // --- Tenant attribution -----------------------------------------------------------------------
     public static final ConfigKey<String> TENANT_KEY = key("Tenant", "tenant.key", "",
