@@ -78,7 +78,7 @@ public final class CostPipeline {
 
         priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (hourlySink != null) {
-            TenantHourlyRollup.of(priced).sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+            TenantHourlyRollup.of(priced, config).sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
         }
         decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
         return priced;

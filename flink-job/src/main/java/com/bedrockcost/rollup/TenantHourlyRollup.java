@@ -1,7 +1,9 @@
 package com.bedrockcost.rollup;
 
+import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,10 +21,16 @@ import java.time.ZoneOffset;
  * {@code tenant_hourly}: the priced invocations summed per UTC hour of event time, tenant and model,
  * with a Flink SQL tumbling window (windowing TVF) on the stream's own timestamps and watermarks.
  *
- * <p>An hour is emitted once, when the watermark passes its end; the watermark trails the largest
- * event time seen by {@code watermark.out.of.orderness} (the minimum over the parallel inputs). A
- * row whose hour has already been emitted when it arrives is dropped here (Flink counts it in the
- * window operator's {@code numLateRecordsDropped} metric) and is only in {@code invocations}.
+ * <p>Streaming (Kinesis, a watched folder): an hour is emitted once, when the watermark passes its
+ * end; the watermark trails the largest event time seen by {@code watermark.out.of.orderness} (the
+ * minimum over the parallel inputs). A row whose hour has already been emitted when it arrives is
+ * dropped here (Flink counts it in the window operator's {@code numLateRecordsDropped} metric) and is
+ * only in {@code invocations}.
+ *
+ * <p>Bounded input (files read once, the generator): files are read in no particular time order, so
+ * the stream's watermarks would make whole files late. Every hour is held open until the input ends
+ * instead, and the rollup is complete whatever the order; the price is state for every hour of the
+ * input until then.
  */
 public final class TenantHourlyRollup {
     /** The view the rollup query reads: {@link HourlyUsage} columns plus the {@code rowtime} attribute. */
@@ -56,8 +64,30 @@ public final class TenantHourlyRollup {
 
     private TenantHourlyRollup() {}
 
+    /** The rollup as the job runs it: hours held to the end of a bounded input, else closed by the watermark. */
+    public static DataStream<TenantHourly> of(DataStream<Invocation> priced, JobConfig config) {
+        return of(priced, holdsHoursToEndOfInput(config));
+    }
+
+    /** Bounded inputs: the generator, and files read once. */
+    public static boolean holdsHoursToEndOfInput(JobConfig config) {
+        String source = config.inputSource();
+        return source.equals("generator") || (source.equals("files") && config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero());
+    }
+
     /** Adds the rollup of {@code priced} (which must carry event timestamps and watermarks) to its job. */
     public static DataStream<TenantHourly> of(DataStream<Invocation> priced) {
+        return of(priced, false);
+    }
+
+    static DataStream<TenantHourly> of(DataStream<Invocation> priced, boolean toEndOfInput) {
+        if (toEndOfInput) {
+            // A timestamp assigner drops the watermarks from upstream and passes only the final one
+            // (end of input); emitting none itself, it leaves every hour open until then.
+            priced = priced.assignTimestampsAndWatermarks(WatermarkStrategy.<Invocation>noWatermarks()
+                            .withTimestampAssigner((inv, ts) -> inv.eventTime.toEpochMilli()))
+                    .uid("rollup-hold-to-end").name("rollup-hold-to-end-of-input");
+        }
         StreamExecutionEnvironment env = priced.getExecutionEnvironment();
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         // Windows of a TIMESTAMP_LTZ time attribute are aligned in the session time zone: make it UTC

@@ -2,6 +2,7 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.report.FlinkInputFile;
 import com.bedrockcost.sink.LakeTables;
 import com.bedrockcost.sink.TableSchema;
@@ -14,10 +15,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +70,28 @@ class TenantHourlyLakeTest {
             assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(db.count("SELECT count(*) FROM invocations"));
             assertThat(db.count("SELECT count(*) FROM tenant_hourly WHERE tenant_id IS NULL")).isPositive();
             assertThat(db.count("SELECT count(DISTINCT window_start) FROM tenant_hourly")).isEqualTo(72);
+        }
+    }
+
+    @Test
+    void aBoundedInputInReverseTimeOrderStillGivesACompleteRollup(@TempDir Path work) throws Exception {
+        // Files are read in no particular time order; the worst case is every record older than the last.
+        LogGenerator gen = new LogGenerator(5, 1200, 40, Instant.parse("2026-11-01T00:00:00Z"), Duration.ofHours(30));
+        Path logs = work.resolve("logs.jsonl");
+        try (BufferedWriter w = Files.newBufferedWriter(logs, StandardCharsets.UTF_8)) {
+            for (long i = gen.count() - 1; i >= 0; i--) {
+                w.write(gen.recordText(i));
+                w.newLine();
+            }
+        }
+        Path out = work.resolve("lake");
+        LocalRunner.run(JobConfig.defaults().with(Map.of(
+                "input.path", logs.toString(), "output.path", out.toString(), "checkpoint.interval", "1s")));
+        try (DuckLake db = new DuckLake(out)) {
+            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(1200);
+            assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(1200);
+            assertThat(keyed(db.rows("SELECT " + String.format(KEY, "window_start") + ", " + COLUMNS + " FROM tenant_hourly")))
+                    .isEqualTo(keyed(db.rows("SELECT " + String.format(KEY, "event_time") + ", " + SUMS + " FROM invocations GROUP BY ALL")));
         }
     }
 
