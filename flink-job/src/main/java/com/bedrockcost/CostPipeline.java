@@ -8,12 +8,14 @@ import com.bedrockcost.model.RawInput;
 import com.bedrockcost.model.SideOutputs;
 import com.bedrockcost.parse.DecodeFunction;
 import com.bedrockcost.parse.ParseOptions;
+import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.rollup.TenantHourly;
 import com.bedrockcost.rollup.TenantHourlyRollup;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -74,7 +76,8 @@ public final class CostPipeline {
         SingleOutputStreamOperator<Invocation> priced = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, inv -> inv.requestId)
                 .connect(priceTable)
-                .process(new PricingFunction(config)).uid("price").name("price");
+                .process(new PricingFunction(config)).uid("price").name("price")
+                .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
         priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (hourlySink != null) {

@@ -4,16 +4,20 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.InputUnavailableException;
+import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +35,17 @@ public final class Main {
             "           the dashboard of this run to ./report/index.html.",
             "  report   Read the lake with Flink SQL (batch) and write a self-contained HTML",
             "           dashboard (index.html) and CSV files of the same tables.",
+            "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
+            "           would: gzip envelopes of log events, control messages, random partition keys.",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
+            "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
+            "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
+            "                                 job from Kinesis to s3://, print the summary, stop everything",
             "  --config <file.json>           property groups as on MSF ([{PropertyGroupId, PropertyMap}])",
             "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
             "  --help                         this text; `--help keys` lists every configuration key",
@@ -49,6 +59,16 @@ public final class Main {
             "  --top <n>                      tenants, companies, departments shown before \"others\" (default: 10)",
             "  --ingested-since <instant>     only rows the job wrote at or after this ISO-8601 instant",
             "  --<key> <value>                configuration keys, e.g. --s3.endpoint for a lake on an S3 API server",
+            "",
+            "Options of replay:",
+            "  --stream-arn <arn>             the stream (required); --endpoint <url> for an emulator,",
+            "                                 --region <region> (default: the ARN's)",
+            "  --input <file|folder|s3 uri>   invocation logs in the S3 delivery format (.json, .jsonl, .gz);",
+            "                                 without it, the built-in generator (--generator.count etc.)",
+            "  --batch <n>                    most log events per Kinesis record (default 100; 1 MiB limit kept)",
+            "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",
+            "  --control-every <n>            a CONTROL_MESSAGE first and after every n records (default 100, 0 = none)",
+            "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
             "");
 
     private static final Map<String, String> ALIASES = Map.of(
@@ -72,20 +92,24 @@ public final class Main {
         String command = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                out.print(USAGE);
+                return 0;
+            }
             if (command.equals("run")) {
-                if (rest.contains("--help") || rest.contains("-h")) {
-                    out.print(USAGE);
-                    return 0;
+                if (rest.contains("--local-cloud")) {
+                    List<String> options = new ArrayList<>(rest);
+                    options.remove("--local-cloud");
+                    return runLocalCloud(config(options), out, err);
                 }
-                return runJob(config(rest), out, Paths.get(ReportOptions.DEFAULT_OUT));
+                return runJob(config(rest), out, err, Paths.get(ReportOptions.DEFAULT_OUT));
             }
             if (command.equals("report")) {
-                if (rest.contains("--help") || rest.contains("-h")) {
-                    out.print(USAGE);
-                    return 0;
-                }
                 ReportOptions.Parsed parsed = ReportOptions.parse(rest);
                 return report(parsed.options, config(parsed.rest), out);
+            }
+            if (command.equals("replay")) {
+                return Replay.run(rest, out, err);
             }
             throw new ConfigException("Unknown command '" + command + "'");
         } catch (ConfigException e) {
@@ -98,6 +122,11 @@ public final class Main {
 
     /** The job configuration from {@code --config file} and {@code --key value} arguments. */
     static JobConfig config(List<String> args) {
+        return config(args, ALIASES);
+    }
+
+    /** As {@link #config(List)}, with short option names for some keys. */
+    static JobConfig config(List<String> args, Map<String, String> aliases) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Properties> groups = Map.of();
         for (int i = 0; i < args.size(); i++) {
@@ -129,7 +158,7 @@ public final class Main {
                 }
                 continue;
             }
-            values.put(ALIASES.getOrDefault(key, key), value);
+            values.put(aliases.getOrDefault(key, key), value);
         }
         JobConfig config = JobConfig.fromGroups(groups, values);
         checkLocalPath(config, JobConfig.INPUT_PATH);
@@ -146,8 +175,31 @@ public final class Main {
         }
     }
 
+    private static int runLocalCloud(JobConfig config, PrintStream out, PrintStream err) {
+        try {
+            return new LocalCloud(LocalCloud.home(), out).run(config);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (InputUnavailableException | IOException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("bedrock-cost-stream: the local-cloud run failed: " + rootCause(e));
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
     /** Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}. */
-    static int runJob(JobConfig config, PrintStream out, Path reportDir) {
+    static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
@@ -155,7 +207,8 @@ public final class Main {
         }
         String what = config.inputSource().equals("generator")
                 ? String.format("%,d generated invocation logs", config.get(JobConfig.GENERATOR_COUNT))
-                : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH) : "the Kinesis stream";
+                : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH)
+                : "Kinesis stream " + config.get(JobConfig.KINESIS_STREAM_ARN) + " (runs until stopped with Ctrl-C)";
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
@@ -168,6 +221,11 @@ public final class Main {
             }
             if (cause instanceof ConfigException) {
                 throw (ConfigException) cause;
+            }
+            if (cause instanceof InputUnavailableException) {
+                // A stream that is not there or does not answer: one line says which and where.
+                err.println("bedrock-cost-stream: " + cause.getMessage());
+                return 1;
             }
             out.println("bedrock-cost-stream: the job failed: " + cause);
             e.printStackTrace();

@@ -14,6 +14,8 @@ import org.apache.flink.core.fs.Path;
 
 import javax.annotation.Nullable;
 
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -73,6 +75,103 @@ public final class LogLineFormat implements BulkFormat<RawInput, FileSourceSplit
         return null;
     }
 
+    /** A {@code .gz} file that does not start with the gzip magic bytes (or is empty). */
+    static final class NotGzip extends IOException {
+        private static final long serialVersionUID = 1L;
+        final boolean empty;
+        final String start;
+
+        NotGzip(boolean empty, String start) {
+            super("not gzip");
+            this.empty = empty;
+            this.start = start;
+        }
+    }
+
+    /**
+     * A gzip stream over {@code raw} that reads every concatenated member. {@link GZIPInputStream}
+     * looks for a next member only when {@code available() > 0} (JDK-7036144, fixed only in JDK 23),
+     * which a network stream may answer with 0 at a member boundary: the rest of the file would then
+     * be dropped silently. {@link PeekingAvailable} answers by reading ahead one byte.
+     */
+    static InputStream openGzip(InputStream raw, String file, long size) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(raw, 64 * 1024);
+        b.mark(2);
+        int b0 = b.read();
+        int b1 = b0 < 0 ? -1 : b.read();
+        b.reset();
+        if (b0 != 0x1f || b1 != 0x8b) {
+            throw new NotGzip(b0 < 0, b0 < 0 ? "nothing" : String.format("%02x %02x", b0, Math.max(b1, 0)));
+        }
+        return new GZIPInputStream(new PeekingAvailable(b), 64 * 1024);
+    }
+
+    /** Reports {@code available() > 0} exactly when another byte follows, by reading it ahead. */
+    static final class PeekingAvailable extends FilterInputStream {
+        private static final int NONE = -2;
+        private int peeked = NONE;
+
+        PeekingAvailable(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (peeked != NONE) {
+                int b = peeked;
+                peeked = NONE;
+                return b;
+            }
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (peeked != NONE) {
+                if (peeked < 0) {
+                    return -1;
+                }
+                b[off] = (byte) peeked;
+                peeked = NONE;
+                return 1;
+            }
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long done = 0;
+            while (done < n && read() >= 0) {
+                done++;
+            }
+            return done;
+        }
+
+        @Override
+        public int available() throws IOException {
+            if (peeked >= 0) {
+                return 1 + in.available();
+            }
+            if (peeked == -1) {
+                return 0;
+            }
+            int a = in.available();
+            if (a > 0) {
+                return a;
+            }
+            peeked = in.read();
+            return peeked >= 0 ? 1 : 0;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+
     private static final class LineReader implements BulkFormat.Reader<RawInput> {
         private final String file;
         private final InputStream in;
@@ -99,7 +198,13 @@ public final class LogLineFormat implements BulkFormat<RawInput, FileSourceSplit
             InputStream stream = raw;
             if (split.path().getName().toLowerCase(Locale.ROOT).endsWith(".gz")) {
                 try {
-                    stream = new GZIPInputStream(raw, 64 * 1024);
+                    stream = openGzip(raw, file, split.length());
+                } catch (NotGzip e) {
+                    raw.close();
+                    stream = null;
+                    pendingEnd = e.empty ? null : RawInput.damaged(file, ErrorType.NOT_GZIP,
+                            "File " + file + " is named .gz but is not gzip (it starts with " + e.start + ")",
+                            new byte[0], split.length());
                 } catch (IOException e) {
                     raw.close();
                     stream = null;
@@ -170,6 +275,7 @@ public final class LogLineFormat implements BulkFormat<RawInput, FileSourceSplit
                     if (lineBytes > 0) {
                         // The stream broke inside this line: the partial line belongs to the damage report.
                         pendingEnd.payload = Arrays.copyOf(line, Math.min(lineLen, 4096));
+                        pendingEnd.size = lineBytes;
                     }
                     return null;
                 }

@@ -22,5 +22,10 @@ public enum ErrorType {
     /** A single record (line or log event) larger than the job accepts. */
     RECORD_TOO_LARGE,
     /** A file that could not be read at all. */
-    UNREADABLE_FILE
+    UNREADABLE_FILE,
+    /**
+     * An input the decoder failed on in a way it does not expect (a bug in the job): kept here so
+     * that the job keeps running and nothing is lost silently. Please report it.
+     */
+    DECODE_ERROR
 }

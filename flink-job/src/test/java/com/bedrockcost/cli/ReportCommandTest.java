@@ -82,7 +82,7 @@ class ReportCommandTest {
         JobConfig config = Main.config(java.util.List.of("--output", lake.toString(), "--generator.count", "300",
                 "--generator.seed", "2", "--checkpoint.interval", "1s"));
 
-        int code = Main.runJob(config, new PrintStream(out, true, StandardCharsets.UTF_8), reportDir);
+        int code = Main.runJob(config, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), reportDir);
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed).isZero();
