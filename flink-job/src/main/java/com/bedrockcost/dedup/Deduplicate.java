@@ -15,7 +15,8 @@ import java.time.Duration;
 
 /**
  * Passes the first copy of each request id and drops later ones, counting them in the operator
- * metric {@value #DUPLICATES_METRIC}. Keyed by request id ({@link RequestIdKey}).
+ * metric {@value #DUPLICATES_METRIC} (also under {@code kinesisanalytics}, so MSF sends it to
+ * CloudWatch). Keyed by request id ({@link RequestIdKey}).
  *
  * <p>CloudWatch Logs retries a throttled delivery for up to 24 hours, Kinesis readers and backfills
  * replay, so a copy can arrive long after the first. A request id is remembered for {@code ttl} of
@@ -37,6 +38,8 @@ public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invoca
 
     /** Operator metric: copies of an already written request id that were dropped. */
     public static final String DUPLICATES_METRIC = "duplicatesDropped";
+    /** The metric group MSF forwards to CloudWatch; the counter is registered there too. */
+    static final String CLOUDWATCH_GROUP = "kinesisanalytics";
     /** State name: part of the savepoint format, do not rename. */
     static final String STATE_NAME = "seen";
     /** Entries the heap backend checks for expiry on each state access. */
@@ -75,6 +78,7 @@ public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invoca
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getState(descriptor(ttl));
         duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES_METRIC);
+        getRuntimeContext().getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter(DUPLICATES_METRIC, duplicates);
     }
 
     @Override
