@@ -60,17 +60,17 @@ public final class Dashboard {
 
         section(h, "tenants", "Cost and tokens by tenant", "Top " + d.options.top + " tenants by cost (then tokens), the rest summed as others. "
                 + "Tenant from requestMetadata or the configured mapping; " + ReportData.NO_TENANT + " = not attributable.",
-                v.tenants, "tenant", false);
+                v.tenants, "tenant", "tenants", false);
         section(h, "companies", "By company", "From requestMetadata['company']; " + ReportData.NONE + " = not given.",
-                v.companies, "company", false);
+                v.companies, "company", "companies", false);
         section(h, "departments", "By department", "From requestMetadata['department']; " + ReportData.NONE + " = not given.",
-                v.departments, "department", false);
+                v.departments, "department", "departments", false);
 
         h.append("<section id=\"models\"><h2>By model</h2><p class=\"note\">Canonical model id (geo/global prefixes and ARNs resolved).")
                 .append(" Latency percentiles are exact (nearest rank).</p>\n<div class=\"charts\">")
                 .append(chart("models-share", "Share of invocations")).append(chart("models-cost", "Cost (USD)"))
                 .append(chart("models-tokens", "Tokens")).append("</div>\n");
-        table(h, "models", "model", v.models, true);
+        table(h, "models", "model", "models", v.models, true);
         h.append("</section>\n");
 
         h.append("<section id=\"trends\"><h2>Trends</h2><p class=\"note\">Per ").append(v.granularity)
@@ -119,9 +119,10 @@ public final class Dashboard {
         kpi(h, "output_tokens", "Output tokens", count(t.outputTokens), String.valueOf(t.outputTokens), "");
         kpi(h, "cache_read_tokens", "Cache read tokens", count(t.cacheReadTokens), String.valueOf(t.cacheReadTokens), "");
         kpi(h, "cache_write_tokens", "Cache write tokens", count(t.cacheWriteTokens), String.valueOf(t.cacheWriteTokens), "");
-        kpi(h, "latency_ms_p50", "Latency p50 / p95", t.latencyMsP50 == null ? "\u2014" : count(t.latencyMsP50) + " / " + count(t.latencyMsP95) + " ms",
+        kpi(h, "latency_ms_p50", "Latency p50", t.latencyMsP50 == null ? "\u2014" : count(t.latencyMsP50) + " ms",
                 t.latencyMsP50 == null ? "" : String.valueOf(t.latencyMsP50),
-                t.latencyMsAvg() == null ? "no latencies" : "avg " + t.latencyMsAvg().toPlainString() + " ms, max " + count(t.latencyMsMax) + " ms");
+                t.latencyMsAvg() == null ? "no latencies" : "p95 " + count(t.latencyMsP95) + " ms, avg " + group(t.latencyMsAvg())
+                        + " ms, max " + count(t.latencyMsMax) + " ms");
         h.append("</div></section>\n");
     }
 
@@ -132,11 +133,11 @@ public final class Dashboard {
     }
 
     private static void section(StringBuilder h, String id, String title, String note, ReportView.Ranked rows, String keyName,
-                                boolean percentiles) {
+                                String plural, boolean percentiles) {
         h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2><p class=\"note\">")
                 .append(esc(note)).append("</p>\n<div class=\"charts\">")
                 .append(chart(id + "-cost", "Cost (USD)")).append(chart(id + "-tokens", "Tokens")).append("</div>\n");
-        table(h, id, keyName, rows, percentiles);
+        table(h, id, keyName, plural, rows, percentiles);
         h.append("</section>\n");
     }
 
@@ -151,8 +152,8 @@ public final class Dashboard {
         {"cache_write_cost", "cache write $"}, {"total_cost", "total $"}, {"unpriced", "unpriced"}, {"errors", "errors"},
         {"latency_ms_avg", "avg ms"}, {"latency_ms_max", "max ms"}};
 
-    private static void table(StringBuilder h, String id, String keyName, ReportView.Ranked rows, boolean percentiles) {
-        h.append("<input class=\"filter\" type=\"search\" placeholder=\"filter ").append(keyName).append("s\" data-table=\"table-")
+    private static void table(StringBuilder h, String id, String keyName, String plural, ReportView.Ranked rows, boolean percentiles) {
+        h.append("<input class=\"filter\" type=\"search\" placeholder=\"filter ").append(plural).append("\" data-table=\"table-")
                 .append(id).append("\">\n<div class=\"tablewrap\"><table id=\"table-").append(id).append("\"><thead><tr><th>")
                 .append(esc(keyName)).append("</th>");
         for (String[] c : COLUMNS) {
