@@ -12,6 +12,8 @@ import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
+import com.bedrockcost.rollup.TenantHourly;
+import com.bedrockcost.rollup.TenantHourlyRollup;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,8 +27,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job, top to bottom: decode → (malformed → failed) → event time → dedupe → price (broadcast
- * price table) → invocations. Knows nothing of where bytes come from or go to: sources and sinks
- * are passed in.
+ * price table) → invocations, and → hourly rollup (Flink SQL window) → tenant_hourly. Knows
+ * nothing of where bytes come from or go to: sources and sinks are passed in.
  */
 public final class CostPipeline {
     private final JobConfig config;
@@ -34,14 +36,23 @@ public final class CostPipeline {
     private final StreamFactory<PriceUpdate> prices;
     private final Sink<Invocation> invocationSink;
     private final Sink<FailedRecord> failedSink;
+    private final Sink<TenantHourly> hourlySink;
 
+    /** The job without the hourly rollup. */
     public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink) {
+        this(config, input, prices, invocationSink, failedSink, null);
+    }
+
+    /** The whole job; {@code hourlySink} receives {@code tenant_hourly} (null: no rollup). */
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+                        Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink) {
         this.config = config;
         this.input = input;
         this.prices = prices;
         this.invocationSink = invocationSink;
         this.failedSink = failedSink;
+        this.hourlySink = hourlySink;
     }
 
     /** Adds the job to {@code env}; returns the priced invocations (for further consumers such as rollups). */
@@ -78,6 +89,9 @@ public final class CostPipeline {
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
         priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
+        if (hourlySink != null) {
+            TenantHourlyRollup.of(priced, config).sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+        }
         decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
         return priced;
     }

@@ -8,9 +8,11 @@ import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -52,7 +54,8 @@ public final class LocalRunner {
         StreamExecutionEnvironment env = environment(config);
         CostPipeline pipeline = new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
-                LakeSinks.failed(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)));
+                LakeSinks.failed(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
+                LakeSinks.tenantHourly(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)));
         pipeline.build(env);
         return env;
     }
@@ -66,6 +69,14 @@ public final class LocalRunner {
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
         return env;
+    }
+
+    /** A local environment for batch queries over the lake (the report): file systems as for the job, no checkpoints. */
+    public static StreamExecutionEnvironment batchEnvironment(JobConfig config) {
+        Configuration conf = flinkConfiguration(config);
+        conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        initFileSystems(conf);
+        return StreamExecutionEnvironment.createLocalEnvironment(conf);
     }
 
     /** The Flink configuration of a local run: state backend, checkpoints, restarts, file systems. */
