@@ -90,7 +90,8 @@ public final class CostPipeline {
 
         priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (hourlySink != null) {
-            TenantHourlyRollup.of(priced, config).sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+            PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
+                    .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
         }
         decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
         return priced;
