@@ -39,10 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A job upgrade as an operator does it: stop with a savepoint, start again from it with another
- * parallelism (1 → 2) and another state backend (heap → RocksDB, as on MSF). The source resumes where
- * it stopped, the de-duplication state comes along (split over twice the instances), and the lake
- * ends with every invocation exactly once, including duplicates whose first copy was written before
- * the savepoint.
+ * parallelism (1 → 2) and another state backend (heap → RocksDB, as on MSF), the job built anew
+ * (with its SQL rollup) in the same JVM. The source resumes where it stopped, the de-duplication
+ * state comes along (split over twice the instances), and the lake ends with every invocation exactly
+ * once, including duplicates whose first copy was written before the savepoint; the hourly rollup's
+ * open hours come along too.
  */
 @Timeout(240)
 class SavepointRescaleTest {
@@ -93,14 +94,23 @@ class SavepointRescaleTest {
                 logs, lake);
         second.getJobExecutionResult().get(180, TimeUnit.SECONDS);
 
-        ExactlyOnce.assertLakeHolds(lake, ExpectedTotals.of(logs.generator(), ContractPricer.builtIn()));
+        ExpectedTotals expected = ExpectedTotals.of(logs.generator(), ContractPricer.builtIn());
+        ExactlyOnce.assertLakeHolds(lake, expected);
+        // The hourly rollup's open hours travelled in the savepoint too: it counts every invocation once.
+        try (DuckLake db = new DuckLake(lake)) {
+            Map<String, Object> hourly = db.rows("SELECT sum(invocations) AS n, sum(input_tokens) AS input, "
+                    + "sum(total_cost) AS cost FROM tenant_hourly").get(0);
+            assertThat(((Number) hourly.get("n")).longValue()).as("tenant_hourly invocations").isEqualTo(DISTINCT);
+            assertThat(((Number) hourly.get("input")).longValue()).as("tenant_hourly input tokens").isEqualTo(expected.inputTokens);
+            assertThat(hourly.get("cost")).as("tenant_hourly cost").isEqualTo(expected.totalCost);
+        }
     }
 
     private static JobClient start(JobConfig config, DuplicatingLogs logs, Path lake) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalRunner.flinkConfiguration(config));
         env.setParallelism(Math.toIntExact(config.get(JobConfig.PARALLELISM)));
-        new CostPipeline(config, logs.stream(RATE), PriceFeed.fromConfig(config),
-                LakeSinks.invocations(lake.toString(), "SNAPPY"), LakeSinks.failed(lake.toString(), "SNAPPY")).build(env);
+        new CostPipeline(config, logs.stream(RATE), PriceFeed.fromConfig(config), LakeSinks.invocations(lake.toString(), "SNAPPY"),
+                LakeSinks.failed(lake.toString(), "SNAPPY"), LakeSinks.tenantHourly(lake.toString(), "SNAPPY")).build(env);
         return env.executeAsync("savepoint-rescale");
     }
 
