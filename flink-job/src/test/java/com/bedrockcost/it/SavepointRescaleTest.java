@@ -48,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(240)
 class SavepointRescaleTest {
     static final int DISTINCT = 12_000;
+    /** Records per second before the savepoint, so that it comes part-way; unlimited after it. */
     static final long RATE = 1_500;
     private static final Pattern REQUEST_ID = Pattern.compile("\"requestId\":\"([^\"]+)\"");
 
@@ -66,7 +67,7 @@ class SavepointRescaleTest {
                 "output.path", lake.toString(), "checkpoint.dir", dir.resolve("checkpoints").toString(),
                 "checkpoint.interval", "500ms"));
 
-        JobClient first = start(base.with(Map.of("job.parallelism", "1", "state.backend", "hashmap")), logs, lake);
+        JobClient first = start(base.with(Map.of("job.parallelism", "1", "state.backend", "hashmap")), logs, RATE, lake);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (committedRows(lake) < 2_000 && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -91,7 +92,7 @@ class SavepointRescaleTest {
         assertThat(crossing).as("duplicates arriving after the savepoint of records written before it").isGreaterThan(50);
 
         JobClient second = start(base.with(Map.of("job.parallelism", "2", "state.backend", "rocksdb", "restore.path", savepoint)),
-                logs, lake);
+                logs, 0, lake);
         second.getJobExecutionResult().get(180, TimeUnit.SECONDS);
 
         ExpectedTotals expected = ExpectedTotals.of(logs.generator(), ContractPricer.builtIn());
@@ -106,10 +107,10 @@ class SavepointRescaleTest {
         }
     }
 
-    private static JobClient start(JobConfig config, DuplicatingLogs logs, Path lake) throws Exception {
+    private static JobClient start(JobConfig config, DuplicatingLogs logs, long rate, Path lake) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalRunner.flinkConfiguration(config));
         env.setParallelism(Math.toIntExact(config.get(JobConfig.PARALLELISM)));
-        new CostPipeline(config, logs.stream(RATE), PriceFeed.fromConfig(config), LakeSinks.invocations(lake.toString(), "SNAPPY"),
+        new CostPipeline(config, logs.stream(rate), PriceFeed.fromConfig(config), LakeSinks.invocations(lake.toString(), "SNAPPY"),
                 LakeSinks.failed(lake.toString(), "SNAPPY"), LakeSinks.tenantHourly(lake.toString(), "SNAPPY")).build(env);
         return env.executeAsync("savepoint-rescale");
     }
