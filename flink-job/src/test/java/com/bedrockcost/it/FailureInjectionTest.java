@@ -47,6 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pipeline on RocksDB, while the job fails three times mid-stream and loses a TaskManager, each time
  * restarting from its last checkpoint. The lake then holds every request id exactly once, and its
  * token and cost totals equal a calculation made from the raw records and the price CSVs alone.
+ * (Without the SQL rollup, which more than doubles this test's CPU; SavepointRescaleTest restores
+ * the rollup's state.)
  */
 @Timeout(240)
 class FailureInjectionTest {

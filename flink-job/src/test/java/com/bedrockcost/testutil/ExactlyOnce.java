@@ -36,4 +36,20 @@ public final class ExactlyOnce {
             assertThat(failed).as("failed rows").isEmpty();
         }
     }
+
+    /** {@code tenant_hourly} counts every invocation once: its sums equal the expected totals. */
+    public static void assertRollupHolds(Path lake, ExpectedTotals expected) throws Exception {
+        try (DuckLake db = new DuckLake(lake)) {
+            Map<String, Object> t = db.rows("SELECT sum(invocations) AS n, sum(input_tokens) AS input, "
+                    + "sum(output_tokens) AS output, sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, "
+                    + "sum(unpriced) AS unpriced, sum(total_cost) AS cost FROM tenant_hourly").get(0);
+            assertThat(((Number) t.get("n")).longValue()).as("tenant_hourly invocations").isEqualTo(expected.requestIds.size());
+            assertThat(((Number) t.get("input")).longValue()).as("tenant_hourly input tokens").isEqualTo(expected.inputTokens);
+            assertThat(((Number) t.get("output")).longValue()).as("tenant_hourly output tokens").isEqualTo(expected.outputTokens);
+            assertThat(((Number) t.get("cache_read")).longValue()).as("tenant_hourly cache read tokens").isEqualTo(expected.cacheReadTokens);
+            assertThat(((Number) t.get("cache_write")).longValue()).as("tenant_hourly cache write tokens").isEqualTo(expected.cacheWriteTokens);
+            assertThat(((Number) t.get("unpriced")).longValue()).as("tenant_hourly unpriced").isEqualTo(expected.unpriced);
+            assertThat((BigDecimal) t.get("cost")).as("tenant_hourly cost total, USD").isEqualTo(expected.totalCost);
+        }
+    }
 }
