@@ -1,22 +1,30 @@
 package com.bedrockcost;
 
+import com.bedrockcost.config.ConfigException;
+import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** Runs the job on a local MiniCluster, as the launcher and the tests do. */
 public final class LocalRunner {
@@ -24,18 +32,28 @@ public final class LocalRunner {
 
     /** Runs the whole job and returns when a bounded input is processed (an unbounded one runs until cancelled). */
     public static JobExecutionResult run(JobConfig config) throws Exception {
+        return job(config).execute("bedrock-cost-stream");
+    }
+
+    /** Starts the whole job and returns at once; the caller watches, stops or cancels it (e.g. over an unbounded Kinesis input). */
+    public static JobClient start(JobConfig config) throws Exception {
+        return job(config).executeAsync("bedrock-cost-stream");
+    }
+
+    private static StreamExecutionEnvironment job(JobConfig config) {
         StreamExecutionEnvironment env = environment(config);
         CostPipeline pipeline = new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
                 LakeSinks.failed(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)));
         pipeline.build(env);
-        return env.execute("bedrock-cost-stream");
+        return env;
     }
 
     /** A local environment configured as the job expects: checkpoints (files commit on them), bounded restarts. */
     public static StreamExecutionEnvironment environment(JobConfig config) {
         Configuration conf = flinkConfiguration(config);
         initFileSystems(conf);
+        checkFileSystems(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
@@ -52,6 +70,16 @@ public final class LocalRunner {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        s3Options(config, conf);
+        return conf;
+    }
+
+    /**
+     * Options of Flink's S3 file system (flink-s3-fs-hadoop, which mirrors {@code s3.*} to Hadoop's
+     * {@code fs.s3a.*}). Without keys it uses the default AWS credentials chain. MSF configures S3
+     * itself; these matter for local runs against AWS or a local S3 server.
+     */
+    static void s3Options(JobConfig config, Configuration conf) {
         if (config.isSet(JobConfig.S3_ENDPOINT)) {
             conf.setString("s3.endpoint", config.get(JobConfig.S3_ENDPOINT));
         }
@@ -60,7 +88,6 @@ public final class LocalRunner {
             conf.setString("s3.secret-key", config.get(JobConfig.S3_SECRET_KEY));
         }
         conf.setString("s3.path.style.access", String.valueOf(config.get(JobConfig.S3_PATH_STYLE_ACCESS)));
-        return conf;
     }
 
     private static String checkpointDir(JobConfig config) {
@@ -71,8 +98,43 @@ public final class LocalRunner {
         return Paths.get(System.getProperty("java.io.tmpdir"), "bedrock-cost-stream", "checkpoints").toUri().toString();
     }
 
-    /** A MiniCluster does not set up file systems from the job's configuration; do it here (plugins folder as on MSF). */
-    static void initFileSystems(Configuration conf) {
+    /**
+     * A MiniCluster does not set up file systems from the job's configuration; do it here, with the
+     * plugins folder as on MSF ({@code FLINK_PLUGINS_DIR}; the launcher and the tests point it at
+     * {@code flink-job/target/plugins}, where the build puts flink-s3-fs-hadoop).
+     */
+    public static void initFileSystems(Configuration conf) {
+        // The S3 plugin's AWS SDK v1 prints a deprecation banner with a stack trace; it says nothing about the job.
+        if (System.getProperty("aws.java.v1.disableDeprecationAnnouncement") == null) {
+            System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
+        }
         FileSystem.initialize(conf, PluginUtils.createPluginManagerFromRootFolder(conf));
+    }
+
+    /** Sets up the file systems (s3:// through the plugin) for tools that read or write outside a job. */
+    public static void initFileSystems(JobConfig config) {
+        initFileSystems(flinkConfiguration(config));
+        checkFileSystems(config);
+    }
+
+    /** Every configured s3:// location needs the S3 file system plugin: say so before the job starts, naming the key. */
+    static void checkFileSystems(JobConfig config) {
+        for (ConfigKey<String> key : Arrays.asList(JobConfig.OUTPUT_PATH, JobConfig.INPUT_PATH, JobConfig.PRICING_PATH,
+                JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR)) {
+            if (!config.isSet(key) || !config.get(key).contains("://")) {
+                continue;
+            }
+            URI uri = URI.create(config.get(key));
+            try {
+                FileSystem.get(uri);
+            } catch (UnsupportedFileSystemSchemeException e) {
+                String dir = System.getenv(ConfigConstants.ENV_FLINK_PLUGINS_DIR);
+                throw new ConfigException(key.name() + " is " + uri + ", but Flink's S3 file system is not available: "
+                        + "put flink-s3-fs-hadoop-1.20.1.jar into <plugins>/s3-fs-hadoop/ and point FLINK_PLUGINS_DIR at <plugins> "
+                        + "(now " + (dir == null ? "unset" : dir) + "; bin/bedrock-cost-stream uses flink-job/target/plugins, which the build fills)");
+            } catch (IOException e) {
+                throw new ConfigException("Cannot open the file system of " + key.name() + " (" + uri + "): " + e.getMessage());
+            }
+        }
     }
 }

@@ -4,12 +4,16 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.InputUnavailableException;
+import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.report.LakeSummary;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,14 +28,30 @@ public final class Main {
             "Commands:",
             "  run      Run the job on a local Flink MiniCluster. With no options it prices",
             "           100,000 generated invocation logs and prints a cost summary.",
+            "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
+            "           would: gzip envelopes of log events, control messages, random partition keys.",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
+            "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
+            "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
+            "                                 job from Kinesis to s3://, print the summary, stop everything",
             "  --config <file.json>           property groups as on MSF ([{PropertyGroupId, PropertyMap}])",
             "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
             "  --help                         this text; `--help keys` lists every configuration key",
+            "",
+            "Options of replay:",
+            "  --stream-arn <arn>             the stream (required); --endpoint <url> for an emulator,",
+            "                                 --region <region> (default: the ARN's)",
+            "  --input <file|folder|s3 uri>   invocation logs in the S3 delivery format (.json, .jsonl, .gz);",
+            "                                 without it, the built-in generator (--generator.count etc.)",
+            "  --batch <n>                    most log events per Kinesis record (default 100; 1 MiB limit kept)",
+            "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",
+            "  --control-every <n>            a CONTROL_MESSAGE first and after every n records (default 100, 0 = none)",
+            "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
             "");
 
     private static final Map<String, String> ALIASES = Map.of(
@@ -55,12 +75,20 @@ public final class Main {
         String command = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                out.print(USAGE);
+                return 0;
+            }
             if (command.equals("run")) {
-                if (rest.contains("--help") || rest.contains("-h")) {
-                    out.print(USAGE);
-                    return 0;
+                if (rest.contains("--local-cloud")) {
+                    List<String> options = new ArrayList<>(rest);
+                    options.remove("--local-cloud");
+                    return runLocalCloud(config(options), out, err);
                 }
-                return runJob(config(rest), out);
+                return runJob(config(rest), out, err);
+            }
+            if (command.equals("replay")) {
+                return Replay.run(rest, out, err);
             }
             throw new ConfigException("Unknown command '" + command + "'");
         } catch (ConfigException e) {
@@ -73,6 +101,11 @@ public final class Main {
 
     /** The job configuration from {@code --config file} and {@code --key value} arguments. */
     static JobConfig config(List<String> args) {
+        return config(args, ALIASES);
+    }
+
+    /** As {@link #config(List)}, with short option names for some keys. */
+    static JobConfig config(List<String> args, Map<String, String> aliases) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Properties> groups = Map.of();
         for (int i = 0; i < args.size(); i++) {
@@ -104,7 +137,7 @@ public final class Main {
                 }
                 continue;
             }
-            values.put(ALIASES.getOrDefault(key, key), value);
+            values.put(aliases.getOrDefault(key, key), value);
         }
         JobConfig config = JobConfig.fromGroups(groups, values);
         checkLocalPath(config, JobConfig.INPUT_PATH);
@@ -121,7 +154,30 @@ public final class Main {
         }
     }
 
-    private static int runJob(JobConfig config, PrintStream out) {
+    private static int runLocalCloud(JobConfig config, PrintStream out, PrintStream err) {
+        try {
+            return new LocalCloud(LocalCloud.home(), out).run(config);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (InputUnavailableException | IOException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("bedrock-cost-stream: the local-cloud run failed: " + rootCause(e));
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static int runJob(JobConfig config, PrintStream out, PrintStream err) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
@@ -129,7 +185,8 @@ public final class Main {
         }
         String what = config.inputSource().equals("generator")
                 ? String.format("%,d generated invocation logs", config.get(JobConfig.GENERATOR_COUNT))
-                : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH) : "the Kinesis stream";
+                : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH)
+                : "Kinesis stream " + config.get(JobConfig.KINESIS_STREAM_ARN) + " (runs until stopped with Ctrl-C)";
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         try {
@@ -141,6 +198,11 @@ public final class Main {
             }
             if (cause instanceof ConfigException) {
                 throw (ConfigException) cause;
+            }
+            if (cause instanceof InputUnavailableException) {
+                // A stream that is not there or does not answer: one line says which and where.
+                err.println("bedrock-cost-stream: " + cause.getMessage());
+                return 1;
             }
             out.println("bedrock-cost-stream: the job failed: " + cause);
             e.printStackTrace();

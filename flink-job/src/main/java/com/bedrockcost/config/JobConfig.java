@@ -62,10 +62,11 @@ public final class JobConfig implements Serializable {
     // --- Kinesis ----------------------------------------------------------------------------------
     public static final ConfigKey<String> KINESIS_STREAM_ARN = key("Kinesis", "kinesis.stream.arn", "",
             "ARN of the Kinesis data stream that the CloudWatch Logs subscription filter feeds.", Parsers.kinesisStreamArn());
-    public static final ConfigKey<String> KINESIS_REGION = key("Kinesis", "kinesis.region", "us-east-1",
-            "AWS region of the stream.", Parsers.string());
+    public static final ConfigKey<String> KINESIS_REGION = key("Kinesis", "kinesis.region", "",
+            "AWS region of the stream; empty = the region in kinesis.stream.arn.", Parsers.awsRegion());
     public static final ConfigKey<String> KINESIS_ENDPOINT = key("Kinesis", "kinesis.endpoint", "",
-            "Endpoint override for a local emulator, e.g. http://localhost:4567; empty = the real service.", Parsers.string());
+            "Endpoint override, e.g. http://localhost:4567 for a local emulator or a VPC endpoint; empty = the regional AWS endpoint.",
+            Parsers.httpUrl());
     public static final ConfigKey<String> KINESIS_INITIAL_POSITION = key("Kinesis", "kinesis.initial.position", "TRIM_HORIZON",
             "Where a new job starts reading: TRIM_HORIZON, LATEST or AT_TIMESTAMP (with kinesis.initial.timestamp).",
             Parsers.oneOf("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"));
@@ -77,6 +78,9 @@ public final class JobConfig implements Serializable {
             "Static access key for a local emulator only; empty = the default AWS credentials chain.", Parsers.string());
     public static final ConfigKey<String> KINESIS_SECRET_KEY = key("Kinesis", "kinesis.secret.key", "",
             "Static secret key for a local emulator only.", Parsers.string());
+    public static final ConfigKey<Duration> KINESIS_PREFLIGHT_TIMEOUT = key("Kinesis", "kinesis.preflight.timeout", "10s",
+            "When the job is built, check within this time that the stream exists and answers (ListShards); the job fails at once, naming stream and endpoint, if not. 0 = no check.",
+            Parsers.duration());
 
     // --- Output -----------------------------------------------------------------------------------
     public static final ConfigKey<String> OUTPUT_PATH = key("Output", "output.path", "lake",
@@ -87,7 +91,7 @@ public final class JobConfig implements Serializable {
 
     // --- S3 file system (local runs against an S3 API server; MSF provides S3 itself) -------------
     public static final ConfigKey<String> S3_ENDPOINT = key("S3", "s3.endpoint", "",
-            "Endpoint of an S3 API server for local runs, e.g. http://localhost:9090; empty = AWS S3.", Parsers.string());
+            "Endpoint of an S3 API server for local runs, e.g. http://localhost:9090; empty = AWS S3.", Parsers.httpUrl());
     public static final ConfigKey<String> S3_ACCESS_KEY = key("S3", "s3.access.key", "",
             "Static access key for a local S3 server only.", Parsers.string());
     public static final ConfigKey<String> S3_SECRET_KEY = key("S3", "s3.secret.key", "",
@@ -100,11 +104,14 @@ public final class JobConfig implements Serializable {
             "File or folder (local or s3://) of price CSVs; empty = the table built into the job (pricing/ of this repository).",
             Parsers.location());
     public static final ConfigKey<Duration> PRICING_WATCH_INTERVAL = key("Pricing", "pricing.watch.interval", "30s",
-            "How often the price folder is checked for new or changed files in a running (unbounded) job; 0 = read once.",
+            "How often the price folder is checked for new, changed or deleted files in a running (unbounded) job; 0 = read once. A job over a bounded input always reads once.",
             Parsers.duration());
     public static final ConfigKey<Duration> PRICING_WAIT_TIMEOUT = key("Pricing", "pricing.wait.timeout", "60s",
             "How long an invocation that arrives before the first price table waits before it is written UNPRICED.",
             Parsers.duration());
+    public static final ConfigKey<Long> PRICING_WAIT_MAX_RECORDS = key("Pricing", "pricing.wait.max.records", "100000",
+            "At most this many invocations per parallel instance wait for the first price table; further ones are written UNPRICED at once.",
+            Parsers.longAtLeast(0));
 
     // --- Tenant attribution -----------------------------------------------------------------------
     public static final ConfigKey<String> TENANT_KEY = key("Tenant", "tenant.key", "",
@@ -244,6 +251,20 @@ public final class JobConfig implements Serializable {
         if (source.equals("kinesis") && !isSet(KINESIS_STREAM_ARN)) {
             throw new ConfigException("Configuration key 'kinesis.stream.arn' must be set when input.source is kinesis");
         }
+        if (isSet(KINESIS_ACCESS_KEY) != isSet(KINESIS_SECRET_KEY)) {
+            throw new ConfigException("Configuration keys 'kinesis.access.key' and 'kinesis.secret.key' must be set together");
+        }
+        if (isSet(S3_ACCESS_KEY) != isSet(S3_SECRET_KEY)) {
+            throw new ConfigException("Configuration keys 's3.access.key' and 's3.secret.key' must be set together");
+        }
+    }
+
+    /** The region of the Kinesis stream: {@code kinesis.region}, or the region in the stream ARN. */
+    public String kinesisRegion() {
+        if (isSet(KINESIS_REGION)) {
+            return get(KINESIS_REGION);
+        }
+        return get(KINESIS_STREAM_ARN).split(":")[3];
     }
 
     /** The effective input: {@code generator}, {@code files} or {@code kinesis}. */

@@ -145,6 +145,33 @@ final class Parsers {
         };
     }
 
+    static ConfigKey.Parser<String> awsRegion() {
+        return s -> {
+            String v = s.trim();
+            if (!v.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                throw new IllegalArgumentException("must be an AWS region such as us-east-1");
+            }
+            return v;
+        };
+    }
+
+    /** An http:// or https:// URL with a host, e.g. {@code http://127.0.0.1:4567}. */
+    static ConfigKey.Parser<String> httpUrl() {
+        return s -> {
+            String v = s.trim();
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(v);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("must be a URL such as http://127.0.0.1:4567");
+            }
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must be an http:// or https:// URL such as http://127.0.0.1:4567");
+            }
+            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        };
+    }
+
     static ConfigKey.Parser<String> kinesisStreamArn() {
         return s -> {
             String v = s.trim();

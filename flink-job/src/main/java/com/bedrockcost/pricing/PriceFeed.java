@@ -1,17 +1,99 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.StreamFactory;
+import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
-import java.util.Collections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The stream of price files. */
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The stream of price readings, and the table loaded when the job is built. A job over a bounded
+ * input (files without monitoring, the generator) reads the prices once, so that it can end; a
+ * running job watches {@code pricing.path} every {@code pricing.watch.interval}.
+ */
 public final class PriceFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(PriceFeed.class);
+
     private PriceFeed() {}
 
+    /** The configured price stream. */
     public static StreamFactory<PriceUpdate> fromConfig(JobConfig config) {
-        return env -> env.fromCollection(Collections.<PriceUpdate>emptyList(), TypeInformation.of(PriceUpdate.class));
+        PriceLocation location = PriceLocation.fromConfig(config);
+        Duration interval = inputIsBounded(config) || location.isBuiltIn()
+                ? Duration.ZERO : config.get(JobConfig.PRICING_WATCH_INTERVAL);
+        return watch(location, interval);
+    }
+
+    /** Readings of {@code location} every {@code interval}; a zero interval reads once and ends. */
+    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval) {
+        return env -> env.fromSource(new PriceWatchSource(location, interval), WatermarkStrategy.noWatermarks(),
+                        "price-files", TypeInformation.of(PriceUpdate.class))
+                .setParallelism(1).uid("source-prices");
+    }
+
+    /** True when the job's invocation input ends by itself. */
+    public static boolean inputIsBounded(JobConfig config) {
+        switch (config.inputSource()) {
+            case "generator":
+                return true;
+            case "files":
+                return config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero();
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * The price files to start with, read and validated now, so that the first invocations need not
+     * wait for the price stream. A job over a bounded input (a re-pricing run) refuses to start with a
+     * price table it cannot read or that has a bad file: its output would be wrong. A running job
+     * (Kinesis, monitored files) starts anyway, logging the problem: its checkpointed table, or the
+     * price stream once the files are fixed, takes over. Returns null when there is nothing usable.
+     */
+    public static Map<String, String> initialFiles(JobConfig config) {
+        PriceLocation location = PriceLocation.fromConfig(config);
+        boolean strict = inputIsBounded(config);
+        Map<String, String> reading;
+        try {
+            reading = location.read();
+        } catch (IOException e) {
+            String msg = "Cannot read the price table at " + location + ": " + e.getMessage();
+            if (strict) {
+                throw new ConfigException(msg);
+            }
+            LOG.warn("{}; invocations wait up to {} for the price stream", msg, config.get(JobConfig.PRICING_WAIT_TIMEOUT));
+            return null;
+        }
+        PriceBook.Outcome outcome = PriceBook.empty().apply(reading);
+        if (reading.isEmpty()) {
+            String msg = "No price files (*.csv) at " + location;
+            if (strict) {
+                throw new ConfigException(msg);
+            }
+            LOG.warn("{}; invocations wait up to {} for the price stream", msg, config.get(JobConfig.PRICING_WAIT_TIMEOUT));
+            return null;
+        }
+        if (!outcome.rejected.isEmpty()) {
+            if (strict) {
+                StringBuilder b = new StringBuilder();
+                for (PriceFileException e : outcome.rejected) {
+                    b.append(b.length() == 0 ? "" : "\n").append(e.getMessage());
+                }
+                throw new ConfigException(b.toString());
+            }
+            for (PriceFileException e : outcome.rejected) {
+                LOG.error("{}; starting without it", e.getMessage());
+            }
+        }
+        LOG.info("Price table at {}: {} rows from {}", location, outcome.book.table().size(), outcome.book.files().keySet());
+        return outcome.book.hasTable() ? outcome.book.files() : null;
     }
 }

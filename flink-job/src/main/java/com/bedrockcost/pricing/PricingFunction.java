@@ -3,29 +3,289 @@ package com.bedrockcost.pricing;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
 
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Prices invocations from the price table held in broadcast state. */
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Prices invocations from the price table held in broadcast state (price file name → content, the
+ * accepted version of every file), keyed by request id.
+ *
+ * <ul>
+ *   <li>Each {@link PriceUpdate} (a complete reading of the price location) is validated by every
+ *       parallel instance alike; rejected files keep their previous version; the accepted files
+ *       replace the broadcast state, which checkpoints carry across restarts.</li>
+ *   <li>Invocations arriving before any table is known wait in keyed state — at most
+ *       {@value #MAX_WAITING_PER_KEY} per request id and {@code pricing.wait.max.records} per
+ *       instance; beyond that they are written UNPRICED at once — until the table arrives (all are
+ *       then priced), until {@code pricing.wait.timeout} passes (processing time), or until the input
+ *       ends (an event-time timer at the end of time, which the final watermark of a bounded input
+ *       fires; Flink does not fire pending processing-time timers at the end of input). Both later
+ *       cases write them UNPRICED.</li>
+ *   <li>The table read when the job was built is used until the first update arrives, so in the
+ *       common case nothing waits.</li>
+ * </ul>
+ */
 public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Invocation> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PricingFunction.class);
 
-    public static final MapStateDescriptor<String, PriceUpdate> PRICE_FILES =
-            new MapStateDescriptor<>("price-files", Types.STRING, TypeInformation.of(PriceUpdate.class));
+    /** Broadcast state: accepted price file name → its content. */
+    public static final MapStateDescriptor<String, String> PRICE_FILES =
+            new MapStateDescriptor<>("price-files", Types.STRING, Types.STRING);
+    static final ListStateDescriptor<Invocation> WAITING =
+            new ListStateDescriptor<>("waiting-for-prices", TypeInformation.of(Invocation.class));
+    static final ValueStateDescriptor<Long> WAIT_DEADLINE = new ValueStateDescriptor<>("wait-deadline", Types.LONG);
 
-    public PricingFunction(JobConfig config) {}
+    /** Several copies of one request id are removed upstream; this only bounds a pathological key. */
+    static final int MAX_WAITING_PER_KEY = 100;
+    /** Distinct models with their own unpriced counter per instance; further ones count under "other". */
+    static final int MAX_MODEL_COUNTERS = 500;
+    static final String UNKNOWN_MODEL = "unknown";
+    private static final long END_OF_TIME = Long.MAX_VALUE;
+
+    private final long waitTimeoutMillis;
+    private final long maxWaiting;
+    /** The table read when the job was built; null if none was usable. */
+    private final TreeMap<String, String> initialFiles;
+
+    private transient PriceBook book;
+    private transient ListState<Invocation> waiting;
+    private transient ValueState<Long> waitDeadline;
+    private transient long waitingCount;
+    private transient boolean mayHaveWaiting;
+    private transient boolean reportsProblems;
+    private transient MetricGroup metrics;
+    private transient Counter priced;
+    private transient Counter unpriced;
+    private transient Counter unpricedAfterWait;
+    private transient Counter filesRejected;
+    private transient Counter tableUpdates;
+    private transient Map<String, Counter> unpricedByModel;
+    private transient Counter otherModels;
+    private transient boolean timeoutReported;
+
+    /** Prices as configured, starting with the table at {@code pricing.path} (or the built-in one) read now. */
+    public PricingFunction(JobConfig config) {
+        this(config, PriceFeed.initialFiles(config));
+    }
+
+    /** Starts with {@code initialFiles} (null: no table until the price stream delivers one). */
+    public PricingFunction(JobConfig config, Map<String, String> initialFiles) {
+        this.waitTimeoutMillis = config.get(JobConfig.PRICING_WAIT_TIMEOUT).toMillis();
+        this.maxWaiting = config.get(JobConfig.PRICING_WAIT_MAX_RECORDS);
+        this.initialFiles = initialFiles == null ? null : new TreeMap<>(initialFiles);
+    }
 
     @Override
-    public void processElement(Invocation inv, ReadOnlyContext ctx, Collector<Invocation> out) {
-        inv.pricingStatus = Invocation.UNPRICED;
-        out.collect(inv);
+    public void open(Configuration parameters) {
+        waiting = getRuntimeContext().getListState(WAITING);
+        waitDeadline = getRuntimeContext().getState(WAIT_DEADLINE);
+        // Every instance sees the same updates: let one of them write the log lines.
+        reportsProblems = getRuntimeContext().getIndexOfThisSubtask() == 0;
+        mayHaveWaiting = true; // after a restore, waiting records may be in state
+        metrics = PricingMetrics.group(getRuntimeContext().getMetricGroup());
+        priced = metrics.counter("pricedInvocations");
+        unpriced = metrics.counter("unpricedInvocations");
+        unpricedAfterWait = metrics.counter("unpricedAfterWaitingForPrices");
+        filesRejected = metrics.counter("priceFilesRejected");
+        tableUpdates = metrics.counter("priceTableUpdates");
+        metrics.gauge("priceRowsInForce", () -> book == null ? 0 : book.table().size());
+        metrics.gauge("invocationsWaitingForPrices", () -> waitingCount);
+        unpricedByModel = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(Invocation inv, ReadOnlyContext ctx, Collector<Invocation> out) throws Exception {
+        PriceBook current = book(ctx.getBroadcastState(PRICE_FILES));
+        if (current.hasTable()) {
+            price(inv, current);
+            out.collect(inv);
+            return;
+        }
+        List<Invocation> same = new ArrayList<>();
+        waiting.get().forEach(same::add);
+        if (waitingCount >= maxWaiting || same.size() >= MAX_WAITING_PER_KEY) {
+            markUnpriced(inv);
+            unpricedAfterWait.inc();
+            out.collect(inv);
+            return;
+        }
+        waiting.add(inv);
+        waitingCount++;
+        mayHaveWaiting = true;
+        if (same.isEmpty()) {
+            long deadline = ctx.timerService().currentProcessingTime() + waitTimeoutMillis;
+            waitDeadline.update(deadline);
+            ctx.timerService().registerProcessingTimeTimer(deadline);
+            ctx.timerService().registerEventTimeTimer(END_OF_TIME);
+        }
     }
 
     @Override
     public void processBroadcastElement(PriceUpdate update, Context ctx, Collector<Invocation> out) throws Exception {
-        ctx.getBroadcastState(PRICE_FILES).put(update.path, update);
+        BroadcastState<String, String> state = ctx.getBroadcastState(PRICE_FILES);
+        PriceBook current = book(state);
+        PriceBook.Outcome outcome = current.apply(update.files == null ? Map.of() : update.files);
+        for (PriceFileException e : outcome.rejected) {
+            filesRejected.inc();
+            if (reportsProblems) {
+                LOG.error("{} — the table in force before stays in force", e.getMessage());
+            }
+        }
+        if (outcome.emptyReading && reportsProblems) {
+            LOG.warn("No usable price file at {}; the table in force stays in force", update.location);
+        }
+        book = outcome.book;
+        Map<String, String> stored = new TreeMap<>();
+        for (Map.Entry<String, String> e : state.immutableEntries()) {
+            stored.put(e.getKey(), e.getValue());
+        }
+        if (!stored.equals(book.files())) {
+            state.clear();
+            state.putAll(book.files());
+        }
+        if (outcome.tableChanged()) {
+            tableUpdates.inc();
+            if (reportsProblems) {
+                LOG.info("Price table from {} now in force: {} rows from {} files (added {}, changed {}, removed {})",
+                        update.location, book.table().size(), book.files().size(), outcome.added, outcome.changed, outcome.removed);
+            }
+        }
+        if (book.hasTable() && mayHaveWaiting) {
+            ctx.applyToKeyedState(WAITING, (key, list) -> {
+                for (Invocation inv : list.get()) {
+                    price(inv, book);
+                    out.collect(inv);
+                }
+                list.clear();
+            });
+            waitingCount = 0;
+            mayHaveWaiting = false;
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Invocation> out) throws Exception {
+        Long deadline = waitDeadline.value();
+        if (deadline == null) {
+            return;
+        }
+        // Either timer ends the wait; the other one is no longer needed.
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            ctx.timerService().deleteEventTimeTimer(END_OF_TIME);
+        } else {
+            ctx.timerService().deleteProcessingTimeTimer(deadline);
+        }
+        waitDeadline.clear();
+        PriceBook current = book(ctx.getBroadcastState(PRICE_FILES));
+        long n = 0;
+        for (Invocation inv : waiting.get()) {
+            n++;
+            if (current.hasTable()) {
+                price(inv, current);
+            } else {
+                markUnpriced(inv);
+                unpricedAfterWait.inc();
+                if (!timeoutReported) {
+                    timeoutReported = true;
+                    LOG.warn("Invocations waited {} for a price table and are written UNPRICED (metric unpricedAfterWaitingForPrices counts them); "
+                            + "check pricing.path", ctx.timeDomain() == TimeDomain.PROCESSING_TIME
+                            ? Duration.ofMillis(waitTimeoutMillis) : "until the end of the input");
+                }
+            }
+            out.collect(inv);
+        }
+        waiting.clear();
+        waitingCount = Math.max(0, waitingCount - n);
+    }
+
+    /** The book in force: cached; after a restore rebuilt from broadcast state, else the initial table. */
+    private PriceBook book(ReadOnlyBroadcastState<String, String> state) throws Exception {
+        if (book != null && book.hasTable()) {
+            return book;
+        }
+        Map<String, String> stored = new TreeMap<>();
+        for (Map.Entry<String, String> e : state.immutableEntries()) {
+            stored.put(e.getKey(), e.getValue());
+        }
+        Map<String, String> files = !stored.isEmpty() ? stored : initialFiles;
+        if (files == null || files.isEmpty()) {
+            book = PriceBook.empty();
+            return book;
+        }
+        PriceBook.Outcome outcome = PriceBook.empty().apply(files);
+        for (PriceFileException e : outcome.rejected) {
+            // Only possible when this version of the job validates stricter than the one that accepted the file.
+            if (reportsProblems) {
+                LOG.error("{} (from {}) — left out", e.getMessage(), stored.isEmpty() ? "the table read at job start" : "checkpointed state");
+            }
+        }
+        book = outcome.book;
+        return book;
+    }
+
+    private void price(Invocation inv, PriceBook current) {
+        if (Pricer.price(inv, current.table())) {
+            priced.inc();
+        } else {
+            countUnpriced(inv);
+        }
+    }
+
+    private void markUnpriced(Invocation inv) {
+        Pricer.unpriced(inv);
+        countUnpriced(inv);
+    }
+
+    private void countUnpriced(Invocation inv) {
+        unpriced.inc();
+        String model = inv.model == null ? UNKNOWN_MODEL : inv.model;
+        Counter c = unpricedByModel.get(model);
+        if (c == null) {
+            if (unpricedByModel.size() < MAX_MODEL_COUNTERS) {
+                c = metrics.addGroup("UnpricedModel", model).counter("unpricedInvocations");
+                unpricedByModel.put(model, c);
+                if (book != null && book.hasTable()) {
+                    LOG.warn("No price for model {} (region {}, scope {}, at {}, prompt {} tokens): written UNPRICED; add a row "
+                                    + "to the price table. Metric UnpricedModel={}.unpricedInvocations counts them",
+                            model, inv.region, inv.profileScope, inv.eventTime, inv.promptTokens(), model);
+                }
+            } else {
+                if (otherModels == null) {
+                    otherModels = metrics.addGroup("UnpricedModel", "other").counter("unpricedInvocations");
+                }
+                c = otherModels;
+            }
+        }
+        c.inc();
+    }
+
+    /** Unpriced invocations of {@code model} counted by this instance (the metric's value), for tests. */
+    long unpricedCount(String model) {
+        Counter c = unpricedByModel == null ? null : unpricedByModel.get(model);
+        return c == null ? 0 : c.getCount();
     }
 }

@@ -67,13 +67,50 @@ public final class EndToEndBenchmark {
             Path out = dir.resolve("lake-p" + p);
             deleteTree(out);
             Runtime.getRuntime().gc();
+            LiveHeap heap = new LiveHeap();
             long t0 = System.nanoTime();
             LocalRunner.run(JobConfig.defaults().with(Map.of(
                     "input.path", corpus.toString(), "output.path", out.toString(),
                     "job.parallelism", p, "checkpoint.interval", "2s")));
             Result job = new Result(records, System.nanoTime() - t0);
             print("job, parallelism " + p, job, records, bytes);
-            System.out.printf("  ratio to baseline: %.2f%n", job.perSecond() / base.perSecond());
+            System.out.printf("  ratio to baseline: %.2f; largest live heap after a GC: %,d MB%n",
+                    job.perSecond() / base.perSecond(), heap.stop() / (1 << 20));
+        }
+    }
+
+    /** The largest heap still in use right after a garbage collection, while the job runs: its live set. */
+    private static final class LiveHeap {
+        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
+        private final Thread sampler;
+        private volatile boolean running = true;
+
+        LiveHeap() {
+            sampler = new Thread(() -> {
+                while (running) {
+                    long used = 0;
+                    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                        java.lang.management.MemoryUsage u = pool.getCollectionUsage();
+                        if (u != null && pool.getType() == java.lang.management.MemoryType.HEAP) {
+                            used += u.getUsed();
+                        }
+                    }
+                    max.accumulateAndGet(used, Math::max);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "live-heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        long stop() throws InterruptedException {
+            running = false;
+            sampler.join();
+            return max.get();
         }
     }
 

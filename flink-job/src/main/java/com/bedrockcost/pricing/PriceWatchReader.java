@@ -1,0 +1,152 @@
+package com.bedrockcost.pricing;
+
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.metrics.Counter;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the price location on a background thread (S3 listings must not block checkpoints), emits
+ * the reading when it differs from the last one emitted, and schedules the next reading. After a
+ * restart it emits its first reading again, which the pricing function ignores when nothing changed.
+ */
+final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSource.Split> {
+    private static final Logger LOG = LoggerFactory.getLogger(PriceWatchReader.class);
+
+    private final SourceReaderContext ctx;
+    private final PriceLocation location;
+    private final Duration interval;
+    private final boolean watching;
+
+    private ScheduledExecutorService executor;
+    private boolean hasSplit;
+    private boolean noMoreSplits;
+    private boolean releasedEventTime;
+    private CompletableFuture<Void> splitSignal = new CompletableFuture<>();
+    private CompletableFuture<Map<String, String>> pending;
+    private Map<String, String> lastEmitted;
+    private Counter readFailures;
+    private Counter readingsEmitted;
+
+    PriceWatchReader(SourceReaderContext ctx, PriceLocation location, Duration interval) {
+        this.ctx = ctx;
+        this.location = location;
+        this.interval = interval;
+        this.watching = !interval.isZero() && !interval.isNegative();
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "price-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        readFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceReadFailures");
+        readingsEmitted = PricingMetrics.group(ctx.metricGroup()).counter("priceReadingsEmitted");
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<PriceUpdate> output) {
+        if (!hasSplit) {
+            return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+        }
+        if (pending == null) {
+            pending = readAfter(0);
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        if (!pending.isDone()) {
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        Map<String, String> files = null;
+        try {
+            files = pending.join();
+        } catch (CompletionException e) {
+            readFailures.inc();
+            LOG.warn("Cannot read price files at {} (the table in force stays; next try in {}): {}",
+                    location, watching ? interval : "never, this run is bounded", e.getCause().toString());
+        }
+        pending = null;
+        if (files != null && !files.equals(lastEmitted)) {
+            LOG.info("Price files at {}: {}", location, files.keySet());
+            output.collect(new PriceUpdate(location.toString(), System.currentTimeMillis(), files));
+            lastEmitted = files;
+            readingsEmitted.inc();
+        }
+        if (!releasedEventTime && watching && files != null && !files.isEmpty()) {
+            // From now on price readings never hold back event time (see PriceWatchSource).
+            releasedEventTime = true;
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+        if (!watching) {
+            hasSplit = false;
+            return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+        }
+        pending = readAfter(interval.toMillis());
+        return InputStatus.NOTHING_AVAILABLE;
+    }
+
+    private CompletableFuture<Map<String, String>> readAfter(long delayMillis) {
+        CompletableFuture<Map<String, String>> f = new CompletableFuture<>();
+        executor.schedule(() -> {
+            try {
+                f.complete(location.read());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        if (!hasSplit && !noMoreSplits) {
+            return splitSignal;
+        }
+        if (hasSplit && pending != null) {
+            return pending.handle((files, error) -> null);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public List<PriceWatchSource.Split> snapshotState(long checkpointId) {
+        return hasSplit ? List.of(new PriceWatchSource.Split()) : Collections.emptyList();
+    }
+
+    @Override
+    public void addSplits(List<PriceWatchSource.Split> splits) {
+        if (!splits.isEmpty()) {
+            hasSplit = true;
+            splitSignal.complete(null);
+        }
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreSplits = true;
+        splitSignal.complete(null);
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package com.bedrockcost.pricing;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Reads the price location and emits a {@link PriceUpdate} whenever what it finds changes (new,
+ * changed or deleted files), checking every {@code interval}. With a zero interval it reads once and
+ * finishes (bounded), so a bounded job can end. One reader does the work (a single split); run it
+ * with parallelism 1.
+ *
+ * <p>Price updates are not event-time data: after its first reading that finds price files the
+ * reader emits the maximum watermark, so that a watching (never-ending) price source does not hold
+ * back the event time of the invocations it is connected to. Until then the watermark stays back:
+ * invocations waiting for a first table are not overtaken by the watermark (they would be late for
+ * event-time consumers), and an invocation stream that ends before the table arrives does not flush
+ * its waiting records unpriced.
+ */
+public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSource.Split, Boolean>,
+        ResultTypeQueryable<PriceUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    private final PriceLocation location;
+    private final Duration interval;
+
+    public PriceWatchSource(PriceLocation location, Duration interval) {
+        this.location = location;
+        this.interval = interval;
+    }
+
+    public boolean isWatching() {
+        return !interval.isZero() && !interval.isNegative();
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return isWatching() ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
+    }
+
+    @Override
+    public SplitEnumerator<Split, Boolean> createEnumerator(SplitEnumeratorContext<Split> ctx) {
+        return new Enumerator(ctx, false);
+    }
+
+    @Override
+    public SplitEnumerator<Split, Boolean> restoreEnumerator(SplitEnumeratorContext<Split> ctx, Boolean assigned) {
+        return new Enumerator(ctx, assigned);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Split> getSplitSerializer() {
+        return new SplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Boolean> getEnumeratorCheckpointSerializer() {
+        return new AssignedSerializer();
+    }
+
+    @Override
+    public SourceReader<PriceUpdate, Split> createReader(SourceReaderContext ctx) {
+        return new PriceWatchReader(ctx, location, interval);
+    }
+
+    @Override
+    public TypeInformation<PriceUpdate> getProducedType() {
+        return TypeInformation.of(PriceUpdate.class);
+    }
+
+    /** The one unit of work: watching the location. It carries no position; every reading is complete. */
+    public static final class Split implements SourceSplit {
+        static final String ID = "price-location";
+
+        @Override
+        public String splitId() {
+            return ID;
+        }
+    }
+
+    /** Gives the split to the first reader, once; other readers get nothing and finish. */
+    static final class Enumerator implements SplitEnumerator<Split, Boolean> {
+        private final SplitEnumeratorContext<Split> ctx;
+        private boolean assigned;
+
+        Enumerator(SplitEnumeratorContext<Split> ctx, boolean assigned) {
+            this.ctx = ctx;
+            this.assigned = assigned;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void handleSplitRequest(int subtaskId, String requesterHostname) {}
+
+        @Override
+        public void addSplitsBack(List<Split> splits, int subtaskId) {
+            // The reader failed before the split was checkpointed: the restarted reader gets it again.
+            assigned = false;
+        }
+
+        @Override
+        public void addReader(int subtaskId) {
+            if (!assigned) {
+                ctx.assignSplit(new Split(), subtaskId);
+                assigned = true;
+            }
+            ctx.signalNoMoreSplits(subtaskId);
+        }
+
+        @Override
+        public Boolean snapshotState(long checkpointId) {
+            return assigned;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    static final class SplitSerializer implements SimpleVersionedSerializer<Split> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Split split) {
+            return new byte[0];
+        }
+
+        @Override
+        public Split deserialize(int version, byte[] serialized) throws IOException {
+            if (version != 1) {
+                throw new IOException("Unknown price split version " + version);
+            }
+            return new Split();
+        }
+    }
+
+    static final class AssignedSerializer implements SimpleVersionedSerializer<Boolean> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Boolean assigned) {
+            return new byte[] {(byte) (assigned ? 1 : 0)};
+        }
+
+        @Override
+        public Boolean deserialize(int version, byte[] serialized) throws IOException {
+            if (version != 1 || serialized.length != 1) {
+                throw new IOException("Unknown price enumerator state version " + version);
+            }
+            return serialized[0] == 1;
+        }
+    }
+}

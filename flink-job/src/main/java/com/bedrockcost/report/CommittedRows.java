@@ -1,0 +1,41 @@
+package com.bedrockcost.report;
+
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Counts the rows of a lake table that are committed (visible to readers), from Parquet footers only.
+ * Committed files never change, so each footer is read once; meant to be asked again and again
+ * while a job runs, e.g. to know when every record sent to an unbounded input has landed.
+ */
+public final class CommittedRows {
+    private final Path table;
+    private final Map<Path, Long> rowsByFile = new HashMap<>();
+
+    /** {@code root} of the lake (local folder or s3:// URI) and a table name such as {@code invocations}. */
+    public CommittedRows(String root, String table) {
+        this.table = new Path(root, table);
+    }
+
+    /** Rows in committed Parquet files under the table now. */
+    public long count() throws IOException {
+        long total = 0;
+        for (Path file : LakeSummary.parquetFiles(table)) {
+            Long rows = rowsByFile.get(file);
+            if (rows == null) {
+                long len = FileSystem.get(file.toUri()).getFileStatus(file).getLen();
+                try (ParquetFileReader r = ParquetFileReader.open(new FlinkInputFile(file, len))) {
+                    rows = r.getRecordCount();
+                }
+                rowsByFile.put(file, rows);
+            }
+            total += rows;
+        }
+        return total;
+    }
+}

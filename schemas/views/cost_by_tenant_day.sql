@@ -1,0 +1,21 @@
+-- Cost and tokens per tenant per UTC day. Filter on year/month/day (partition columns, strings
+-- such as '2026', '03') so Athena reads only those days.
+SELECT
+  year,
+  month,
+  day,
+  tenant_id,
+  count(*) AS invocations,
+  sum(input_tokens) AS input_tokens,
+  sum(output_tokens) AS output_tokens,
+  sum(cache_read_tokens) AS cache_read_tokens,
+  sum(cache_write_tokens) AS cache_write_tokens,
+  sum(input_cost) AS input_cost,
+  sum(output_cost) AS output_cost,
+  sum(cache_read_cost) AS cache_read_cost,
+  sum(cache_write_cost) AS cache_write_cost,
+  sum(total_cost) AS total_cost,
+  count_if(pricing_status = 'UNPRICED') AS unpriced_invocations,
+  count_if(error_code IS NOT NULL) AS error_invocations
+FROM invocations
+GROUP BY year, month, day, tenant_id

@@ -1,0 +1,14 @@
+-- Which models went unpriced, and how much traffic that hides: add their rows to pricing/.
+SELECT
+  year,
+  month,
+  day,
+  model,
+  model_id,
+  count(*) AS invocations,
+  count_if(pricing_status = 'UNPRICED') AS unpriced_invocations,
+  sum(CASE WHEN pricing_status = 'UNPRICED'
+           THEN input_tokens + output_tokens + cache_read_tokens + cache_write_tokens
+           ELSE 0 END) AS unpriced_tokens
+FROM invocations
+GROUP BY year, month, day, model, model_id
