@@ -194,7 +194,7 @@ class KinesisToS3IntegrationTest {
 
         CommittedRows invocations = new CommittedRows(root3, "invocations");
         CommittedRows failed = new CommittedRows(root3, "failed");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (invocations.count() < INVOCATIONS || failed.count() < NOT_GZIP + TRUNCATED) {
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
             assertThat(System.nanoTime()).as("all records committed in time").isLessThan(deadline);
