@@ -7,12 +7,16 @@ import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.report.LakeSummary;
+import com.bedrockcost.report.Report;
+import com.bedrockcost.report.ReportData;
+import com.bedrockcost.report.ReportOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,7 +31,10 @@ public final class Main {
             "",
             "Commands:",
             "  run      Run the job on a local Flink MiniCluster. With no options it prices",
-            "           100,000 generated invocation logs and prints a cost summary.",
+            "           100,000 generated invocation logs, prints a cost summary and writes",
+            "           the dashboard of this run to ./report/index.html.",
+            "  report   Read the lake with Flink SQL (batch) and write a self-contained HTML",
+            "           dashboard (index.html) and CSV files of the same tables.",
             "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
             "           would: gzip envelopes of log events, control messages, random partition keys.",
             "",
@@ -42,6 +49,16 @@ public final class Main {
             "  --config <file.json>           property groups as on MSF ([{PropertyGroupId, PropertyMap}])",
             "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
             "  --help                         this text; `--help keys` lists every configuration key",
+            "",
+            "Options of report:",
+            "  --lake <folder|s3 uri>         root of the lake (default: --output, ./lake)",
+            "  --out <folder>                 where index.html and the CSV files go (default: ./report)",
+            "  --from, --to <YYYY[-MM[-DD]]>  UTC days of event time, inclusive (a year or month means all its days)",
+            "  --tenant <id>                  one tenant; \"" + ReportData.NO_TENANT + "\" = invocations without one",
+            "  --model <id>                   one canonical model id",
+            "  --top <n>                      tenants, companies, departments shown before \"others\" (default: 10)",
+            "  --ingested-since <instant>     only rows the job wrote at or after this ISO-8601 instant",
+            "  --<key> <value>                configuration keys, e.g. --s3.endpoint for a lake on an S3 API server",
             "",
             "Options of replay:",
             "  --stream-arn <arn>             the stream (required); --endpoint <url> for an emulator,",
@@ -85,7 +102,11 @@ public final class Main {
                     options.remove("--local-cloud");
                     return runLocalCloud(config(options), out, err);
                 }
-                return runJob(config(rest), out, err);
+                return runJob(config(rest), out, err, Paths.get(ReportOptions.DEFAULT_OUT));
+            }
+            if (command.equals("report")) {
+                ReportOptions.Parsed parsed = ReportOptions.parse(rest);
+                return report(parsed.options, config(parsed.rest), out);
             }
             if (command.equals("replay")) {
                 return Replay.run(rest, out, err);
@@ -177,7 +198,8 @@ public final class Main {
         return cause;
     }
 
-    private static int runJob(JobConfig config, PrintStream out, PrintStream err) {
+    /** Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}. */
+    static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
@@ -189,6 +211,7 @@ public final class Main {
                 : "Kinesis stream " + config.get(JobConfig.KINESIS_STREAM_ARN) + " (runs until stopped with Ctrl-C)";
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
+        Instant started = Instant.now();
         try {
             LocalRunner.run(config);
         } catch (Exception e) {
@@ -216,7 +239,39 @@ public final class Main {
             out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
             return 1;
         }
-        return 0;
+        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
+        ReportOptions report = new ReportOptions();
+        report.lake = root;
+        report.out = reportDir;
+        report.ingestedSince = started;
+        return report(report, config, out);
+    }
+
+    private static int report(ReportOptions options, JobConfig config, PrintStream out) {
+        if (options.lake == null) {
+            options.lake = config.get(JobConfig.OUTPUT_PATH);
+        }
+        if (!options.lake.contains("://")) {
+            options.lake = Paths.get(options.lake).toAbsolutePath().normalize().toString();
+        }
+        long start = System.nanoTime();
+        try {
+            Path html = Report.write(options, config);
+            out.printf("%nDashboard (%s) written in %.1f s: %s%n", options.describe(), (System.nanoTime() - start) / 1e9, html);
+            out.println("CSV files of the same tables are next to it. Open it in any browser; it needs no network.");
+            return 0;
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof ConfigException) {
+                throw (ConfigException) cause;
+            }
+            out.println("bedrock-cost-stream: the report failed: " + cause);
+            e.printStackTrace();
+            return 1;
+        }
     }
 
     private static void printKeys(PrintStream out) {

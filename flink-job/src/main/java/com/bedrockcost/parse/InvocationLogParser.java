@@ -112,8 +112,8 @@ public final class InvocationLogParser {
         String inside = section == null ? "" : " inside " + section;
         if (e instanceof JsonEOFException) {
             return new RecordException(ErrorType.TRUNCATED,
-                    "the record ends" + inside + " after " + offset(((JsonEOFException) e).getLocation())
-                            + " before its JSON is complete (cut off?)");
+                    "the record ends" + inside + " at offset " + offset(((JsonEOFException) e).getLocation())
+                            + ", before its JSON is complete (cut off?)");
         }
         if (e instanceof StreamConstraintsException) {
             return new RecordException(ErrorType.NOT_JSON, "the record breaks a JSON limit" + inside + ": "

@@ -2,6 +2,7 @@ package com.bedrockcost.sink;
 
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.rollup.TenantHourly;
 
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -35,6 +36,12 @@ public final class LakeSinks {
     public static FileSink<FailedRecord> failed(String root, String compression) {
         return sink(root, LakeTables.FAILED, compression, LakeTables::failedColumns,
                 new DatePartitioner<>(r -> r.ingestTime));
+    }
+
+    /** {@code <root>/tenant_hourly/year=/month=/day=} by the UTC start of the row's hour. */
+    public static FileSink<TenantHourly> tenantHourly(String root, String compression) {
+        return sink(root, LakeTables.TENANT_HOURLY, compression, LakeTables::tenantHourlyColumns,
+                new DatePartitioner<>(r -> r.windowStart));
     }
 
     /** A column mapping made where the writer runs. */

@@ -2,11 +2,13 @@ package com.bedrockcost.sink;
 
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.rollup.TenantHourly;
 
 /** Column mappings of the lake tables: which field of which record fills each column of {@code schemas/}. */
 public final class LakeTables {
     public static final String INVOCATIONS = "invocations";
     public static final String FAILED = "failed";
+    public static final String TENANT_HOURLY = "tenant_hourly";
 
     private LakeTables() {}
 
@@ -49,5 +51,30 @@ public final class LakeTables {
                 .add("error_message", r -> r.errorMessage)
                 .addUnique("raw", r -> r.raw)
                 .add("raw_bytes", r -> r.rawBytes);
+    }
+
+    public static Columns<TenantHourly> tenantHourlyColumns() {
+        return new Columns<TenantHourly>()
+                .add("window_start", r -> r.windowStart)
+                .add("window_end", r -> r.windowEnd)
+                .add("tenant_id", r -> r.tenantId)
+                .add("model", r -> r.model)
+                .add("invocations", r -> r.invocations)
+                .add("input_tokens", r -> r.inputTokens)
+                .add("output_tokens", r -> r.outputTokens)
+                .add("cache_read_tokens", r -> r.cacheReadTokens)
+                .add("cache_write_tokens", r -> r.cacheWriteTokens)
+                .add("cache_write_1h_tokens", r -> r.cacheWrite1hTokens)
+                .add("input_cost", r -> r.inputCost)
+                .add("output_cost", r -> r.outputCost)
+                .add("cache_read_cost", r -> r.cacheReadCost)
+                .add("cache_write_cost", r -> r.cacheWriteCost)
+                .add("total_cost", r -> r.totalCost)
+                .add("unpriced", r -> r.unpriced)
+                .add("errors", r -> r.errors)
+                .add("latency_count", r -> r.latencyCount)
+                .add("latency_ms_sum", r -> r.latencyMsSum)
+                .add("latency_ms_avg", r -> r.latencyMsAvg)
+                .add("latency_ms_max", r -> r.latencyMsMax);
     }
 }

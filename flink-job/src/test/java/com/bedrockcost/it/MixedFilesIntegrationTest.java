@@ -42,6 +42,18 @@ class MixedFilesIntegrationTest {
     static final Set<String> truncatedFileIds = new HashSet<>();
     static int firstMemberCount;
 
+    /** Example (a) of the domain notes: Sonnet 4.5 through the us. geo profile with cache reads. */
+    static final String EXAMPLE_A = "{\"schemaType\":\"ModelInvocationLog\",\"schemaVersion\":\"1.0\","
+            + "\"timestamp\":\"2026-03-14T09:21:07Z\",\"accountId\":\"111122223333\","
+            + "\"identity\":{\"arn\":\"arn:aws:sts::111122223333:assumed-role/app-backend/i-0abc12de\"},"
+            + "\"region\":\"us-east-1\",\"requestId\":\"0f3c2a8e-7f41-4c55-9a0e-2b1d6c9e4a10\",\"operation\":\"Converse\","
+            + "\"modelId\":\"us.anthropic.claude-sonnet-4-5-20250929-v1:0\",\"input\":{\"inputContentType\":\"application/json\","
+            + "\"inputBodyJson\":{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Summarise ticket 4711\"}]}]},"
+            + "\"inputTokenCount\":412,\"cacheReadInputTokenCount\":3072,\"cacheWriteInputTokenCount\":0},"
+            + "\"output\":{\"outputContentType\":\"application/json\",\"outputBodyJson\":{\"stopReason\":\"end_turn\","
+            + "\"metrics\":{\"latencyMs\":2315}},\"outputTokenCount\":187},"
+            + "\"requestMetadata\":{\"tenantId\":\"acme-co\",\"feature\":\"ticket-summary\"},\"inferenceRegion\":\"us-east-2\"}";
+
     @BeforeAll
     static void runJob() throws Exception {
         Path input = dir.resolve("logs/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/01/00");
@@ -55,11 +67,15 @@ class MixedFilesIntegrationTest {
             if (i == 100) {
                 plain.add("this is not json");
             }
+            if (i == 150) {
+                plain.add(EXAMPLE_A);
+            }
             if (i == 200) {
                 plain.add("{\"schemaType\":\"ModelInvocationLog\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"operation\":\"Converse\"}");
             }
         }
         Files.write(input.resolve("a.jsonl"), String.join("\r\n", plain).concat("\r\n").getBytes(StandardCharsets.UTF_8));
+        expectedIds.add("0f3c2a8e-7f41-4c55-9a0e-2b1d6c9e4a10");
         ids(plain, expectedIds);
 
         // Gzip of two concatenated members; it repeats record 0 (a duplicate delivery counts once).
@@ -133,6 +149,21 @@ class MixedFilesIntegrationTest {
             Set<String> fromGoodFiles = new HashSet<>(rows);
             fromGoodFiles.removeAll(truncatedFileIds);
             assertThat(fromGoodFiles).containsExactlyInAnyOrderElementsOf(expectedIds);
+        }
+    }
+
+    @Test
+    void costsAreExactToTheLastDecimal() throws Exception {
+        try (DuckLake db = new DuckLake(lake)) {
+            Map<String, Object> r = db.rows("SELECT CAST(input_cost AS VARCHAR) i, CAST(output_cost AS VARCHAR) o, "
+                    + "CAST(cache_read_cost AS VARCHAR) cr, CAST(total_cost AS VARCHAR) t, pricing_status, tenant_id, model, "
+                    + "profile_scope, latency_ms FROM invocations WHERE request_id = '0f3c2a8e-7f41-4c55-9a0e-2b1d6c9e4a10'").get(0);
+            // 412 × 3.30 + 3072 × 0.33 + 187 × 16.50 per million tokens (us. geo price of Sonnet 4.5).
+            assertThat(r).containsEntry("i", "0.001359600000").containsEntry("cr", "0.001013760000")
+                    .containsEntry("o", "0.003085500000").containsEntry("t", "0.005458860000")
+                    .containsEntry("pricing_status", "PRICED").containsEntry("tenant_id", "acme-co")
+                    .containsEntry("model", "anthropic.claude-sonnet-4-5-20250929-v1:0").containsEntry("profile_scope", "geo")
+                    .containsEntry("latency_ms", 2315L);
         }
     }
 

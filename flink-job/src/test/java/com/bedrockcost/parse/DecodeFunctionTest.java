@@ -226,7 +226,7 @@ class DecodeFunctionTest {
         }
         assertThat(m.get(0)).startsWith("not valid JSON at offset ")
                 .contains("Unrecognized token '...': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
-        assertThat(m.get(1)).startsWith("the record ends inside input after ").contains("before its JSON is complete");
+        assertThat(m.get(1)).startsWith("the record ends inside input at offset ").contains(", before its JSON is complete");
         assertThat(m.get(2)).startsWith("no schemaType, and not shaped like an invocation log");
         assertThat(m.get(3)).startsWith("the record is an array, not a JSON object");
         assertThat(m.get(4)).startsWith("schemaType is \"CloudTrailEvent\", not \"ModelInvocationLog\"");

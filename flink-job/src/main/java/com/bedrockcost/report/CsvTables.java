@@ -1,0 +1,110 @@
+package com.bedrockcost.report;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The dashboard's tables as CSV files (RFC 4180, UTF-8, header row, exact decimals, every row). */
+final class CsvTables {
+    private CsvTables() {}
+
+    static void write(ReportView v, Path dir) throws IOException {
+        ReportData d = v.data;
+        List<String> totalsHeader = new ArrayList<>(Dashboard.columns());
+        totalsHeader.add("latency_count");
+        totalsHeader.add("latency_ms_sum");
+        totalsHeader.add("latency_ms_p50");
+        totalsHeader.add("latency_ms_p95");
+
+        try (Writer w = open(dir.resolve("summary.csv"))) {
+            line(w, concat("slice", totalsHeader, "failed_inputs"));
+            List<String> row = new ArrayList<>();
+            row.add(d.options.describe());
+            row.addAll(values(d.overall));
+            row.add(d.failedShown ? String.valueOf(d.failedTotal) : "");
+            line(w, row);
+        }
+        groups(dir.resolve("tenants.csv"), "tenant_id", totalsHeader, v.tenants.all);
+        groups(dir.resolve("companies.csv"), "company", totalsHeader, v.companies.all);
+        groups(dir.resolve("departments.csv"), "department", totalsHeader, v.departments.all);
+        groups(dir.resolve("models.csv"), "model", totalsHeader, v.models.all);
+        groups(dir.resolve("timeline.csv"), v.granularity + "_utc", totalsHeader, new ArrayList<>(v.timeline.entrySet()));
+        try (Writer w = open(dir.resolve("failed.csv"))) {
+            line(w, List.of("breakdown", "key", "count"));
+            if (d.failedShown) {
+                for (Map.Entry<String, Long> e : d.failedByType.entrySet()) {
+                    line(w, List.of("error_type", e.getKey(), String.valueOf(e.getValue())));
+                }
+                for (Map.Entry<String, Long> e : d.failedByDay.entrySet()) {
+                    line(w, List.of("processing_day", e.getKey(), String.valueOf(e.getValue())));
+                }
+            }
+        }
+    }
+
+    private static void groups(Path file, String keyName, List<String> header, List<Map.Entry<String, Totals>> rows) throws IOException {
+        try (Writer w = open(file)) {
+            List<String> h = new ArrayList<>();
+            h.add(keyName);
+            h.addAll(header);
+            line(w, h);
+            for (Map.Entry<String, Totals> e : rows) {
+                List<String> r = new ArrayList<>();
+                r.add(e.getKey());
+                r.addAll(values(e.getValue()));
+                line(w, r);
+            }
+        }
+    }
+
+    private static List<String> values(Totals t) {
+        List<String> out = new ArrayList<>();
+        for (String c : Dashboard.columns()) {
+            out.add(text(Dashboard.value(t, c)));
+        }
+        out.add(String.valueOf(t.latencyCount));
+        out.add(String.valueOf(t.latencyMsSum));
+        out.add(text(t.latencyMsP50));
+        out.add(text(t.latencyMsP95));
+        return out;
+    }
+
+    private static String text(Object v) {
+        return v == null ? "" : v instanceof BigDecimal ? ((BigDecimal) v).toPlainString() : String.valueOf(v);
+    }
+
+    private static List<String> concat(String first, List<String> middle, String last) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(middle);
+        out.add(last);
+        return out;
+    }
+
+    private static Writer open(Path file) throws IOException {
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    }
+
+    private static void line(Writer w, List<String> fields) throws IOException {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            w.write(quote(fields.get(i)));
+        }
+        w.write("\r\n");
+    }
+
+    static String quote(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,61 @@
+package com.bedrockcost.report;
+
+import com.bedrockcost.sink.TableSchema;
+
+/** Flink SQL DDL for a lake table, from its one definition in {@code schemas/}: the filesystem connector over the Hive-partitioned Parquet. */
+final class LakeTablesSql {
+    private LakeTablesSql() {}
+
+    /**
+     * {@code CREATE TEMPORARY TABLE} for {@code table} under {@code root}. The partition columns are
+     * the contract's {@code year/month/day} strings, read from the folder names.
+     */
+    static String createTable(String table, String root) {
+        StringBuilder b = new StringBuilder("CREATE TEMPORARY TABLE ").append(quote(table)).append(" (\n");
+        for (TableSchema.Column c : TableSchema.load(table).columns()) {
+            b.append("  ").append(quote(c.name)).append(' ').append(flinkType(c.type)).append(",\n");
+        }
+        b.append("  `year` STRING,\n  `month` STRING,\n  `day` STRING\n")
+                .append(") PARTITIONED BY (`year`, `month`, `day`) WITH (\n")
+                .append("  'connector' = 'filesystem',\n")
+                .append("  'path' = ").append(literal(stripSlash(root) + "/" + table)).append(",\n")
+                .append("  'format' = 'parquet',\n")
+                // The files hold UTC instants (isAdjustedToUTC); read them as UTC wall-clock times.
+                .append("  'parquet.utc-timezone' = 'true'\n")
+                .append(")");
+        return b.toString();
+    }
+
+    /** The Flink SQL type of a column type of {@code schemas/} (Hive/Glue names). */
+    static String flinkType(String hiveType) {
+        if (hiveType.equals("string")) {
+            return "STRING";
+        }
+        if (hiveType.equals("bigint")) {
+            return "BIGINT";
+        }
+        if (hiveType.equals("timestamp")) {
+            return "TIMESTAMP(6)";
+        }
+        if (hiveType.startsWith("decimal(")) {
+            return hiveType.toUpperCase(java.util.Locale.ROOT);
+        }
+        if (hiveType.equals("map<string,string>")) {
+            return "MAP<STRING, STRING>";
+        }
+        throw new IllegalArgumentException("No Flink SQL type for column type " + hiveType);
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    /** A SQL string literal. */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String stripSlash(String root) {
+        return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+}

@@ -1,0 +1,279 @@
+package com.bedrockcost.report;
+
+import com.bedrockcost.LocalRunner;
+import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.sink.LakeTables;
+
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.config.OptimizerConfigOptions;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static com.bedrockcost.report.LakeTablesSql.literal;
+
+/**
+ * Reads the lake for a report with Flink SQL in batch mode: the filesystem connector over the
+ * Hive-partitioned Parquet ({@code invocations}, {@code failed}), date filters pruning partitions.
+ * One job, one scan answers everything: a GROUPING SETS aggregation per tenant, company,
+ * department, model, hour and overall, plus a histogram of latency per model from which the exact
+ * nearest-rank percentiles are taken here (bounded by the number of distinct latencies, not of
+ * invocations), plus the failed inputs.
+ */
+public final class ReportQuery {
+    // GROUPING_ID(tenant_id, company, department, model, hour, latency_ms): a 1 bit for each column not grouped.
+    private static final int BY_TENANT = 0b011111;
+    private static final int BY_COMPANY = 0b101111;
+    private static final int BY_DEPARTMENT = 0b110111;
+    private static final int BY_MODEL = 0b111011;
+    private static final int BY_HOUR = 0b111101;
+    private static final int OVERALL = 0b111111;
+    private static final int LATENCY_BY_MODEL = 0b111010;
+    private static final int FAILED_BY_TYPE = 100;
+    private static final int FAILED_BY_DAY = 101;
+
+    /** Columns after {@code g} and {@code k}, in this order, in every branch of the query. */
+    private static final String[][] METRICS = {
+        {"invocations", "BIGINT", "COUNT(*)"},
+        {"input_tokens", "BIGINT", "SUM(input_tokens)"},
+        {"output_tokens", "BIGINT", "SUM(output_tokens)"},
+        {"cache_read_tokens", "BIGINT", "SUM(cache_read_tokens)"},
+        {"cache_write_tokens", "BIGINT", "SUM(cache_write_tokens)"},
+        {"input_cost", "DECIMAL(38, 12)", "SUM(input_cost)"},
+        {"output_cost", "DECIMAL(38, 12)", "SUM(output_cost)"},
+        {"cache_read_cost", "DECIMAL(38, 12)", "SUM(cache_read_cost)"},
+        {"cache_write_cost", "DECIMAL(38, 12)", "SUM(cache_write_cost)"},
+        {"total_cost", "DECIMAL(38, 12)", "SUM(total_cost)"},
+        {"unpriced", "BIGINT", "COUNT(*) FILTER (WHERE pricing_status = 'UNPRICED')"},
+        {"errors", "BIGINT", "COUNT(error_code)"},
+        {"latency_count", "BIGINT", "COUNT(latency_ms)"},
+        {"latency_ms_sum", "BIGINT", "SUM(latency_ms)"},
+        {"latency_ms_max", "BIGINT", "MAX(latency_ms)"},
+    };
+
+    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
+    private ReportQuery() {}
+
+    /** Runs the report's query on a local Flink MiniCluster (file systems, S3 included, configured from {@code config}). */
+    public static ReportData read(ReportOptions options, JobConfig config) throws IOException {
+        ReportData data = new ReportData(options);
+        String root = options.lake;
+        if (LakeSummary.parquetFiles(new Path(root, LakeTables.INVOCATIONS)).isEmpty()) {
+            return data;
+        }
+        data.failedShown = options.tenant == null && options.model == null;
+        boolean withFailed = data.failedShown && !LakeSummary.parquetFiles(new Path(root, LakeTables.FAILED)).isEmpty();
+
+        StreamExecutionEnvironment env = LocalRunner.batchEnvironment(config);
+        StreamTableEnvironment sql = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
+        sql.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        // Planning would otherwise read every Parquet footer for statistics this query does not need.
+        sql.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
+        sql.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, root));
+        sql.executeSql("CREATE TEMPORARY VIEW inv AS SELECT tenant_id, request_metadata['company'] AS company,"
+                + " request_metadata['department'] AS department, `model`, DATE_FORMAT(event_time, 'yyyy-MM-dd HH') AS `hour`,"
+                + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
+                + " input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost, pricing_status, error_code, latency_ms"
+                + " FROM invocations" + where(options, true));
+        if (withFailed) {
+            sql.executeSql(LakeTablesSql.createTable(LakeTables.FAILED, root));
+        }
+        try (CloseableIterator<Row> rows = sql.executeSql(query(options, withFailed)).collect()) {
+            Map<String, TreeMap<Long, Long>> latencies = new HashMap<>();
+            while (rows.hasNext()) {
+                add(data, latencies, rows.next());
+            }
+            percentiles(data, latencies);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Reading the lake at " + root + " failed: " + e.getMessage(), e);
+        }
+        return data;
+    }
+
+    /** The filters as a WHERE clause; tenant and model do not apply to the failed table. */
+    static String where(ReportOptions o, boolean invocations) {
+        List<String> c = new ArrayList<>();
+        String day = "CONCAT(`year`, '-', `month`, '-', `day`)";
+        if (o.from != null) {
+            c.add(day + " >= " + literal(o.from.toString()));
+        }
+        if (o.to != null) {
+            c.add(day + " <= " + literal(o.to.toString()));
+        }
+        if (o.ingestedSince != null) {
+            c.add("ingest_time >= TIMESTAMP " + literal(SQL_TIMESTAMP.format(LocalDateTime.ofInstant(o.ingestedSince, ZoneOffset.UTC))));
+        }
+        if (invocations && o.tenant != null) {
+            c.add(o.tenant.equals(ReportData.NO_TENANT) ? "tenant_id IS NULL" : "tenant_id = " + literal(o.tenant));
+        }
+        if (invocations && o.model != null) {
+            c.add(o.model.equals(ReportData.UNKNOWN_MODEL) ? "`model` IS NULL" : "`model` = " + literal(o.model));
+        }
+        return c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c);
+    }
+
+    static String query(ReportOptions options, boolean withFailed) {
+        String gid = "GROUPING_ID(tenant_id, company, department, `model`, `hour`, latency_ms)";
+        List<String> branches = new ArrayList<>();
+        branches.add("SELECT " + gid + " AS g, CASE " + gid
+                + " WHEN " + BY_TENANT + " THEN tenant_id WHEN " + BY_COMPANY + " THEN company"
+                + " WHEN " + BY_DEPARTMENT + " THEN department WHEN " + BY_HOUR + " THEN `hour`"
+                + " WHEN " + OVERALL + " THEN CAST(NULL AS STRING) ELSE `model` END AS k, " + metrics(null)
+                + " FROM inv GROUP BY GROUPING SETS ((tenant_id), (company), (department), (`model`), (`hour`), (),"
+                + " (`model`, latency_ms))");
+        if (withFailed) {
+            String fid = "GROUPING_ID(error_type, fday)";
+            branches.add("SELECT CASE " + fid + " WHEN 1 THEN " + FAILED_BY_TYPE + " ELSE " + FAILED_BY_DAY + " END AS g,"
+                    + " CASE " + fid + " WHEN 1 THEN error_type ELSE fday END AS k, " + metrics("COUNT(*)")
+                    + " FROM (SELECT error_type, CONCAT(`year`, '-', `month`, '-', `day`) AS fday FROM failed"
+                    + where(options, false) + ") GROUP BY GROUPING SETS ((error_type), (fday))");
+        }
+        return String.join("\nUNION ALL\n", branches);
+    }
+
+    /** The metric columns of one branch: the aggregates of invocations, or only a count (NULL for the rest). */
+    private static String metrics(String count) {
+        List<String> cols = new ArrayList<>();
+        for (String[] m : METRICS) {
+            String expr = count == null ? m[2] : m[0].equals("invocations") ? count : "CAST(NULL AS " + m[1] + ")";
+            cols.add(expr + " AS " + m[0]);
+        }
+        return String.join(", ", cols);
+    }
+
+    private static void add(ReportData data, Map<String, TreeMap<Long, Long>> latencies, Row r) {
+        int g = ((Number) r.getField(0)).intValue();
+        String k = (String) r.getField(1);
+        switch (g) {
+            case BY_TENANT:
+                data.tenants.put(k == null ? ReportData.NO_TENANT : k, totals(r));
+                break;
+            case BY_COMPANY:
+                data.companies.put(k == null ? ReportData.NONE : k, totals(r));
+                break;
+            case BY_DEPARTMENT:
+                data.departments.put(k == null ? ReportData.NONE : k, totals(r));
+                break;
+            case BY_MODEL:
+                data.models.put(k == null ? ReportData.UNKNOWN_MODEL : k, totals(r));
+                break;
+            case BY_HOUR:
+                data.hours.put(k, totals(r));
+                break;
+            case OVERALL:
+                copyInto(totals(r), data.overall);
+                break;
+            case LATENCY_BY_MODEL:
+                // One row per (model, latency value): how many invocations had exactly that latency.
+                Totals t = totals(r);
+                if (t.latencyCount > 0) {
+                    latencies.computeIfAbsent(k == null ? ReportData.UNKNOWN_MODEL : k, x -> new TreeMap<>())
+                            .merge(t.latencyMsMax, t.latencyCount, Long::sum);
+                }
+                break;
+            case FAILED_BY_TYPE:
+                data.failedByType.put(k, asLong(r.getField(2)));
+                data.failedTotal += asLong(r.getField(2));
+                break;
+            case FAILED_BY_DAY:
+                data.failedByDay.put(k, asLong(r.getField(2)));
+                break;
+            default:
+                throw new IllegalStateException("Unexpected row of the report query: " + r);
+        }
+    }
+
+    /** p50 and p95 of every model and overall, from the latency histograms. */
+    private static void percentiles(ReportData data, Map<String, TreeMap<Long, Long>> latencies) {
+        TreeMap<Long, Long> all = new TreeMap<>();
+        for (Map.Entry<String, TreeMap<Long, Long>> e : latencies.entrySet()) {
+            Totals t = data.models.get(e.getKey());
+            if (t != null) {
+                t.latencyMsP50 = percentile(e.getValue(), 50);
+                t.latencyMsP95 = percentile(e.getValue(), 95);
+            }
+            e.getValue().forEach((latency, count) -> all.merge(latency, count, Long::sum));
+        }
+        data.overall.latencyMsP50 = percentile(all, 50);
+        data.overall.latencyMsP95 = percentile(all, 95);
+    }
+
+    /** Nearest rank: the value at position ceil(p/100 * n) of the sorted values (1-based); null when there are none. */
+    static Long percentile(TreeMap<Long, Long> histogram, int p) {
+        long n = 0;
+        for (long c : histogram.values()) {
+            n += c;
+        }
+        if (n == 0) {
+            return null;
+        }
+        long rank = (p * n + 99) / 100;
+        long seen = 0;
+        for (Map.Entry<Long, Long> e : histogram.entrySet()) {
+            seen += e.getValue();
+            if (seen >= rank) {
+                return e.getKey();
+            }
+        }
+        return histogram.lastKey();
+    }
+
+    private static Totals totals(Row r) {
+        Totals t = new Totals();
+        t.invocations = asLong(r.getField(2));
+        t.inputTokens = asLong(r.getField(3));
+        t.outputTokens = asLong(r.getField(4));
+        t.cacheReadTokens = asLong(r.getField(5));
+        t.cacheWriteTokens = asLong(r.getField(6));
+        t.inputCost = (BigDecimal) r.getField(7);
+        t.outputCost = (BigDecimal) r.getField(8);
+        t.cacheReadCost = (BigDecimal) r.getField(9);
+        t.cacheWriteCost = (BigDecimal) r.getField(10);
+        t.totalCost = (BigDecimal) r.getField(11);
+        t.unpriced = asLong(r.getField(12));
+        t.errors = asLong(r.getField(13));
+        t.latencyCount = asLong(r.getField(14));
+        t.latencyMsSum = asLong(r.getField(15));
+        t.latencyMsMax = (Long) r.getField(16);
+        return t;
+    }
+
+    /** Copies the aggregates (not the percentiles, which arrive in their own row). */
+    private static void copyInto(Totals from, Totals to) {
+        to.invocations = from.invocations;
+        to.inputTokens = from.inputTokens;
+        to.outputTokens = from.outputTokens;
+        to.cacheReadTokens = from.cacheReadTokens;
+        to.cacheWriteTokens = from.cacheWriteTokens;
+        to.inputCost = from.inputCost;
+        to.outputCost = from.outputCost;
+        to.cacheReadCost = from.cacheReadCost;
+        to.cacheWriteCost = from.cacheWriteCost;
+        to.totalCost = from.totalCost;
+        to.unpriced = from.unpriced;
+        to.errors = from.errors;
+        to.latencyCount = from.latencyCount;
+        to.latencyMsSum = from.latencyMsSum;
+        to.latencyMsMax = from.latencyMsMax;
+    }
+
+    private static long asLong(Object v) {
+        return v == null ? 0L : ((Number) v).longValue();
+    }
+}

@@ -1,0 +1,75 @@
+package com.bedrockcost.rollup;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One row of {@code tenant_hourly}: what one tenant spent on one model in one UTC hour (event
+ * time). A Flink POJO, written by {@code LakeSinks.tenantHourly}.
+ */
+public class TenantHourly {
+    public Instant windowStart;
+    public Instant windowEnd;
+    /** Null for invocations without a tenant. */
+    public String tenantId;
+    /** Canonical model id; null when it could not be known. */
+    public String model;
+
+    public long invocations;
+    public long inputTokens;
+    public long outputTokens;
+    public long cacheReadTokens;
+    public long cacheWriteTokens;
+    public long cacheWrite1hTokens;
+
+    /** Sums over the priced invocations of the hour, scale 12; null when none of them is priced. */
+    public BigDecimal inputCost;
+    public BigDecimal outputCost;
+    public BigDecimal cacheReadCost;
+    public BigDecimal cacheWriteCost;
+    public BigDecimal totalCost;
+
+    public long unpriced;
+    public long errors;
+
+    public long latencyCount;
+    public Long latencyMsSum;
+    /** {@code latencyMsSum / latencyCount}, half-even to 3 decimals; null when no invocation had a latency. */
+    public BigDecimal latencyMsAvg;
+    public Long latencyMsMax;
+
+    public TenantHourly() {}
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof TenantHourly)) {
+            return false;
+        }
+        TenantHourly t = (TenantHourly) o;
+        return invocations == t.invocations && inputTokens == t.inputTokens && outputTokens == t.outputTokens
+                && cacheReadTokens == t.cacheReadTokens && cacheWriteTokens == t.cacheWriteTokens
+                && cacheWrite1hTokens == t.cacheWrite1hTokens && unpriced == t.unpriced && errors == t.errors
+                && latencyCount == t.latencyCount
+                && Objects.equals(windowStart, t.windowStart) && Objects.equals(windowEnd, t.windowEnd)
+                && Objects.equals(tenantId, t.tenantId) && Objects.equals(model, t.model)
+                && Objects.equals(inputCost, t.inputCost) && Objects.equals(outputCost, t.outputCost)
+                && Objects.equals(cacheReadCost, t.cacheReadCost) && Objects.equals(cacheWriteCost, t.cacheWriteCost)
+                && Objects.equals(totalCost, t.totalCost) && Objects.equals(latencyMsSum, t.latencyMsSum)
+                && Objects.equals(latencyMsAvg, t.latencyMsAvg) && Objects.equals(latencyMsMax, t.latencyMsMax);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(windowStart, tenantId, model);
+    }
+
+    @Override
+    public String toString() {
+        return "TenantHourly{" + windowStart + " tenant=" + tenantId + " model=" + model + " n=" + invocations
+                + " in=" + inputTokens + " out=" + outputTokens + " total=" + totalCost + " unpriced=" + unpriced + "}";
+    }
+}

@@ -1,0 +1,140 @@
+package com.bedrockcost.rollup;
+
+import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.model.Invocation;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * {@code tenant_hourly}: the priced invocations summed per UTC hour of event time, tenant and model,
+ * with a Flink SQL tumbling window (windowing TVF) on the stream's own timestamps and watermarks.
+ *
+ * <p>Streaming (Kinesis, a watched folder): an hour is emitted once, when the watermark passes its
+ * end; the watermark trails the largest event time seen by {@code watermark.out.of.orderness} (the
+ * minimum over the parallel inputs). A row whose hour has already been emitted when it arrives is
+ * dropped here (Flink counts it in the window operator's {@code numLateRecordsDropped} metric) and is
+ * only in {@code invocations}.
+ *
+ * <p>Bounded input (files read once, the generator): files are read in no particular time order, so
+ * the stream's watermarks would make whole files late. Every hour is held open until the input ends
+ * instead, and the rollup is complete whatever the order; the price is state for every hour of the
+ * input until then.
+ */
+public final class TenantHourlyRollup {
+    /** The view the rollup query reads: {@link HourlyUsage} columns plus the {@code rowtime} attribute. */
+    static final String INPUT_VIEW = "priced_usage";
+
+    /**
+     * Identifiers are quoted: {@code model} is a reserved word in Flink SQL. Sums are exact: the Table API sees Java BigDecimal as DECIMAL(38,18), so the cost sums are cast
+     * back to the lake's DECIMAL(38,12); every input cost has at most 12 decimals, so nothing rounds.
+     */
+    static final String QUERY = String.join("\n",
+            "SELECT",
+            "  window_start, window_end, `tenantId` AS tenant_id, `model`,",
+            "  COUNT(*) AS invocations,",
+            "  SUM(`inputTokens`) AS input_tokens,",
+            "  SUM(`outputTokens`) AS output_tokens,",
+            "  SUM(`cacheReadTokens`) AS cache_read_tokens,",
+            "  SUM(`cacheWriteTokens`) AS cache_write_tokens,",
+            "  SUM(`cacheWrite1hTokens`) AS cache_write_1h_tokens,",
+            "  CAST(SUM(`inputCost`) AS DECIMAL(38, 12)) AS input_cost,",
+            "  CAST(SUM(`outputCost`) AS DECIMAL(38, 12)) AS output_cost,",
+            "  CAST(SUM(`cacheReadCost`) AS DECIMAL(38, 12)) AS cache_read_cost,",
+            "  CAST(SUM(`cacheWriteCost`) AS DECIMAL(38, 12)) AS cache_write_cost,",
+            "  CAST(SUM(`totalCost`) AS DECIMAL(38, 12)) AS total_cost,",
+            "  COUNT(*) FILTER (WHERE `unpriced`) AS unpriced,",
+            "  COUNT(*) FILTER (WHERE `error`) AS errors,",
+            "  COUNT(`latencyMs`) AS latency_count,",
+            "  SUM(`latencyMs`) AS latency_ms_sum,",
+            "  MAX(`latencyMs`) AS latency_ms_max",
+            "FROM TABLE(TUMBLE(TABLE " + INPUT_VIEW + ", DESCRIPTOR(rowtime), INTERVAL '1' HOUR))",
+            "GROUP BY window_start, window_end, `tenantId`, `model`");
+
+    private TenantHourlyRollup() {}
+
+    /** The rollup as the job runs it: hours held to the end of a bounded input, else closed by the watermark. */
+    public static DataStream<TenantHourly> of(DataStream<Invocation> priced, JobConfig config) {
+        return of(priced, holdsHoursToEndOfInput(config));
+    }
+
+    /** Bounded inputs: the generator, and files read once. */
+    public static boolean holdsHoursToEndOfInput(JobConfig config) {
+        String source = config.inputSource();
+        return source.equals("generator") || (source.equals("files") && config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero());
+    }
+
+    /** Adds the rollup of {@code priced} (which must carry event timestamps and watermarks) to its job. */
+    public static DataStream<TenantHourly> of(DataStream<Invocation> priced) {
+        return of(priced, false);
+    }
+
+    static DataStream<TenantHourly> of(DataStream<Invocation> priced, boolean toEndOfInput) {
+        if (toEndOfInput) {
+            // A timestamp assigner drops the watermarks from upstream and passes only the final one
+            // (end of input); emitting none itself, it leaves every hour open until then.
+            priced = priced.assignTimestampsAndWatermarks(WatermarkStrategy.<Invocation>noWatermarks()
+                            .withTimestampAssigner((inv, ts) -> inv.eventTime.toEpochMilli()))
+                    .uid("rollup-hold-to-end").name("rollup-hold-to-end-of-input");
+        }
+        StreamExecutionEnvironment env = priced.getExecutionEnvironment();
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        // Windows of a TIMESTAMP_LTZ time attribute are aligned in the session time zone: make it UTC
+        // so hours are UTC hours whatever the machine's zone.
+        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+
+        DataStream<HourlyUsage> usage = priced.map(new HourlyUsage.Of()).uid("rollup-usage").name("rollup-usage");
+        Table input = tables.fromDataStream(usage, Schema.newBuilder()
+                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's event timestamp
+                .watermark("rowtime", "SOURCE_WATERMARK()")        // the stream's own watermarks
+                .build());
+        tables.createTemporaryView(INPUT_VIEW, input);
+        return tables.toDataStream(tables.sqlQuery(QUERY))
+                .map(new FromRow()).uid("rollup-rows").name("tenant_hourly");
+    }
+
+    /** A result row of {@link #QUERY} as a {@link TenantHourly}. */
+    static final class FromRow implements MapFunction<Row, TenantHourly> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public TenantHourly map(Row r) {
+            TenantHourly h = new TenantHourly();
+            // window_start/window_end are TIMESTAMP(3) wall-clock times in the session zone, UTC.
+            h.windowStart = r.<LocalDateTime>getFieldAs("window_start").toInstant(ZoneOffset.UTC);
+            h.windowEnd = r.<LocalDateTime>getFieldAs("window_end").toInstant(ZoneOffset.UTC);
+            h.tenantId = r.getFieldAs("tenant_id");
+            h.model = r.getFieldAs("model");
+            h.invocations = r.<Long>getFieldAs("invocations");
+            h.inputTokens = r.<Long>getFieldAs("input_tokens");
+            h.outputTokens = r.<Long>getFieldAs("output_tokens");
+            h.cacheReadTokens = r.<Long>getFieldAs("cache_read_tokens");
+            h.cacheWriteTokens = r.<Long>getFieldAs("cache_write_tokens");
+            h.cacheWrite1hTokens = r.<Long>getFieldAs("cache_write_1h_tokens");
+            h.inputCost = r.getFieldAs("input_cost");
+            h.outputCost = r.getFieldAs("output_cost");
+            h.cacheReadCost = r.getFieldAs("cache_read_cost");
+            h.cacheWriteCost = r.getFieldAs("cache_write_cost");
+            h.totalCost = r.getFieldAs("total_cost");
+            h.unpriced = r.<Long>getFieldAs("unpriced");
+            h.errors = r.<Long>getFieldAs("errors");
+            h.latencyCount = r.<Long>getFieldAs("latency_count");
+            h.latencyMsSum = r.getFieldAs("latency_ms_sum");
+            h.latencyMsMax = r.getFieldAs("latency_ms_max");
+            h.latencyMsAvg = h.latencyCount == 0 || h.latencyMsSum == null ? null
+                    : BigDecimal.valueOf(h.latencyMsSum).divide(BigDecimal.valueOf(h.latencyCount), 3, RoundingMode.HALF_EVEN);
+            return h;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package com.bedrockcost.cli;
+
+import com.bedrockcost.LocalRunner;
+import com.bedrockcost.config.JobConfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code report}: its options, and the run command ending with the dashboard of the run it just made. */
+class ReportCommandTest {
+    @TempDir Path tmp;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String firstErrorLine() {
+        return err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    }
+
+    @Test
+    void helpDescribesTheReportOptions() {
+        assertThat(run("report", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Options of report:").contains("--tenant").contains("--from");
+    }
+
+    @Test
+    void badTopNamesTheOption() {
+        assertThat(run("report", "--top", "zero")).isEqualTo(2);
+        assertThat(firstErrorLine()).contains("--top").contains("zero");
+    }
+
+    @Test
+    void badDateNamesTheOption() {
+        assertThat(run("report", "--from", "2026-13")).isEqualTo(2);
+        assertThat(firstErrorLine()).contains("--from").contains("2026-13");
+    }
+
+    @Test
+    void reversedRangeIsRefused() {
+        assertThat(run("report", "--from", "2026-11-05", "--to", "2026-10")).isEqualTo(2);
+        assertThat(firstErrorLine()).isEqualTo("bedrock-cost-stream: --from 2026-11-05 is after --to 2026-10-31");
+    }
+
+    @Test
+    void unknownOptionIsAConfigurationKeyError() {
+        assertThat(run("report", "--colour", "red")).isEqualTo(2);
+        assertThat(firstErrorLine()).isEqualTo("bedrock-cost-stream: Unknown configuration key 'colour'");
+    }
+
+    @Test
+    void anEmptyLakeGivesADashboardSayingSo() throws Exception {
+        Path out = tmp.resolve("report");
+        assertThat(run("report", "--lake", tmp.resolve("no-lake-yet").toString(), "--out", out.toString())).isZero();
+        assertThat(Files.readString(out.resolve("index.html"))).contains("No invocations");
+        assertThat(out.resolve("tenants.csv")).exists();
+    }
+
+    @Test
+    void runEndsWithTheDashboardOfTheRunItJustMade() throws Exception {
+        Path lake = tmp.resolve("lake");
+        // An earlier run into the same lake: its rows are not part of the next run's dashboard.
+        LocalRunner.run(JobConfig.defaults().with(Map.of("output.path", lake.toString(), "generator.count", "400",
+                "generator.seed", "1", "checkpoint.interval", "1s")));
+        Path reportDir = tmp.resolve("report");
+        JobConfig config = Main.config(java.util.List.of("--output", lake.toString(), "--generator.count", "300",
+                "--generator.seed", "2", "--checkpoint.interval", "1s"));
+
+        int code = Main.runJob(config, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), reportDir);
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printed).isZero();
+        assertThat(printed).contains("700 invocations").contains("Dashboard (written since ")
+                .contains(reportDir.toAbsolutePath().resolve("index.html").toString());
+        Matcher m = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>", Pattern.DOTALL)
+                .matcher(Files.readString(reportDir.resolve("index.html")));
+        assertThat(m.find()).isTrue();
+        JsonNode data = new ObjectMapper().readTree(m.group(1));
+        assertThat(data.get("overall").get("invocations").asLong()).isEqualTo(300);
+    }
+}
