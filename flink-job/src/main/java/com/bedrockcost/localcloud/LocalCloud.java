@@ -142,6 +142,8 @@ public final class LocalCloud {
         });
         long jobStart = System.nanoTime();
         job = LocalRunner.start(config);
+        out.printf("local-cloud: job submitted to a local MiniCluster (built and started in %.1f s)%n", seconds(jobStart));
+        long submitted = System.nanoTime();
         CommittedRows committed = new CommittedRows(root, "invocations");
         Duration timeout = Duration.ofSeconds(180 + generator.count() / 200);
         KinesisReplay.Stats stats;
@@ -152,8 +154,8 @@ public final class LocalCloud {
             return 1;
         }
         out.printf("local-cloud: replayed %,d invocations in %,d Kinesis records (+%,d control messages) in %.1f s;"
-                        + " all committed to S3 %.1f s after the job started%n",
-                stats.invocations, stats.dataRecords, stats.controlMessages, stats.seconds(), seconds(jobStart));
+                        + " all committed to S3 %.1f s after the job was submitted%n",
+                stats.invocations, stats.dataRecords, stats.controlMessages, stats.seconds(), seconds(submitted));
         String savepoint = stopWithSavepoint(job, work.resolve("savepoints"));
         out.printf("local-cloud: job stopped with savepoint %s%n", savepoint);
         job = null;
@@ -183,7 +185,8 @@ public final class LocalCloud {
     public static KinesisReplay.Stats awaitCommitted(JobClient job, CompletableFuture<KinesisReplay.Stats> replay,
                                                      LongSupplierIO committed, Duration timeout, PrintStream out)
             throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         long lastCount = -1;
         while (true) {
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
@@ -197,7 +200,7 @@ public final class LocalCloud {
             long count = committed.getAsLong();
             if (count != lastCount && out != null) {
                 lastCount = count;
-                out.printf("local-cloud: %,d invocations committed to the lake%n", count);
+                out.printf("local-cloud: %,d invocations committed to the lake (%.1f s)%n", count, seconds(start));
             }
             if (replay.isDone() && count >= replay.get().invocations) {
                 return replay.get();
