@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -83,7 +84,7 @@ public final class CloudWatchEnvelope {
                         shrink();
                         return;
                     }
-                    buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) maxInflatedBytes, buf.length * 2L));
+                    buf = Arrays.copyOf(buf, (int) Math.min((long) maxInflatedBytes, buf.length * 2L));
                 }
                 int n = in.read(buf, len, buf.length - len);
                 if (n < 0) {
@@ -148,7 +149,7 @@ public final class CloudWatchEnvelope {
                 }
                 p.skipChildren();
                 failEnvelope(source, h, len, payloadBytes, ErrorType.BAD_ENVELOPE,
-                        "is " + (t == null ? "empty" : "a JSON " + t.name().toLowerCase() + ", not an object"), gzipDamage, 0);
+                        "is " + (t == null ? "empty" : "a JSON " + t.name().toLowerCase(java.util.Locale.ROOT) + ", not an object"), gzipDamage, 0);
                 return;
             }
             String name;
