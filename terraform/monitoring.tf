@@ -1,15 +1,17 @@
 # Alarms on the job and the stream, to one SNS topic.
 
 locals {
-  # Counters the job registers in its `kinesisAnalytics` metric group, which MSF forwards to
-  # CloudWatch under AWS/KinesisAnalytics with the Application dimension.
+  # Counters the job registers in its `kinesisanalytics` metric group, which MSF forwards to
+  # CloudWatch under AWS/KinesisAnalytics with the Application dimension; the decoder's sit in a
+  # further Stage=decode group, which becomes a dimension (parse/DecodeMetrics, pricing/PricingFunction).
   job_metrics = {
-    invocations = "invocationsWritten"
-    failed      = "failedRecords"
+    invocations = "decodeParsed"
+    failed      = "decodeFailed"
     unpriced    = "unpricedInvocations"
   }
 
-  app_dimensions = { Application = aws_kinesisanalyticsv2_application.this.name }
+  app_dimensions    = { Application = aws_kinesisanalyticsv2_application.this.name }
+  decode_dimensions = { Application = aws_kinesisanalyticsv2_application.this.name, Stage = "decode" }
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -136,7 +138,7 @@ resource "aws_cloudwatch_metric_alarm" "failed_record_rate" {
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.failed
-      dimensions  = local.app_dimensions
+      dimensions  = local.decode_dimensions
       stat        = "Sum"
       period      = 900
     }
@@ -148,7 +150,7 @@ resource "aws_cloudwatch_metric_alarm" "failed_record_rate" {
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.invocations
-      dimensions  = local.app_dimensions
+      dimensions  = local.decode_dimensions
       stat        = "Sum"
       period      = 900
     }
@@ -191,7 +193,7 @@ resource "aws_cloudwatch_metric_alarm" "unpriced_rate" {
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.invocations
-      dimensions  = local.app_dimensions
+      dimensions  = local.decode_dimensions
       stat        = "Sum"
       period      = 900
     }

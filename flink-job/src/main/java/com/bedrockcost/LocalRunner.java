@@ -13,23 +13,31 @@ import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 import org.apache.flink.core.plugin.PluginUtils;
-import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 
 /** Runs the job on a local MiniCluster, as the launcher and the tests do. */
 public final class LocalRunner {
+    /** Flink's lower bound for the checkpoint interval. */
+    static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
+    /** MSF's default minimum pause between checkpoints; the local default never exceeds it. */
+    static final Duration DEFAULT_MAX_MIN_PAUSE = Duration.ofSeconds(5);
+
     private LocalRunner() {}
 
     /** Runs the whole job and returns when a bounded input is processed (an unbounded one runs until cancelled). */
@@ -60,7 +68,6 @@ public final class LocalRunner {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        env.enableCheckpointing(config.get(JobConfig.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         return env;
     }
 
@@ -72,12 +79,14 @@ public final class LocalRunner {
         return StreamExecutionEnvironment.createLocalEnvironment(conf);
     }
 
-    static Configuration flinkConfiguration(JobConfig config) {
+    /** The Flink configuration of a local run: state backend, checkpoints, restarts, file systems. */
+    public static Configuration flinkConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobConfig.STATE_BACKEND));
         // Dedup and pricing state outgrow the JobManager's in-memory checkpoint storage: keep checkpoints in files.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config));
+        checkpointOptions(config, conf);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
@@ -99,6 +108,50 @@ public final class LocalRunner {
             conf.setString("s3.secret-key", config.get(JobConfig.S3_SECRET_KEY));
         }
         conf.setString("s3.path.style.access", String.valueOf(config.get(JobConfig.S3_PATH_STYLE_ACCESS)));
+    }
+
+    /**
+     * Exactly-once end to end: sources, de-duplication and pricing state snapshot together with the
+     * sink's pending files, which are committed only when the checkpoint completes (two-phase).
+     * Aligned checkpoints: they carry no in-flight records, stay small and rescale freely; this job
+     * is rarely back-pressured long enough for unaligned ones to pay off. A cancelled or failed run
+     * keeps its last checkpoint to restart from ({@code restore.path}); a finished one removes it.
+     */
+    static void checkpointOptions(JobConfig config, Configuration conf) {
+        Duration interval = config.get(JobConfig.CHECKPOINT_INTERVAL);
+        if (interval.toMillis() < MIN_CHECKPOINT_INTERVAL_MS) {
+            throw new ConfigException("Configuration key 'checkpoint.interval' (property group Job) must be at least "
+                    + MIN_CHECKPOINT_INTERVAL_MS + "ms: files are committed only on checkpoints");
+        }
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, minPause(config, interval));
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // RocksDB uploads only new files per checkpoint: de-duplication state is large and mostly unchanged.
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        if (config.isSet(JobConfig.RESTORE_PATH)) {
+            String restore = uri(config.get(JobConfig.RESTORE_PATH));
+            if (restore.startsWith("file:") && !Files.exists(Paths.get(URI.create(restore)))) {
+                throw new ConfigException("Configuration key 'restore.path' (property group Job): no savepoint or checkpoint at " + restore);
+            }
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+            // State in the snapshot that no operator claims fails the start rather than being dropped.
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        }
+    }
+
+    private static Duration minPause(JobConfig config, Duration interval) {
+        if (config.isSet(JobConfig.CHECKPOINT_MIN_PAUSE)) {
+            return config.get(JobConfig.CHECKPOINT_MIN_PAUSE);
+        }
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(DEFAULT_MAX_MIN_PAUSE) < 0 ? half : DEFAULT_MAX_MIN_PAUSE;
+    }
+
+    /** A URI for a location given as a local path or as a URI (as Flink prints them, e.g. {@code file:/tmp/sp-1}). */
+    private static String uri(String location) {
+        return location.matches("[a-zA-Z][a-zA-Z0-9+.-]+:/.*") ? location : Paths.get(location).toAbsolutePath().toUri().toString();
     }
 
     private static String checkpointDir(JobConfig config) {
@@ -131,7 +184,7 @@ public final class LocalRunner {
     /** Every configured s3:// location needs the S3 file system plugin: say so before the job starts, naming the key. */
     static void checkFileSystems(JobConfig config) {
         for (ConfigKey<String> key : Arrays.asList(JobConfig.OUTPUT_PATH, JobConfig.INPUT_PATH, JobConfig.PRICING_PATH,
-                JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR)) {
+                JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR, JobConfig.RESTORE_PATH)) {
             if (!config.isSet(key) || !config.get(key).contains("://")) {
                 continue;
             }

@@ -137,12 +137,21 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<String> CHECKPOINT_DIR = key("Job", "checkpoint.dir", "",
             "Where local runs keep checkpoints (a folder or s3:// URI); empty = a folder under the system temp dir. MSF stores checkpoints itself.",
             Parsers.location());
+    public static final ConfigKey<Duration> CHECKPOINT_MIN_PAUSE = key("Job", "checkpoint.min.pause", "",
+            "Least time between the end of one checkpoint and the start of the next, for local runs; empty = half of checkpoint.interval, at most 5s (MSF's default pause).",
+            Parsers.duration());
+    public static final ConfigKey<String> RESTORE_PATH = key("Job", "restore.path", "",
+            "Savepoint, or checkpoint kept by a cancelled or failed local run (<checkpoint.dir>/<job id>/chk-<n>), to start from; empty = a fresh start. Every state in it must still belong to an operator of the job. MSF restores from its own snapshots.",
+            Parsers.location());
     public static final ConfigKey<String> STATE_BACKEND = key("Job", "state.backend", "hashmap",
-            "State backend for local runs: hashmap or rocksdb (MSF always uses RocksDB).", Parsers.oneOf("hashmap", "rocksdb"));
+            "State backend for local runs: hashmap (state on the heap) or rocksdb (on disk, incremental checkpoints; MSF always uses RocksDB).",
+            Parsers.oneOf("hashmap", "rocksdb"));
     public static final ConfigKey<Duration> DEDUP_TTL = key("Job", "dedup.ttl", "48h",
-            "How long a request id is remembered to drop later copies (CloudWatch retries for up to 24 h).", Parsers.duration());
+            "How long (processing time) a request id is remembered after its last copy, to drop later copies; longer than CloudWatch's 24 h of delivery retries. 0 = forever (state grows without bound).",
+            Parsers.duration());
     public static final ConfigKey<Duration> WATERMARK_OUT_OF_ORDERNESS = key("Job", "watermark.out.of.orderness", "5m",
-            "How far out of order invocation timestamps may arrive before event-time results (rollups) close.", Parsers.duration());
+            "How far out of order invocation timestamps may arrive before event-time results (rollups) close. Invocations themselves are written whatever their lateness.",
+            Parsers.duration());
     public static final ConfigKey<Duration> WATERMARK_IDLE_TIMEOUT = key("Job", "watermark.idle.timeout", "1m",
             "A source split (shard, file) silent this long no longer holds the watermark back.", Parsers.duration());
 

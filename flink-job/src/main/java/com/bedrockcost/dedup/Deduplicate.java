@@ -13,38 +13,83 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 
-/** Passes the first copy of each request id and drops later ones for {@code ttl}; keyed by request id. */
+/**
+ * Passes the first copy of each request id and drops later ones, counting them in the operator
+ * metric {@value #DUPLICATES_METRIC} (also under {@code kinesisanalytics}, so MSF sends it to
+ * CloudWatch). Keyed by request id ({@link RequestIdKey}).
+ *
+ * <p>CloudWatch Logs retries a throttled delivery for up to 24 hours, Kinesis readers and backfills
+ * replay, so a copy can arrive long after the first. A request id is remembered for {@code ttl} of
+ * <em>processing</em> time (Flink's state TTL has no event-time mode) after the last copy seen: the
+ * first copy starts the clock, every dropped copy restarts it. After that the id is forgotten and a
+ * further copy would be written again. Zero remembers ids forever (state grows without bound: for
+ * bounded backfills only).
+ *
+ * <p>The state is one {@code Boolean} per request id plus the TTL timestamp: about 40 bytes of key
+ * and 10 of value before the backend's own overhead. No timers are registered, so expiry adds no
+ * state of its own: on RocksDB (as on MSF) expired ids are dropped by the TTL compaction filter when
+ * RocksDB compacts, and files untouched for {@code ttl} are compacted periodically so old ids do not
+ * linger in the bottom level; on the heap backend every state access checks a few more entries for
+ * expiry (incremental cleanup); a full snapshot (savepoint, or a heap checkpoint) leaves expired ids
+ * out. Expired ids are never read back, whether or not they are cleaned up yet.
+ */
 public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invocation> {
     private static final long serialVersionUID = 1L;
+
+    /** Operator metric: copies of an already written request id that were dropped. */
+    public static final String DUPLICATES_METRIC = "duplicatesDropped";
+    /** The metric group MSF forwards to CloudWatch; the counter is registered there too. */
+    static final String CLOUDWATCH_GROUP = "kinesisanalytics";
+    /** State name: part of the savepoint format, do not rename. */
+    static final String STATE_NAME = "seen";
+    /** Entries the heap backend checks for expiry on each state access. */
+    static final int HEAP_CLEANUP_ENTRIES_PER_ACCESS = 10;
+    /** How many entries the RocksDB compaction filter processes before it reads the clock again. */
+    static final long ROCKSDB_CLEANUP_QUERY_TIME_AFTER_ENTRIES = 1000;
 
     private final Duration ttl;
     private transient ValueState<Boolean> seen;
     private transient Counter duplicates;
 
+    /** {@code ttl}: how long (processing time) a request id is remembered after its last copy; zero = forever. */
     public Deduplicate(Duration ttl) {
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("dedup ttl must not be negative: " + ttl);
+        }
         this.ttl = ttl;
+    }
+
+    /** The state: request id (the key) → seen, with TTL. */
+    static ValueStateDescriptor<Boolean> descriptor(Duration ttl) {
+        ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>(STATE_NAME, Types.BOOLEAN);
+        if (!ttl.isZero()) {
+            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .cleanupFullSnapshot()
+                    .cleanupIncrementally(HEAP_CLEANUP_ENTRIES_PER_ACCESS, false)
+                    .cleanupInRocksdbCompactFilter(ROCKSDB_CLEANUP_QUERY_TIME_AFTER_ENTRIES, ttl)
+                    .build());
+        }
+        return d;
     }
 
     @Override
     public void open(Configuration parameters) {
-        ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
-        if (!ttl.isZero()) {
-            d.enableTimeToLive(StateTtlConfig.newBuilder(org.apache.flink.api.common.time.Time.milliseconds(ttl.toMillis()))
-                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                    .build());
-        }
-        seen = getRuntimeContext().getState(d);
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
+        seen = getRuntimeContext().getState(descriptor(ttl));
+        duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES_METRIC);
+        getRuntimeContext().getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter(DUPLICATES_METRIC, duplicates);
     }
 
     @Override
     public void processElement(Invocation inv, Context ctx, Collector<Invocation> out) throws Exception {
-        if (seen.value() != null) {
+        boolean duplicate = seen.value() != null;
+        // Writing on a duplicate too restarts the TTL: an id that keeps being redelivered stays remembered.
+        seen.update(Boolean.TRUE);
+        if (duplicate) {
             duplicates.inc();
             return;
         }
-        seen.update(Boolean.TRUE);
         out.collect(inv);
     }
 }

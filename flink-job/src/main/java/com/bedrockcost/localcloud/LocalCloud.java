@@ -52,6 +52,7 @@ public final class LocalCloud {
     private volatile Kinesalite kinesis;
     private volatile S3MockServer s3;
     private volatile JobClient job;
+    private volatile boolean interrupted;
     private Path work;
 
     public LocalCloud(Path home, PrintStream out) {
@@ -61,10 +62,20 @@ public final class LocalCloud {
 
     /** Runs it; returns the exit code. {@code user} holds the user's options (generator.*, job.*, ...). */
     public int run(JobConfig user) throws Exception {
-        Thread hook = new Thread(this::stopAll, "local-cloud-shutdown");
+        Thread hook = new Thread(() -> {
+            interrupted = true;
+            stopAll();
+        }, "local-cloud-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return runInside(user);
+        } catch (Exception e) {
+            if (interrupted) {
+                // Ctrl-C: what failed is only the job being torn down under us.
+                out.println("local-cloud: interrupted; the job, kinesalite and S3Mock are stopped");
+                return 130;
+            }
+            throw e;
         } finally {
             stopAll();
             try {
@@ -132,7 +143,7 @@ public final class LocalCloud {
         long jobStart = System.nanoTime();
         job = LocalRunner.start(config);
         CommittedRows committed = new CommittedRows(root, "invocations");
-        Duration timeout = Duration.ofSeconds(120 + generator.count() / 200);
+        Duration timeout = Duration.ofSeconds(180 + generator.count() / 200);
         KinesisReplay.Stats stats;
         try {
             stats = awaitCommitted(job, replay, committed::count, timeout, out);

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.config.ExecutionConfigOptions;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
@@ -93,6 +94,9 @@ public final class TenantHourlyRollup {
         // Windows of a TIMESTAMP_LTZ time attribute are aligned in the session time zone: make it UTC
         // so hours are UTC hours whatever the machine's zone.
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        // The job refuses operators without a uid (savepoint compatibility): let the planner give
+        // its operators stable uids too, derived from the plan.
+        tables.getConfig().set(ExecutionConfigOptions.TABLE_EXEC_UID_GENERATION, ExecutionConfigOptions.UidGeneration.ALWAYS);
 
         DataStream<HourlyUsage> usage = priced.map(new HourlyUsage.Of()).uid("rollup-usage").name("rollup-usage");
         Table input = tables.fromDataStream(usage, Schema.newBuilder()

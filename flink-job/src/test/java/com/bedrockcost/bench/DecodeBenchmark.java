@@ -6,6 +6,7 @@ import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.parse.InvocationDecoder;
 import com.bedrockcost.parse.ParseOptions;
+import com.bedrockcost.parse.Timestamps;
 import com.bedrockcost.testutil.Envelopes;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -48,8 +49,11 @@ import java.util.zip.GZIPInputStream;
  * tenant, source); {@code bareJackson} is the baseline over the same bytes: inflate, a Jackson
  * streaming pass over the envelope, and per record a Jackson streaming pass extracting the same
  * fields (ids, time as an Instant, account, regions, operation, model id, identity, metadata map,
- * the four token counts with the body fallbacks and TTL split, latency, error code), with no checks.
- * Scores are records/s; the {@code bytes} counter is uncompressed record bytes/s.
+ * the four token counts with the body fallbacks and TTL split, latency, error code), with no checks;
+ * {@code bareJacksonHandTime} is that baseline with the job's own timestamp parser in place of
+ * {@code Instant.parse}, the strictest comparison. Scores are records/s per thread (one core); the
+ * {@code bytes} counter is uncompressed record bytes/s. {@link #main} measures the same passes by
+ * thread CPU time, for shared machines.
  *
  * <pre>java -cp flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/test-classpath.txt) \
  *     org.openjdk.jmh.Main DecodeBenchmark -f 1 -wi 2 -i 3 -w 3s -r 5s</pre>
@@ -113,7 +117,7 @@ public class DecodeBenchmark {
         for (RawInput in : payloads) {
             decoder.decode(in, 0, check);
         }
-        long baseline = bareJackson(null, new Bytes());
+        long baseline = bare(null, new Bytes(), false);
         if (check.rows != RECORDS || check.failed != 0 || baseline != RECORDS) {
             throw new IllegalStateException("decoder " + check.rows + " rows, " + check.failed + " failed; baseline " + baseline);
         }
@@ -156,6 +160,17 @@ public class DecodeBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public long bareJackson(Blackhole bh, Bytes bytes) {
+        return bare(bh, bytes, false);
+    }
+
+    /** The baseline with the job's hand-written timestamp parser instead of {@code Instant.parse}: the strictest comparison. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public long bareJacksonHandTime(Blackhole bh, Bytes bytes) {
+        return bare(bh, bytes, true);
+    }
+
+    private long bare(Blackhole bh, Bytes bytes, boolean handTime) {
         long n = 0;
         try {
             for (RawInput in : payloads) {
@@ -183,7 +198,7 @@ public class DecodeBenchmark {
                                     if (f.equals("id")) {
                                         id = p.getText();
                                     } else if (f.equals("message")) {
-                                        Fields r = record(p.getText());
+                                        Fields r = record(p.getText(), handTime);
                                         r.eventId = id;
                                         n++;
                                         if (bh != null) {
@@ -236,7 +251,7 @@ public class DecodeBenchmark {
         long latency = -1;
     }
 
-    private Fields record(String text) throws IOException {
+    private Fields record(String text, boolean handTime) throws IOException {
         Fields r = new Fields();
         try (JsonParser p = json.createParser(text)) {
             p.nextToken();
@@ -245,7 +260,7 @@ public class DecodeBenchmark {
                 p.nextToken();
                 switch (name) {
                     case "requestId": r.requestId = p.getText(); break;
-                    case "timestamp": r.time = Instant.parse(p.getText()); break;
+                    case "timestamp": r.time = handTime ? Timestamps.parse(p.getText()) : Instant.parse(p.getText()); break;
                     case "accountId": r.account = p.getText(); break;
                     case "region": r.region = p.getText(); break;
                     case "inferenceRegion": r.inferenceRegion = p.getText(); break;
@@ -374,17 +389,47 @@ public class DecodeBenchmark {
         }
     }
 
-    /** For a quick look without JMH: one pass of each. */
+    /**
+     * The same two passes timed by this thread's CPU time instead of the wall clock, alternating, so
+     * that other processes on a shared machine do not count against either: records and MB per
+     * CPU-second, i.e. per core. Arguments: rounds (default 12), warm-up rounds (default 4).
+     */
     public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         DecodeBenchmark b = new DecodeBenchmark();
         b.setUp();
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
+        double[] dec = new double[rounds];
+        double[] base = new double[rounds];
+        double[] hand = new double[rounds];
+        for (int round = -warmup; round < rounds; round++) {
+            long t0 = cpu.getCurrentThreadCpuTime();
             b.decoder(new Bytes());
-            long t1 = System.nanoTime();
-            b.bareJackson(null, new Bytes());
-            long t2 = System.nanoTime();
-            System.out.printf("decoder %,.0f rec/s   bareJackson %,.0f rec/s%n", RECORDS / ((t1 - t0) / 1e9), RECORDS / ((t2 - t1) / 1e9));
+            long t1 = cpu.getCurrentThreadCpuTime();
+            b.bare(null, new Bytes(), false);
+            long t2 = cpu.getCurrentThreadCpuTime();
+            b.bare(null, new Bytes(), true);
+            long t3 = cpu.getCurrentThreadCpuTime();
+            if (round >= 0) {
+                dec[round] = RECORDS / ((t1 - t0) / 1e9);
+                base[round] = RECORDS / ((t2 - t1) / 1e9);
+                hand[round] = RECORDS / ((t3 - t2) / 1e9);
+            }
         }
+        double mb = (double) b.recordBytes / RECORDS / 1e6;
+        double d = median(dec);
+        double j = median(base);
+        double h = median(hand);
+        System.out.printf("per CPU-second (median of %d rounds):%n", rounds);
+        System.out.printf("  decoder              %,8.0f records/s %6.1f MB/s%n", d, d * mb);
+        System.out.printf("  bareJackson          %,8.0f records/s %6.1f MB/s   decoder/baseline %.2f%n", j, j * mb, d / j);
+        System.out.printf("  bareJacksonHandTime  %,8.0f records/s %6.1f MB/s   decoder/baseline %.2f%n", h, h * mb, d / h);
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c[c.length / 2];
     }
 }

@@ -48,6 +48,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -63,6 +64,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,9 +72,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The cloud path against real API servers: invocation logs replayed as CloudWatch Logs subscription
  * payloads into a 3-shard stream on kinesalite (with control messages, a redelivered envelope and
  * malformed payloads), a shard split while data flows, the real pipeline (decode, dedupe, price) on a
- * MiniCluster failing once mid-stream and restarting from its checkpoint, the lake written to
- * {@code s3://} on S3Mock through flink-s3-fs-hadoop, and the Parquet read back with the plain S3 API
- * and DuckDB.
+ * MiniCluster failing once mid-stream and restarting from its checkpoint, prices read from and the
+ * lake written to {@code s3://} on S3Mock through flink-s3-fs-hadoop, and the Parquet read back with
+ * the plain S3 API and DuckDB.
  */
 class KinesisToS3IntegrationTest {
     private static final String BUCKET = "it-lake";
@@ -105,6 +107,12 @@ class KinesisToS3IntegrationTest {
         KinesisClient client = stream.client(Duration.ofSeconds(30));
         LocalCloud.createStream(client, STREAM, 3);
         s3.awaitReady(Duration.ofSeconds(120));
+        // The price table is read from S3 too.
+        try (Stream<Path> csv = Files.list(root.resolve("pricing"))) {
+            for (Path f : csv.filter(p -> p.toString().endsWith(".csv")).collect(Collectors.toList())) {
+                new S3Objects(s3.endpoint(), BUCKET).put("pricing/" + f.getFileName(), Files.readAllBytes(f));
+            }
+        }
         System.out.printf("servers up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         JobConfig config = JobConfig.defaults().with(Map.ofEntries(
@@ -114,6 +122,7 @@ class KinesisToS3IntegrationTest {
                 Map.entry("kinesis.secret.key", "k"),
                 Map.entry("kinesis.shard.discovery.interval", "1s"),
                 Map.entry("output.path", "s3://" + BUCKET + "/lake"),
+                Map.entry("pricing.path", "s3://" + BUCKET + "/pricing"),
                 Map.entry("s3.endpoint", s3.endpoint()),
                 Map.entry("s3.access.key", S3MockServer.ACCESS_KEY),
                 Map.entry("s3.secret.key", S3MockServer.SECRET_KEY),
@@ -185,7 +194,7 @@ class KinesisToS3IntegrationTest {
 
         CommittedRows invocations = new CommittedRows(root3, "invocations");
         CommittedRows failed = new CommittedRows(root3, "failed");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (invocations.count() < INVOCATIONS || failed.count() < NOT_GZIP + TRUNCATED) {
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
             assertThat(System.nanoTime()).as("all records committed in time").isLessThan(deadline);
@@ -236,8 +245,10 @@ class KinesisToS3IntegrationTest {
     }
 
     @Test
-    void everyInvocationCostsWhatTheJobsPriceTableSays() throws Exception {
-        PriceTable table = PriceBook.empty().apply(PriceLocation.builtIn().read()).book.table();
+    void everyInvocationCostsWhatThePriceTableOnS3Says() throws Exception {
+        Map<String, String> files = PriceLocation.of("s3://" + BUCKET + "/pricing").read();
+        assertThat(files).as("the price files the job read from S3").isEqualTo(PriceLocation.builtIn().read());
+        PriceTable table = PriceBook.empty().apply(files).book.table();
         try (DuckLake db = new DuckLake(lake)) {
             List<Map<String, Object>> rows = db.rows("SELECT request_id, epoch_ms(event_time) AS event_ms, region, model, profile_scope,"
                     + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, input_cost, output_cost,"

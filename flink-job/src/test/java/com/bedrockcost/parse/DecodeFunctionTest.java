@@ -325,6 +325,22 @@ class DecodeFunctionTest {
         assertThat(count(group, DecodeMetrics.LOG_EVENTS_IN)).isZero();
     }
 
+    @Test
+    void theFunctionWithItsMappingTravelsToTheTaskManagers() throws Exception {
+        ProfileMapping mapping = ProfileMapping.parse(ProfileMapping.HEADER + "\n"
+                + APP_PROFILE + ",us.anthropic.claude-sonnet-4-5-20250929-v1:0,,stark\n", "profiles.csv");
+        DecodeFunction copy = org.apache.flink.util.InstantiationUtil.clone(
+                new DecodeFunction(new ParseOptions("", "assumed-role/[^/]+/tenant-(.+)", mapping)));
+        try (OneInputStreamOperatorTestHarness<RawInput, Invocation> h =
+                     org.apache.flink.streaming.util.ProcessFunctionTestHarnesses.forProcessFunction(copy)) {
+            for (RawInput in : DecodeRun.asLines("ops", DecodeRun.resourceLines("operations.jsonl"))) {
+                h.processElement(in, 0);
+            }
+            assertThat(h.extractOutputValues()).filteredOn(r -> APP_PROFILE.equals(r.modelId))
+                    .singleElement().satisfies(r -> assertThat(r.tenantId).isEqualTo("stark"));
+        }
+    }
+
     private static long count(InterceptingOperatorMetricGroup g, String name) {
         assertThat(g.get(name)).as(name).isInstanceOf(Counter.class);
         return ((Counter) g.get(name)).getCount();

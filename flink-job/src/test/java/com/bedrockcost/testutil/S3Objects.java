@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a bucket of a local S3 server through the plain S3 REST API (ListObjectsV2, GetObject,
+ * A bucket of a local S3 server through the plain S3 REST API (ListObjectsV2, GetObject, PutObject,
  * ListMultipartUploads): an independent way to see what the job wrote, not through Flink or Hadoop.
  * Requests are unsigned; S3Mock accepts them.
  */
@@ -72,6 +72,20 @@ public final class S3Objects {
             n++;
         }
         return n;
+    }
+
+    /** Puts one object. */
+    public void put(String key, byte[] content) throws IOException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/" + bucket + "/" + key))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IOException("PUT " + key + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
     }
 
     private byte[] get(String pathAndQuery) throws IOException {
