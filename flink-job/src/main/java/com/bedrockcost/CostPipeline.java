@@ -44,7 +44,7 @@ public final class CostPipeline {
         this(config, input, prices, invocationSink, failedSink, null);
     }
 
-    /** The whole job; {@code hourlySink} receives {@code tenant_hourly} (null: no rollup). */
+    /** The whole job; {@code hourlySink} receives {@code tenant_hourly} (null, or output.tenant.hourly false: no rollup). */
     public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink) {
         this.config = config;
@@ -89,7 +89,7 @@ public final class CostPipeline {
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
         priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
-        if (hourlySink != null) {
+        if (hourlySink != null && config.get(JobConfig.OUTPUT_TENANT_HOURLY)) {
             PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
                     .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
         }

@@ -88,6 +88,9 @@ public final class JobConfig implements Serializable {
             Parsers.location());
     public static final ConfigKey<String> OUTPUT_COMPRESSION = key("Output", "output.compression", "SNAPPY",
             "Parquet compression: SNAPPY, ZSTD, GZIP or UNCOMPRESSED.", Parsers.oneOf("SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"));
+    public static final ConfigKey<Boolean> OUTPUT_TENANT_HOURLY = key("Output", "output.tenant.hourly", "true",
+            "Also write tenant_hourly (per UTC hour, tenant and model; a Flink SQL window in the job). false leaves the table and the SQL planner out.",
+            Parsers.bool());
 
     // --- S3 file system (local runs against an S3 API server; MSF provides S3 itself) -------------
     public static final ConfigKey<String> S3_ENDPOINT = key("S3", "s3.endpoint", "",

@@ -28,20 +28,19 @@ import static com.bedrockcost.report.LakeTablesSql.literal;
 /**
  * Reads the lake for a report with Flink SQL in batch mode: the filesystem connector over the
  * Hive-partitioned Parquet ({@code invocations}, {@code failed}), date filters pruning partitions.
- * One job, one scan answers everything: a GROUPING SETS aggregation per tenant, company,
- * department, model, hour and overall, plus a histogram of latency per model from which the exact
- * nearest-rank percentiles are taken here (bounded by the number of distinct latencies, not of
- * invocations), plus the failed inputs.
+ * One job answers everything: a GROUPING SETS aggregation per tenant, company, department, model
+ * and hour (the overall totals are the sum of the models), a histogram of latency per model from
+ * which the exact nearest-rank percentiles are taken here (bounded by the number of distinct
+ * latencies, not of invocations), and the failed inputs.
  */
 public final class ReportQuery {
-    // GROUPING_ID(tenant_id, company, department, model, hour, latency_ms): a 1 bit for each column not grouped.
-    private static final int BY_TENANT = 0b011111;
-    private static final int BY_COMPANY = 0b101111;
-    private static final int BY_DEPARTMENT = 0b110111;
-    private static final int BY_MODEL = 0b111011;
-    private static final int BY_HOUR = 0b111101;
-    private static final int OVERALL = 0b111111;
-    private static final int LATENCY_BY_MODEL = 0b111010;
+    // GROUPING_ID(tenant_id, company, department, model, hour): a 1 bit for each column not grouped.
+    private static final int BY_TENANT = 0b01111;
+    private static final int BY_COMPANY = 0b10111;
+    private static final int BY_DEPARTMENT = 0b11011;
+    private static final int BY_MODEL = 0b11101;
+    private static final int BY_HOUR = 0b11110;
+    private static final int LATENCY_BY_MODEL = 99;
     private static final int FAILED_BY_TYPE = 100;
     private static final int FAILED_BY_DAY = 101;
 
@@ -129,14 +128,17 @@ public final class ReportQuery {
     }
 
     static String query(ReportOptions options, boolean withFailed) {
-        String gid = "GROUPING_ID(tenant_id, company, department, `model`, `hour`, latency_ms)";
+        // The overall totals are the sum over the models (every invocation has one model key, NULL included).
+        String gid = "GROUPING_ID(tenant_id, company, department, `model`, `hour`)";
         List<String> branches = new ArrayList<>();
         branches.add("SELECT " + gid + " AS g, CASE " + gid
                 + " WHEN " + BY_TENANT + " THEN tenant_id WHEN " + BY_COMPANY + " THEN company"
                 + " WHEN " + BY_DEPARTMENT + " THEN department WHEN " + BY_HOUR + " THEN `hour`"
-                + " WHEN " + OVERALL + " THEN CAST(NULL AS STRING) ELSE `model` END AS k, " + metrics(null)
-                + " FROM inv GROUP BY GROUPING SETS ((tenant_id), (company), (department), (`model`), (`hour`), (),"
-                + " (`model`, latency_ms))");
+                + " ELSE `model` END AS k, " + metrics(null)
+                + " FROM inv GROUP BY GROUPING SETS ((tenant_id), (company), (department), (`model`), (`hour`))");
+        // How many invocations of each model had each latency: the percentiles are read from it.
+        branches.add("SELECT " + LATENCY_BY_MODEL + " AS g, `model` AS k, " + latencyHistogram()
+                + " FROM inv WHERE latency_ms IS NOT NULL GROUP BY `model`, latency_ms");
         if (withFailed) {
             String fid = "GROUPING_ID(error_type, fday)";
             branches.add("SELECT CASE " + fid + " WHEN 1 THEN " + FAILED_BY_TYPE + " ELSE " + FAILED_BY_DAY + " END AS g,"
@@ -145,6 +147,17 @@ public final class ReportQuery {
                     + where(options, false) + ") GROUP BY GROUPING SETS ((error_type), (fday))");
         }
         return String.join("\nUNION ALL\n", branches);
+    }
+
+    /** The histogram branch's columns: the count in latency_count, the latency value in latency_ms_max. */
+    private static String latencyHistogram() {
+        List<String> cols = new ArrayList<>();
+        for (String[] m : METRICS) {
+            String expr = m[0].equals("latency_count") ? "COUNT(*)" : m[0].equals("latency_ms_max") ? "latency_ms"
+                    : "CAST(NULL AS " + m[1] + ")";
+            cols.add(expr + " AS " + m[0]);
+        }
+        return String.join(", ", cols);
     }
 
     /** The metric columns of one branch: the aggregates of invocations, or only a count (NULL for the rest). */
@@ -171,21 +184,18 @@ public final class ReportQuery {
                 data.departments.put(k == null ? ReportData.NONE : k, totals(r));
                 break;
             case BY_MODEL:
-                data.models.put(k == null ? ReportData.UNKNOWN_MODEL : k, totals(r));
+                Totals model = totals(r);
+                data.models.put(k == null ? ReportData.UNKNOWN_MODEL : k, model);
+                data.overall.add(model);
                 break;
             case BY_HOUR:
                 data.hours.put(k, totals(r));
                 break;
-            case OVERALL:
-                copyInto(totals(r), data.overall);
-                break;
             case LATENCY_BY_MODEL:
                 // One row per (model, latency value): how many invocations had exactly that latency.
                 Totals t = totals(r);
-                if (t.latencyCount > 0) {
-                    latencies.computeIfAbsent(k == null ? ReportData.UNKNOWN_MODEL : k, x -> new TreeMap<>())
-                            .merge(t.latencyMsMax, t.latencyCount, Long::sum);
-                }
+                latencies.computeIfAbsent(k == null ? ReportData.UNKNOWN_MODEL : k, x -> new TreeMap<>())
+                        .merge(t.latencyMsMax, t.latencyCount, Long::sum);
                 break;
             case FAILED_BY_TYPE:
                 data.failedByType.put(k, asLong(r.getField(2)));
@@ -252,25 +262,6 @@ public final class ReportQuery {
         t.latencyMsSum = asLong(r.getField(15));
         t.latencyMsMax = (Long) r.getField(16);
         return t;
-    }
-
-    /** Copies the aggregates (not the percentiles, which arrive in their own row). */
-    private static void copyInto(Totals from, Totals to) {
-        to.invocations = from.invocations;
-        to.inputTokens = from.inputTokens;
-        to.outputTokens = from.outputTokens;
-        to.cacheReadTokens = from.cacheReadTokens;
-        to.cacheWriteTokens = from.cacheWriteTokens;
-        to.inputCost = from.inputCost;
-        to.outputCost = from.outputCost;
-        to.cacheReadCost = from.cacheReadCost;
-        to.cacheWriteCost = from.cacheWriteCost;
-        to.totalCost = from.totalCost;
-        to.unpriced = from.unpriced;
-        to.errors = from.errors;
-        to.latencyCount = from.latencyCount;
-        to.latencyMsSum = from.latencyMsSum;
-        to.latencyMsMax = from.latencyMsMax;
     }
 
     private static long asLong(Object v) {

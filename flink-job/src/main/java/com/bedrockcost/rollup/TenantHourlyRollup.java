@@ -100,6 +100,21 @@ public final class TenantHourlyRollup {
 
         DataStream<HourlyUsage> usage = priced.map(new HourlyUsage.Of()).uid("rollup-usage").name("rollup-usage");
         Table input = tables.fromDataStream(usage, Schema.newBuilder()
+                .column("tenantId", "STRING")
+                .column("model", "STRING")
+                .column("inputTokens", "BIGINT NOT NULL")
+                .column("outputTokens", "BIGINT NOT NULL")
+                .column("cacheReadTokens", "BIGINT NOT NULL")
+                .column("cacheWriteTokens", "BIGINT NOT NULL")
+                .column("cacheWrite1hTokens", "BIGINT NOT NULL")
+                .column("inputCost", "DECIMAL(38, 12)")
+                .column("outputCost", "DECIMAL(38, 12)")
+                .column("cacheReadCost", "DECIMAL(38, 12)")
+                .column("cacheWriteCost", "DECIMAL(38, 12)")
+                .column("totalCost", "DECIMAL(38, 12)")
+                .column("unpriced", "BOOLEAN NOT NULL")
+                .column("error", "BOOLEAN NOT NULL")
+                .column("latencyMs", "BIGINT")
                 .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's event timestamp
                 .watermark("rowtime", "SOURCE_WATERMARK()")        // the stream's own watermarks
                 .build());

@@ -96,6 +96,14 @@ class TenantHourlyLakeTest {
     }
 
     @Test
+    void theRollupCanBeSwitchedOff(@TempDir Path work) throws Exception {
+        LocalRunner.run(JobConfig.defaults().with(Map.of("output.path", work.toString(), "generator.count", "200",
+                "checkpoint.interval", "1s", "output.tenant.hourly", "false")));
+        assertThat(work.resolve("invocations")).isDirectory();
+        assertThat(work.resolve("tenant_hourly")).doesNotExist();
+    }
+
+    @Test
     void windowsAreWholeUtcHoursInThePartitionOfTheirStart() throws Exception {
         try (DuckLake db = new DuckLake(lake)) {
             assertThat(db.count("SELECT count(*) FROM tenant_hourly WHERE epoch_ms(window_end) - epoch_ms(window_start) <> 3600000"
