@@ -2,17 +2,19 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.model.Invocation;
 
-import org.apache.flink.api.common.functions.MapFunction;
-
 import java.math.BigDecimal;
 
 /**
- * The part of an invocation the hourly rollup reads: turning only these fields into table rows
- * keeps the Table API's per-record conversion small. Keeps the record's event timestamp.
+ * A partial sum of one UTC hour, tenant and model: what the rollup's SQL window adds up. Built by
+ * {@link HourlyCombiner} from any number of priced invocations; a sum over the partials of an hour
+ * equals the sum over its invocations. Nullable sums follow SQL: null when no invocation had a value.
  */
 public class HourlyUsage {
+    /** Start of the UTC hour, epoch milliseconds. */
+    public long hourStart;
     public String tenantId;
     public String model;
+    public long invocations;
     public long inputTokens;
     public long outputTokens;
     public long cacheReadTokens;
@@ -23,35 +25,41 @@ public class HourlyUsage {
     public BigDecimal cacheReadCost;
     public BigDecimal cacheWriteCost;
     public BigDecimal totalCost;
-    public boolean unpriced;
-    public boolean error;
-    public Long latencyMs;
+    public long unpriced;
+    public long errors;
+    public long latencyCount;
+    public Long latencyMsSum;
+    public Long latencyMsMax;
 
     public HourlyUsage() {}
 
-    /** Invocation to its usage; a named class so the step is serializable and shows in the job graph. */
-    public static final class Of implements MapFunction<Invocation, HourlyUsage> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public HourlyUsage map(Invocation inv) {
-            HourlyUsage u = new HourlyUsage();
-            u.tenantId = inv.tenantId;
-            u.model = inv.model;
-            u.inputTokens = inv.inputTokens;
-            u.outputTokens = inv.outputTokens;
-            u.cacheReadTokens = inv.cacheReadTokens;
-            u.cacheWriteTokens = inv.cacheWriteTokens;
-            u.cacheWrite1hTokens = inv.cacheWrite1hTokens;
-            u.inputCost = inv.inputCost;
-            u.outputCost = inv.outputCost;
-            u.cacheReadCost = inv.cacheReadCost;
-            u.cacheWriteCost = inv.cacheWriteCost;
-            u.totalCost = inv.totalCost;
-            u.unpriced = Invocation.UNPRICED.equals(inv.pricingStatus);
-            u.error = inv.errorCode != null;
-            u.latencyMs = inv.latencyMs;
-            return u;
+    /** Adds one invocation. */
+    void add(Invocation inv) {
+        invocations++;
+        inputTokens += inv.inputTokens;
+        outputTokens += inv.outputTokens;
+        cacheReadTokens += inv.cacheReadTokens;
+        cacheWriteTokens += inv.cacheWriteTokens;
+        cacheWrite1hTokens += inv.cacheWrite1hTokens;
+        inputCost = plus(inputCost, inv.inputCost);
+        outputCost = plus(outputCost, inv.outputCost);
+        cacheReadCost = plus(cacheReadCost, inv.cacheReadCost);
+        cacheWriteCost = plus(cacheWriteCost, inv.cacheWriteCost);
+        totalCost = plus(totalCost, inv.totalCost);
+        if (Invocation.UNPRICED.equals(inv.pricingStatus)) {
+            unpriced++;
         }
+        if (inv.errorCode != null) {
+            errors++;
+        }
+        if (inv.latencyMs != null) {
+            latencyCount++;
+            latencyMsSum = latencyMsSum == null ? inv.latencyMs : latencyMsSum + inv.latencyMs;
+            latencyMsMax = latencyMsMax == null ? inv.latencyMs : Math.max(latencyMsMax, inv.latencyMs);
+        }
+    }
+
+    private static BigDecimal plus(BigDecimal sum, BigDecimal value) {
+        return value == null ? sum : sum == null ? value : sum.add(value);
     }
 }

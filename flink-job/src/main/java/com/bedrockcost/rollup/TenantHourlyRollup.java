@@ -5,6 +5,7 @@ import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
@@ -38,13 +39,14 @@ public final class TenantHourlyRollup {
     static final String INPUT_VIEW = "priced_usage";
 
     /**
-     * Identifiers are quoted: {@code model} is a reserved word in Flink SQL. Sums are exact: the Table API sees Java BigDecimal as DECIMAL(38,18), so the cost sums are cast
-     * back to the lake's DECIMAL(38,12); every input cost has at most 12 decimals, so nothing rounds.
+     * The window sums the partial sums of {@link HourlyCombiner}. Identifiers are quoted: {@code model}
+     * is a reserved word in Flink SQL. Sums are exact: SUM of DECIMAL(38,12) is DECIMAL(38,12) (cast
+     * to pin the lake's type); every input cost has at most 12 decimals, so nothing rounds.
      */
     static final String QUERY = String.join("\n",
             "SELECT",
             "  window_start, window_end, `tenantId` AS tenant_id, `model`,",
-            "  COUNT(*) AS invocations,",
+            "  SUM(`invocations`) AS invocations,",
             "  SUM(`inputTokens`) AS input_tokens,",
             "  SUM(`outputTokens`) AS output_tokens,",
             "  SUM(`cacheReadTokens`) AS cache_read_tokens,",
@@ -55,11 +57,11 @@ public final class TenantHourlyRollup {
             "  CAST(SUM(`cacheReadCost`) AS DECIMAL(38, 12)) AS cache_read_cost,",
             "  CAST(SUM(`cacheWriteCost`) AS DECIMAL(38, 12)) AS cache_write_cost,",
             "  CAST(SUM(`totalCost`) AS DECIMAL(38, 12)) AS total_cost,",
-            "  COUNT(*) FILTER (WHERE `unpriced`) AS unpriced,",
-            "  COUNT(*) FILTER (WHERE `error`) AS errors,",
-            "  COUNT(`latencyMs`) AS latency_count,",
-            "  SUM(`latencyMs`) AS latency_ms_sum,",
-            "  MAX(`latencyMs`) AS latency_ms_max",
+            "  SUM(`unpriced`) AS unpriced,",
+            "  SUM(`errors`) AS errors,",
+            "  SUM(`latencyCount`) AS latency_count,",
+            "  SUM(`latencyMsSum`) AS latency_ms_sum,",
+            "  MAX(`latencyMsMax`) AS latency_ms_max",
             "FROM TABLE(TUMBLE(TABLE " + INPUT_VIEW + ", DESCRIPTOR(rowtime), INTERVAL '1' HOUR))",
             "GROUP BY window_start, window_end, `tenantId`, `model`");
 
@@ -98,10 +100,13 @@ public final class TenantHourlyRollup {
         // its operators stable uids too, derived from the plan.
         tables.getConfig().set(ExecutionConfigOptions.TABLE_EXEC_UID_GENERATION, ExecutionConfigOptions.UidGeneration.ALWAYS);
 
-        DataStream<HourlyUsage> usage = priced.map(new HourlyUsage.Of()).uid("rollup-usage").name("rollup-usage");
+        DataStream<HourlyUsage> usage = priced.transform("rollup-usage", TypeInformation.of(HourlyUsage.class), new HourlyCombiner())
+                .uid("rollup-usage");
         Table input = tables.fromDataStream(usage, Schema.newBuilder()
+                .column("hourStart", "BIGINT NOT NULL")
                 .column("tenantId", "STRING")
                 .column("model", "STRING")
+                .column("invocations", "BIGINT NOT NULL")
                 .column("inputTokens", "BIGINT NOT NULL")
                 .column("outputTokens", "BIGINT NOT NULL")
                 .column("cacheReadTokens", "BIGINT NOT NULL")
@@ -112,10 +117,12 @@ public final class TenantHourlyRollup {
                 .column("cacheReadCost", "DECIMAL(38, 12)")
                 .column("cacheWriteCost", "DECIMAL(38, 12)")
                 .column("totalCost", "DECIMAL(38, 12)")
-                .column("unpriced", "BOOLEAN NOT NULL")
-                .column("error", "BOOLEAN NOT NULL")
-                .column("latencyMs", "BIGINT")
-                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's event timestamp
+                .column("unpriced", "BIGINT NOT NULL")
+                .column("errors", "BIGINT NOT NULL")
+                .column("latencyCount", "BIGINT NOT NULL")
+                .column("latencyMsSum", "BIGINT")
+                .column("latencyMsMax", "BIGINT")
+                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's timestamp: its hour's start
                 .watermark("rowtime", "SOURCE_WATERMARK()")        // the stream's own watermarks
                 .build());
         tables.createTemporaryView(INPUT_VIEW, input);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +38,8 @@ import java.util.zip.GZIPOutputStream;
  * format) at parallelism 1 and 2, next to a baseline measured in the same run: one thread that
  * only gunzips and streams the same files through Jackson, extracting the same fields.
  *
- * <p>{@code bin/benchmark [--records N] [--dir D] [--parallelism 1,2] [--tenants T]}
+ * <p>{@code bin/benchmark [--records N] [--dir D] [--parallelism 1,2] [--tenants T] [--<job key> value ...]}:
+ * any other {@code --key value} is a job configuration key for the measured runs.
  */
 public final class EndToEndBenchmark {
     private static final int FILES = 64;
@@ -47,13 +49,18 @@ public final class EndToEndBenchmark {
         Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "bedrock-cost-bench");
         String parallelisms = "1,2";
         int tenants = 500;
+        Map<String, String> jobKeys = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--records": records = Long.parseLong(args[i + 1]); break;
                 case "--dir": dir = Paths.get(args[i + 1]); break;
                 case "--parallelism": parallelisms = args[i + 1]; break;
                 case "--tenants": tenants = Integer.parseInt(args[i + 1]); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
+                default:
+                    if (!args[i].startsWith("--")) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    jobKeys.put(args[i].substring(2), args[i + 1]);
             }
         }
         Path corpus = dir.resolve("corpus-" + records + "-" + tenants);
@@ -69,9 +76,11 @@ public final class EndToEndBenchmark {
             Runtime.getRuntime().gc();
             LiveHeap heap = new LiveHeap();
             long t0 = System.nanoTime();
-            LocalRunner.run(JobConfig.defaults().with(Map.of(
-                    "input.path", corpus.toString(), "output.path", out.toString(),
-                    "job.parallelism", p, "checkpoint.interval", "2s")));
+            Map<String, String> keys = new HashMap<>(jobKeys);
+            keys.put("input.path", corpus.toString());
+            keys.put("output.path", out.toString());
+            keys.put("job.parallelism", p);
+            LocalRunner.run(JobConfig.defaults().with(keys));
             Result job = new Result(records, System.nanoTime() - t0);
             print("job, parallelism " + p, job, records, bytes);
             System.out.printf("  ratio to baseline: %.2f; largest live heap after a GC: %,d MB%n",

@@ -166,7 +166,7 @@ class TenantHourlyRollupTest {
     }
 
     /** Priced with input = {@code unit}, output = 2, cache read = 3, cache write = 4 and total = 10 times it. */
-    private static Invocation priced(String time, String tenant, String model, String unit, Long latency) {
+    static Invocation priced(String time, String tenant, String model, String unit, Long latency) {
         Invocation i = base(time, tenant, model, latency);
         BigDecimal u = new BigDecimal(unit).setScale(12);
         i.inputCost = u;
@@ -179,7 +179,7 @@ class TenantHourlyRollupTest {
         return i;
     }
 
-    private static Invocation unpriced(String time, String tenant, String model, Long latency) {
+    static Invocation unpriced(String time, String tenant, String model, Long latency) {
         Invocation i = base(time, tenant, model, latency);
         i.pricingStatus = Invocation.UNPRICED;
         return i;
