@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.state.BroadcastState;
@@ -30,8 +31,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Prices invocations from the price table held in broadcast state (price file name → content, the
- * accepted version of every file), keyed by request id.
+ * De-duplicates invocations by request id ({@link SeenRequests}: later copies are dropped and
+ * counted) and prices the first copies from the price table held in broadcast state (price file name
+ * → content, the accepted version of every file), keyed by request id.
  *
  * <ul>
  *   <li>Each {@link PriceUpdate} (a complete reading of the price location) is validated by every
@@ -59,7 +61,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
             new ListStateDescriptor<>("waiting-for-prices", TypeInformation.of(Invocation.class));
     static final ValueStateDescriptor<Long> WAIT_DEADLINE = new ValueStateDescriptor<>("wait-deadline", Types.LONG);
 
-    /** Several copies of one request id are removed upstream; this only bounds a pathological key. */
+    /** Later copies of a request id are dropped before they wait; this only bounds a pathological key. */
     static final int MAX_WAITING_PER_KEY = 100;
     /** Distinct models with their own unpriced counter per instance; further ones count under "other". */
     static final int MAX_MODEL_COUNTERS = 500;
@@ -70,6 +72,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     private final long maxWaiting;
     /** The table read when the job was built; null if none was usable. */
     private final TreeMap<String, String> initialFiles;
+    private final SeenRequests seen;
 
     private transient PriceBook book;
     private transient ListState<Invocation> waiting;
@@ -97,10 +100,12 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         this.waitTimeoutMillis = config.get(JobConfig.PRICING_WAIT_TIMEOUT).toMillis();
         this.maxWaiting = config.get(JobConfig.PRICING_WAIT_MAX_RECORDS);
         this.initialFiles = initialFiles == null ? null : new TreeMap<>(initialFiles);
+        this.seen = new SeenRequests(config.get(JobConfig.DEDUP_TTL));
     }
 
     @Override
     public void open(Configuration parameters) {
+        seen.open(getRuntimeContext());
         waiting = getRuntimeContext().getListState(WAITING);
         waitDeadline = getRuntimeContext().getState(WAIT_DEADLINE);
         // Every instance sees the same updates: let one of them write the log lines.
@@ -119,6 +124,9 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
 
     @Override
     public void processElement(Invocation inv, ReadOnlyContext ctx, Collector<Invocation> out) throws Exception {
+        if (!seen.firstCopy()) {
+            return;
+        }
         PriceBook current = book(ctx.getBroadcastState(PRICE_FILES));
         if (current.hasTable()) {
             price(inv, current);
@@ -281,6 +289,11 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
             }
         }
         c.inc();
+    }
+
+    /** Later copies of a request id dropped by this instance (the metric's value), for tests. */
+    long duplicatesDropped() {
+        return seen.dropped();
     }
 
     /** Unpriced invocations of {@code model} counted by this instance (the metric's value), for tests. */

@@ -1,6 +1,6 @@
 package com.bedrockcost.bench;
 
-import com.bedrockcost.dedup.Deduplicate;
+import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.dedup.RequestIdKey;
 import com.bedrockcost.model.Invocation;
 
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * State size of de-duplication: runs the job's {@link Deduplicate} (48 h TTL, as configured by
+ * State size of de-duplication: runs the job's {@link SeenRequests} (48 h TTL, as configured by
  * default) over N distinct request ids (random UUIDs, as Bedrock's) on one MiniCluster slot, takes a
  * checkpoint once every id is in state, and reports its full size, the bytes on disk, and the size
  * of a canonical savepoint, for RocksDB (incremental checkpoints, as on MSF) and the heap backend,
@@ -83,7 +83,7 @@ public final class DedupStateSize {
             EMITTED.set(0);
             env.addSource(new DistinctIds(ids)).uid("ids").name("ids")
                     .keyBy(new RequestIdKey())
-                    .process(new Deduplicate(Duration.ofHours(48))).uid("dedup").name("dedup")
+                    .process(new FirstCopies()).uid("dedup").name("dedup")
                     .sinkTo(new DiscardingSink<>()).uid("discard");
             JobGraph graph = env.getStreamGraph().getJobGraph();
             long heapBefore = heapAfterGc();
@@ -106,6 +106,24 @@ public final class DedupStateSize {
                     savepointSize, (double) stats.getStateSize() / ids, stats.getStateSize() * 1e6 / ids / (1 << 20));
             System.out.printf("         checkpoint %s; incrementally persisted %,d bytes; Java heap grew %,d bytes (%.0f per id) while the job ran%n",
                     checkpoint, stats.getCheckpointedSize(), heapGrowth, (double) heapGrowth / ids);
+        }
+    }
+
+    /** The pricing operator's de-duplication on its own: the same state, without prices. */
+    static final class FirstCopies extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, Invocation, Invocation> {
+        private static final long serialVersionUID = 1L;
+        private final SeenRequests seen = new SeenRequests(Duration.ofHours(48));
+
+        @Override
+        public void open(org.apache.flink.configuration.Configuration parameters) {
+            seen.open(getRuntimeContext());
+        }
+
+        @Override
+        public void processElement(Invocation inv, Context ctx, org.apache.flink.util.Collector<Invocation> out) throws Exception {
+            if (seen.firstCopy()) {
+                out.collect(inv);
+            }
         }
     }
 

@@ -1,22 +1,22 @@
 package com.bedrockcost.dedup;
 
-import com.bedrockcost.model.Invocation;
-
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
+import java.io.IOException;
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Passes the first copy of each request id and drops later ones, counting them in the operator
+ * De-duplication by request id, inside a keyed operator keyed by request id ({@link RequestIdKey}):
+ * the first copy of each request id passes, later ones are dropped and counted in the operator
  * metric {@value #DUPLICATES_METRIC} (also under {@code kinesisanalytics}, so MSF sends it to
- * CloudWatch). Keyed by request id ({@link RequestIdKey}).
+ * CloudWatch). The pricing operator runs it before pricing: one keyed operator rather than a
+ * de-duplication operator of its own saves serializing every record once more.
  *
  * <p>CloudWatch Logs retries a throttled delivery for up to 24 hours, Kinesis readers and backfills
  * replay, so a copy can arrive long after the first. A request id is remembered for {@code ttl} of
@@ -29,11 +29,13 @@ import java.time.Duration;
  * and 10 of value before the backend's own overhead. No timers are registered, so expiry adds no
  * state of its own: on RocksDB (as on MSF) expired ids are dropped by the TTL compaction filter when
  * RocksDB compacts, and files untouched for {@code ttl} are compacted periodically so old ids do not
- * linger in the bottom level; on the heap backend every state access checks a few more entries for
- * expiry (incremental cleanup); a full snapshot (savepoint, or a heap checkpoint) leaves expired ids
+ * linger in the bottom level; on the heap backend every state access checks
+ * {@value #HEAP_CLEANUP_ENTRIES_PER_ACCESS} more entries for expiry (incremental cleanup: with two
+ * accesses per record the whole table is swept every quarter of the TTL, so expired ids stay at most
+ * a quarter of the live ones); a full snapshot (savepoint, or a heap checkpoint) leaves expired ids
  * out. Expired ids are never read back, whether or not they are cleaned up yet.
  */
-public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invocation> {
+public final class SeenRequests implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Operator metric: copies of an already written request id that were dropped. */
@@ -43,7 +45,7 @@ public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invoca
     /** State name: part of the savepoint format, do not rename. */
     static final String STATE_NAME = "seen";
     /** Entries the heap backend checks for expiry on each state access. */
-    static final int HEAP_CLEANUP_ENTRIES_PER_ACCESS = 10;
+    static final int HEAP_CLEANUP_ENTRIES_PER_ACCESS = 2;
     /** How many entries the RocksDB compaction filter processes before it reads the clock again. */
     static final long ROCKSDB_CLEANUP_QUERY_TIME_AFTER_ENTRIES = 1000;
 
@@ -52,7 +54,7 @@ public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invoca
     private transient Counter duplicates;
 
     /** {@code ttl}: how long (processing time) a request id is remembered after its last copy; zero = forever. */
-    public Deduplicate(Duration ttl) {
+    public SeenRequests(Duration ttl) {
         if (ttl.isNegative()) {
             throw new IllegalArgumentException("dedup ttl must not be negative: " + ttl);
         }
@@ -74,22 +76,28 @@ public class Deduplicate extends KeyedProcessFunction<String, Invocation, Invoca
         return d;
     }
 
-    @Override
-    public void open(Configuration parameters) {
-        seen = getRuntimeContext().getState(descriptor(ttl));
-        duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES_METRIC);
-        getRuntimeContext().getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter(DUPLICATES_METRIC, duplicates);
+    /** Call from the operator's {@code open}. */
+    public void open(RuntimeContext context) {
+        seen = context.getState(descriptor(ttl));
+        duplicates = context.getMetricGroup().counter(DUPLICATES_METRIC);
+        context.getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter(DUPLICATES_METRIC, duplicates);
     }
 
-    @Override
-    public void processElement(Invocation inv, Context ctx, Collector<Invocation> out) throws Exception {
+    /**
+     * Whether the record of the current key is the first copy of its request id; a later copy is
+     * counted. Every copy restarts the TTL: an id that keeps being redelivered stays remembered.
+     */
+    public boolean firstCopy() throws IOException {
         boolean duplicate = seen.value() != null;
-        // Writing on a duplicate too restarts the TTL: an id that keeps being redelivered stays remembered.
         seen.update(Boolean.TRUE);
         if (duplicate) {
             duplicates.inc();
-            return;
         }
-        out.collect(inv);
+        return !duplicate;
+    }
+
+    /** Copies dropped by this instance so far (the metric's value). */
+    public long dropped() {
+        return duplicates == null ? 0 : duplicates.getCount();
     }
 }
