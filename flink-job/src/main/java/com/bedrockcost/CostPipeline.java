@@ -1,7 +1,6 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.dedup.Deduplicate;
 import com.bedrockcost.dedup.RequestIdKey;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
@@ -17,17 +16,15 @@ import com.bedrockcost.rollup.TenantHourlyRollup;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The job, top to bottom: decode → (malformed → failed) → event time → dedupe → price (broadcast
- * price table) → invocations, and → hourly rollup (Flink SQL window) → tenant_hourly. Knows
+ * The job, top to bottom: decode → (malformed → failed) → event time → by request id: dedupe and
+ * price (broadcast price table) → invocations, and → hourly rollup (Flink SQL window) → tenant_hourly. Knows
  * nothing of where bytes come from or go to: sources and sinks are passed in.
  */
 public final class CostPipeline {
@@ -55,6 +52,15 @@ public final class CostPipeline {
         this.hourlySink = hourlySink;
     }
 
+    /** The tasks that see the end of a bounded input last. */
+    public EndOfInput.Stage lastStage() {
+        return hasRollup() ? EndOfInput.Stage.ROLLUP : EndOfInput.Stage.PRICED;
+    }
+
+    private boolean hasRollup() {
+        return hourlySink != null && config.get(JobConfig.OUTPUT_TENANT_HOURLY);
+    }
+
     /** Adds the job to {@code env}; returns the priced invocations (for further consumers such as rollups). */
     public DataStream<Invocation> build(StreamExecutionEnvironment env) {
         // Safe here and worth a third of the CPU: every step emits a new object and none keeps a
@@ -77,19 +83,17 @@ public final class CostPipeline {
                         .withIdleness(config.get(JobConfig.WATERMARK_IDLE_TIMEOUT)))
                 .uid("event-time").name("event-time");
 
-        SingleOutputStreamOperator<Invocation> unique = timed
-                .keyBy(new RequestIdKey())
-                .process(new Deduplicate(config.get(JobConfig.DEDUP_TTL))).uid("dedup").name("dedup");
-
+        // De-duplication runs inside the pricing operator, keyed by request id: a separate keyed
+        // operator would cost one more serialization of every record (two-input operators do not chain).
         BroadcastStream<PriceUpdate> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
-        SingleOutputStreamOperator<Invocation> priced = DataStreamUtils
-                .reinterpretAsKeyedStream(unique, new RequestIdKey(), Types.STRING)
+        SingleOutputStreamOperator<Invocation> priced = timed
+                .keyBy(new RequestIdKey())
                 .connect(priceTable)
                 .process(new PricingFunction(config)).uid("price").name("price")
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
         priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
-        if (hourlySink != null && config.get(JobConfig.OUTPUT_TENANT_HOURLY)) {
+        if (hasRollup()) {
             PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
                     .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
         }

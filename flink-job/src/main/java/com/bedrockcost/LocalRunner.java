@@ -8,6 +8,7 @@ import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -22,7 +23,11 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 import org.apache.flink.core.plugin.PluginUtils;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,9 +35,12 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Runs the job on a local MiniCluster, as the launcher and the tests do. */
 public final class LocalRunner {
+    static final String JOB_NAME = "bedrock-cost-stream";
     /** Flink's lower bound for the checkpoint interval. */
     static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
     /** MSF's default minimum pause between checkpoints; the local default never exceeds it. */
@@ -40,24 +48,59 @@ public final class LocalRunner {
 
     private LocalRunner() {}
 
-    /** Runs the whole job and returns when a bounded input is processed (an unbounded one runs until cancelled). */
+    /**
+     * Runs the whole job and returns when a bounded input is processed (an unbounded one runs until
+     * cancelled). The MiniCluster starts while the job is built, and the last checkpoint of a
+     * bounded run is taken as soon as the input has ended ({@link EndOfInput}), not at the next
+     * periodic one.
+     */
     public static JobExecutionResult run(JobConfig config) throws Exception {
-        return job(config).execute("bedrock-cost-stream");
+        Configuration conf = flinkConfiguration(config);
+        long parallelism = config.get(JobConfig.PARALLELISM);
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism > 0 ? (int) parallelism : 1).build());
+        CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
+            try {
+                cluster.start();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        try {
+            StreamExecutionEnvironment env = environment(config);
+            CostPipeline pipeline = pipeline(config);
+            pipeline.build(env);
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName(JOB_NAME);
+            JobGraph job = graph.getJobGraph();
+            started.get();
+            JobID id = job.getJobID();
+            EndOfInput.listen(id, pipeline.lastStage(), () -> cluster.triggerCheckpoint(id));
+            try {
+                cluster.submitJob(job).get();
+                return cluster.requestJobResult(id).get().toJobExecutionResult(LocalRunner.class.getClassLoader());
+            } finally {
+                EndOfInput.forget(id);
+            }
+        } finally {
+            // A job that failed to build: let the cluster finish starting before it is shut down.
+            started.exceptionally(e -> null).join();
+            cluster.close();
+        }
     }
 
     /** Starts the whole job and returns at once; the caller watches, stops or cancels it (e.g. over an unbounded Kinesis input). */
     public static JobClient start(JobConfig config) throws Exception {
-        return job(config).executeAsync("bedrock-cost-stream");
+        StreamExecutionEnvironment env = environment(config);
+        pipeline(config).build(env);
+        return env.executeAsync(JOB_NAME);
     }
 
-    private static StreamExecutionEnvironment job(JobConfig config) {
-        StreamExecutionEnvironment env = environment(config);
-        CostPipeline pipeline = new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
+    private static CostPipeline pipeline(JobConfig config) {
+        return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
                 LakeSinks.failed(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
                 LakeSinks.tenantHourly(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)));
-        pipeline.build(env);
-        return env;
     }
 
     /** A local environment configured as the job expects: checkpoints (files commit on them), bounded restarts. */

@@ -1,5 +1,6 @@
 package com.bedrockcost.rollup;
 
+import com.bedrockcost.EndOfInput;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
 
@@ -8,6 +9,8 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.StreamMap;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.config.ExecutionConfigOptions;
 import org.apache.flink.table.api.Table;
@@ -127,7 +130,21 @@ public final class TenantHourlyRollup {
                 .build());
         tables.createTemporaryView(INPUT_VIEW, input);
         return tables.toDataStream(tables.sqlQuery(QUERY))
-                .map(new FromRow()).uid("rollup-rows").name("tenant_hourly");
+                .transform("tenant_hourly", TypeInformation.of(TenantHourly.class), new RowsOperator()).uid("rollup-rows");
+    }
+
+    /** Rows to {@link TenantHourly}; at the end of a bounded input tells a local run that the rollup has ended. */
+    static final class RowsOperator extends StreamMap<Row, TenantHourly> implements BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+
+        RowsOperator() {
+            super(new FromRow());
+        }
+
+        @Override
+        public void endInput() {
+            EndOfInput.reached(getRuntimeContext(), EndOfInput.Stage.ROLLUP);
+        }
     }
 
     /** A result row of {@link #QUERY} as a {@link TenantHourly}. */
