@@ -24,14 +24,14 @@ import java.util.Objects;
  * passes, so a restore neither loses nor repeats one. A watermark first emits the partials of the
  * hours it closes, then passes on, so an hour's window fires with all its rows and lateness is as
  * without this step (a row for an hour already closed is late either way). At most
- * {@value #MAX_OPEN} partials are held; beyond that all are emitted, which keeps memory flat in the
+ * {@value #MAX_OPEN} partials (a few hundred bytes each) are held; beyond that all are emitted, which keeps memory flat in the
  * number of tenants. Emitted rows carry their hour's start as timestamp.
  */
 public final class HourlyCombiner extends AbstractStreamOperator<HourlyUsage>
         implements OneInputStreamOperator<Invocation, HourlyUsage>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     /** Most partials held at once. */
-    static final int MAX_OPEN = 20_000;
+    static final int MAX_OPEN = 100_000;
     private static final long HOUR_MS = 3_600_000L;
 
     private transient Map<Key, HourlyUsage> open;
@@ -51,18 +51,10 @@ public final class HourlyCombiner extends AbstractStreamOperator<HourlyUsage>
         Invocation inv = record.getValue();
         long hour = Math.floorDiv(inv.eventTime.toEpochMilli(), HOUR_MS) * HOUR_MS;
         Key key = new Key(hour, inv.tenantId, inv.model);
-        HourlyUsage partial = open.get(key);
-        if (partial == null) {
-            if (open.size() >= MAX_OPEN) {
-                emitUpTo(Long.MAX_VALUE);
-            }
-            partial = new HourlyUsage();
-            partial.hourStart = hour;
-            partial.tenantId = inv.tenantId;
-            partial.model = inv.model;
-            open.put(key, partial);
+        if (open.size() >= MAX_OPEN && !open.containsKey(key)) {
+            emitUpTo(Long.MAX_VALUE);
         }
-        partial.add(inv);
+        open.computeIfAbsent(key, k -> new HourlyUsage(k.hour, k.tenant, k.model)).add(inv);
     }
 
     @Override

@@ -33,6 +33,12 @@ public class HourlyUsage {
 
     public HourlyUsage() {}
 
+    HourlyUsage(long hourStart, String tenantId, String model) {
+        this.hourStart = hourStart;
+        this.tenantId = tenantId;
+        this.model = model;
+    }
+
     /** Adds one invocation. */
     void add(Invocation inv) {
         invocations++;
