@@ -15,6 +15,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -56,6 +57,8 @@ public final class LocalRunner {
      */
     public static JobExecutionResult run(JobConfig config) throws Exception {
         Configuration conf = flinkConfiguration(config);
+        // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
+        conf.set(RestOptions.BIND_PORT, "0");
         long parallelism = config.get(JobConfig.PARALLELISM);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism > 0 ? (int) parallelism : 1).build());
