@@ -46,9 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Billing-grade: 100,000 invocations delivered with 5% duplicates (often far apart) through the real
  * pipeline on RocksDB, while the job fails three times mid-stream and loses a TaskManager, each time
  * restarting from its last checkpoint. The lake then holds every request id exactly once, and its
- * token and cost totals equal a calculation made from the raw records and the price CSVs alone.
- * (Without the SQL rollup, which more than doubles this test's CPU; SavepointRescaleTest restores
- * the rollup's state.)
+ * token and cost totals equal a calculation made from the raw records and the price CSVs alone, and
+ * so do the hourly rollup's (its partial sums are emitted before every barrier, its SQL window state
+ * is restored).
  */
 @Timeout(240)
 class FailureInjectionTest {
@@ -86,7 +86,8 @@ class FailureInjectionTest {
         StreamFactory<RawInput> input = e -> logs.stream(RATE).create(e)
                 .map(new FailAfter(run, FAIL_AT)).uid("inject-failures").name("inject-failures");
         new CostPipeline(config, input, PriceFeed.fromConfig(config),
-                LakeSinks.invocations(lake.toString(), "SNAPPY"), LakeSinks.failed(lake.toString(), "SNAPPY")).build(env);
+                LakeSinks.invocations(lake.toString(), "SNAPPY"), LakeSinks.failed(lake.toString(), "SNAPPY"),
+                LakeSinks.tenantHourly(lake.toString(), "SNAPPY")).build(env);
         JobClient job = env.executeAsync("failure-injection");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
@@ -106,7 +107,9 @@ class FailureInjectionTest {
                 .isGreaterThan(logs.positions());
         assertThat(logs.positions() - logs.distinct()).as("duplicates delivered").isEqualTo(DISTINCT / 20);
 
-        ExactlyOnce.assertLakeHolds(lake, ExpectedTotals.of(logs.generator(), ContractPricer.builtIn()));
+        ExpectedTotals expected = ExpectedTotals.of(logs.generator(), ContractPricer.builtIn());
+        ExactlyOnce.assertLakeHolds(lake, expected);
+        ExactlyOnce.assertRollupHolds(lake, expected);
     }
 
     /** What the injector saw in one run: shared through a static map, as the MiniCluster runs in this JVM. */
