@@ -46,9 +46,8 @@ class PipelineUpgradeSafetyTest {
      * in older savepoints no longer restores: update this list knowingly, and plan that restore.
      */
     static final List<String> PLANNER_UIDS = List.of(
-            "rollup-sql-0_source", "rollup-sql-1_calc", "rollup-sql-2_local-window-aggregate",
-            "rollup-sql-4_global-window-aggregate", "rollup-sql-5_calc", "rollup-sql-6_constraint-validator",
-            "rollup-sql-6_external-datastream");
+            "rollup-sql-0_source", "rollup-sql-1_calc", "rollup-sql-3_window-aggregate", "rollup-sql-4_calc",
+            "rollup-sql-5_constraint-validator", "rollup-sql-5_external-datastream");
 
     @TempDir Path dir;
 
