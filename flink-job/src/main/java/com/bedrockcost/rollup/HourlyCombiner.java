@@ -59,8 +59,11 @@ public final class HourlyCombiner extends AbstractStreamOperator<HourlyUsage>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        // An hour's window fires once the watermark reaches its last millisecond.
-        emitUpTo(mark.getTimestamp() == Long.MAX_VALUE ? Long.MAX_VALUE : mark.getTimestamp() - HOUR_MS + 1);
+        // An hour's window fires once the watermark reaches its last millisecond (no hour before Long.MIN_VALUE + 1 h).
+        long t = mark.getTimestamp();
+        if (t == Long.MAX_VALUE || t >= Long.MIN_VALUE + HOUR_MS) {
+            emitUpTo(t == Long.MAX_VALUE ? Long.MAX_VALUE : t - HOUR_MS + 1);
+        }
         super.processWatermark(mark);
     }
 
