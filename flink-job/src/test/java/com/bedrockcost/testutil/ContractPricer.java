@@ -27,9 +27,9 @@ public final class ContractPricer {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final String[] GEO_PREFIXES = {"us-gov.", "us.", "eu.", "apac.", "jp.", "au.", "ca."};
 
-    private final List<Row> rows;
+    private final List<Price> rows;
 
-    private ContractPricer(List<Row> rows) {
+    private ContractPricer(List<Price> rows) {
         this.rows = rows;
     }
 
@@ -43,7 +43,7 @@ public final class ContractPricer {
         try (Stream<Path> s = Files.list(folder)) {
             files = s.filter(p -> p.toString().endsWith(".csv")).sorted().collect(Collectors.toList());
         }
-        List<Row> rows = new ArrayList<>();
+        List<Price> rows = new ArrayList<>();
         for (Path f : files) {
             List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
             List<String> header = List.of(lines.get(0).split(",", -1));
@@ -56,7 +56,7 @@ public final class ContractPricer {
                 if (c.length != header.size()) {
                     throw new IllegalStateException(f + ":" + (i + 1) + " has " + c.length + " cells, header " + header.size());
                 }
-                Row r = new Row();
+                Price r = new Price();
                 r.model = c[header.indexOf("model_id")];
                 r.region = c[header.indexOf("region")];
                 String scope = cell(c, header, "profile_scope");
@@ -70,6 +70,9 @@ public final class ContractPricer {
                 r.output = new BigDecimal(c[header.indexOf("output_per_mtok")]);
                 r.cacheRead = decimal(cell(c, header, "cache_read_per_mtok"));
                 r.cacheWrite = decimal(cell(c, header, "cache_write_per_mtok"));
+                String oneHour = cell(c, header, "cache_write_1h_per_mtok");
+                r.cacheWrite1h = oneHour.isEmpty() ? null : new BigDecimal(oneHour);
+                r.source = folder.getFileName() + "/" + f.getFileName() + ":" + (i + 1);
                 rows.add(r);
             }
         }
@@ -98,7 +101,7 @@ public final class ContractPricer {
         long cacheRead = in.path("cacheReadInputTokenCount").asLong();
         long cacheWrite = in.path("cacheWriteInputTokenCount").asLong();
         long output = record.path("output").path("outputTokenCount").asLong();
-        Row p = lookup(base, record.path("region").asText(), scope, Instant.parse(record.path("timestamp").asText()),
+        Price p = lookup(base, record.path("region").asText(), scope, Instant.parse(record.path("timestamp").asText()),
                 input + cacheRead + cacheWrite);
         if (p == null) {
             return null;
@@ -106,23 +109,37 @@ public final class ContractPricer {
         return cost(input, p.input).add(cost(output, p.output)).add(cost(cacheRead, p.cacheRead)).add(cost(cacheWrite, p.cacheWrite));
     }
 
-    /** Contract precedence: exact region over {@code *}, exact scope over {@code *}, then the largest threshold reached. */
-    private Row lookup(String model, String region, String scope, Instant t, long prompt) {
-        Row best = null;
-        for (Row r : rows) {
+    /**
+     * The row in force for a canonical model id, region, profile scope, time and prompt size, or null.
+     * Contract precedence: exact region over {@code *}, exact scope over {@code *}, then the largest
+     * threshold reached; two rows left equal make the table ambiguous, which fails the caller.
+     */
+    public Price lookup(String model, String region, String scope, Instant t, long prompt) {
+        Price best = null;
+        Price tie = null;
+        for (Price r : rows) {
             boolean applies = r.model.equals(model)
                     && (r.region.equals(region) || r.region.equals("*"))
                     && (r.scope.equals(scope) || r.scope.equals("*"))
                     && r.minPrompt <= prompt
                     && !t.isBefore(r.from) && (r.to == null || t.isBefore(r.to));
-            if (applies && (best == null || better(r, best, region, scope))) {
-                best = r;
+            if (!applies) {
+                continue;
             }
+            if (best == null || better(r, best, region, scope)) {
+                best = r;
+                tie = null;
+            } else if (!better(best, r, region, scope)) {
+                tie = r;
+            }
+        }
+        if (tie != null) {
+            throw new IllegalStateException("ambiguous prices " + best.source + " and " + tie.source);
         }
         return best;
     }
 
-    private static boolean better(Row a, Row b, String region, String scope) {
+    private static boolean better(Price a, Price b, String region, String scope) {
         if (a.region.equals(region) != b.region.equals(region)) {
             return a.region.equals(region);
         }
@@ -149,16 +166,21 @@ public final class ContractPricer {
         return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(s).toInstant();
     }
 
-    private static final class Row {
-        String model;
-        String region;
-        String scope;
-        Instant from;
-        Instant to;
-        long minPrompt;
-        BigDecimal input;
-        BigDecimal output;
-        BigDecimal cacheRead;
-        BigDecimal cacheWrite;
+    /** One row of a price CSV as this yardstick reads it; prices per million tokens. */
+    public static final class Price {
+        public String model;
+        public String region;
+        public String scope;
+        public Instant from;
+        public Instant to;
+        public long minPrompt;
+        public BigDecimal input;
+        public BigDecimal output;
+        public BigDecimal cacheRead;
+        public BigDecimal cacheWrite;
+        /** Null when the row has no separate 1-hour cache write price. */
+        public BigDecimal cacheWrite1h;
+        /** {@code <folder>/<file>:<line>}, as the job's {@code price_source} begins for the built-in table. */
+        public String source;
     }
 }
