@@ -9,8 +9,10 @@ import java.util.Objects;
 
 /**
  * One model invocation: what the log said, which price applied and what it cost. One row of the
- * {@code invocations} table. A Flink POJO (public fields) so it crosses the network without Kryo.
+ * {@code invocations} table. Public fields; Flink serializes it with {@link InvocationSerializer},
+ * never Kryo: a field added here must be added there too.
  */
+@TypeInfo(InvocationTypeInfo.Factory.class)
 public class Invocation {
     public static final String PRICED = "PRICED";
     public static final String UNPRICED = "UNPRICED";
@@ -30,7 +32,6 @@ public class Invocation {
     public String identityArn;
     public String tenantId;
 
-    @TypeInfo(StringMapTypeInfoFactory.class)
     public Map<String, String> requestMetadata;
 
     public long inputTokens;
