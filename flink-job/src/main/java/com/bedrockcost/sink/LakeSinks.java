@@ -49,6 +49,15 @@ public final class LakeSinks {
 
     public static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
                                        DatePartitioner<T> partitioner) {
+        return FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), parquet(table, compression, columns))
+                .withBucketAssigner(partitioner)
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .build();
+    }
+
+    /** Writers of one table's Parquet files, as the sink uses them (for tests and benchmarks too). */
+    public static <T> ParquetWriterFactory<T> parquet(String table, String compression, ColumnsFactory<T> columns) {
         CompressionCodecName codec = CompressionCodecName.valueOf(compression);
         ParquetBuilder<T> builder = out -> {
             Columns<T> cols = columns.get();
@@ -60,11 +69,7 @@ public final class LakeSinks {
             }
             return b.build();
         };
-        return FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), new ParquetWriterFactory<>(builder))
-                .withBucketAssigner(partitioner)
-                .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
-                .build();
+        return new ParquetWriterFactory<>(builder);
     }
 
     private static String stripSlash(String root) {
