@@ -15,9 +15,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
@@ -46,6 +48,13 @@ public final class LocalRunner {
     static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
     /** MSF's default minimum pause between checkpoints; the local default never exceeds it. */
     static final Duration DEFAULT_MAX_MIN_PAUSE = Duration.ofSeconds(5);
+    /**
+     * Managed (native) memory of the local TaskManager: RocksDB's block cache and write buffers, and
+     * batch sorts of the report. Flink's local default (128 MB, shared by every stateful operator)
+     * left RocksDB flushing and compacting tiny files: a 1M-record backfill did not finish in 15
+     * minutes; with 512 MB it takes 68 s. Allocated only when used: the heap backend does not use it.
+     */
+    static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.ofMebiBytes(512);
 
     private LocalRunner() {}
 
@@ -129,6 +138,7 @@ public final class LocalRunner {
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobConfig.STATE_BACKEND));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         // Dedup and pricing state outgrow the JobManager's in-memory checkpoint storage: keep checkpoints in files.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config));
