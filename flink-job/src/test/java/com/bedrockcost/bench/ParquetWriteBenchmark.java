@@ -106,6 +106,28 @@ public class ParquetWriteBenchmark {
         Files.deleteIfExists(file);
     }
 
+    /**
+     * Thread CPU time per row, robust on a shared machine where JMH's wall clock is not:
+     * {@code java -cp <test classpath> com.bedrockcost.bench.ParquetWriteBenchmark [files]} writes
+     * the file {@code files} times (default 12) and prints the CPU time per row of each after the
+     * first four (warm-up).
+     */
+    public static void main(String[] args) throws IOException {
+        int files = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        ParquetWriteBenchmark b = new ParquetWriteBenchmark();
+        b.compression = "SNAPPY";
+        b.setUp();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < files; i++) {
+            long cpu = threads.getCurrentThreadCpuTime();
+            b.writeFile();
+            if (i >= 4) {
+                System.out.printf("file %d: %,.0f ns CPU per row%n", i + 1, (threads.getCurrentThreadCpuTime() - cpu) / (double) RECORDS);
+            }
+        }
+        b.tearDown();
+    }
+
     /** One file of {@value #RECORDS} rows; the score is per row. */
     @Benchmark
     @OperationsPerInvocation(RECORDS)
