@@ -11,11 +11,15 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Writes records straight into Parquet, column by column as the table schema says (no Avro in between). */
 final class RowWriteSupport<T> extends WriteSupport<T> {
+    private static final int MAX_CACHED = 4096;
+    private static final int MAX_CACHED_LENGTH = 128;
+
     private enum Kind { STRING, BIGINT, TIMESTAMP, DECIMAL, MAP }
 
     private final MessageType schema;
@@ -24,10 +28,8 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
     private final int[] scales;
     private final boolean[] nullable;
     private final Columns.Getter<T>[] getters;
-    private static final int MAX_CACHED = 4096;
-    private static final int MAX_CACHED_LENGTH = 128;
-
-    private final Map<String, Binary> cache = new java.util.HashMap<>();
+    /** Encoded metadata strings, see {@link #repeated}. */
+    private final Map<String, Binary> cache = new HashMap<>();
     private RecordConsumer out;
 
     @SuppressWarnings("unchecked")
@@ -132,9 +134,9 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
     /**
      * Metadata keys and values repeat from row to row (a few keys, tenants, departments, …): their
      * bytes are encoded once and the same {@link Binary} is handed to Parquet again, whose dictionary
-     * then compares an array with itself: a third less CPU per row ({@code ParquetWriteBenchmark}).
-     * (Top-level string columns gained nothing measurable from it.) At most {@value #MAX_CACHED} short strings are kept; then
-     * the cache starts over.
+     * then compares an array with itself: a third less CPU per row ({@code ParquetWriteBenchmark});
+     * top-level string columns gained nothing measurable from it. At most {@value #MAX_CACHED}
+     * strings of up to {@value #MAX_CACHED_LENGTH} chars are kept; then the cache starts over.
      */
     private Binary repeated(String s) {
         Binary b = cache.get(s);

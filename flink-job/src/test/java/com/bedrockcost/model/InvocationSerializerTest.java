@@ -1,5 +1,6 @@
 package com.bedrockcost.model;
 
+import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -15,8 +16,10 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +32,7 @@ class InvocationSerializerTest {
     void flinkUsesItForInvocation() {
         TypeInformation<Invocation> type = TypeInformation.of(Invocation.class);
         assertThat(type).isInstanceOf(InvocationTypeInfo.class);
-        assertThat(type.createSerializer(new org.apache.flink.api.common.ExecutionConfig().getSerializerConfig()))
+        assertThat(type.createSerializer(new ExecutionConfig().getSerializerConfig()))
                 .isInstanceOf(InvocationSerializer.class);
     }
 
@@ -152,8 +155,8 @@ class InvocationSerializerTest {
         return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     }
 
-    private static java.util.List<Field> instanceFields() {
-        java.util.List<Field> fields = new java.util.ArrayList<>();
+    private static List<Field> instanceFields() {
+        List<Field> fields = new ArrayList<>();
         for (Field f : Invocation.class.getDeclaredFields()) {
             if (!Modifier.isStatic(f.getModifiers())) {
                 fields.add(f);

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,7 +48,7 @@ class RowWriteSupportTest {
                 inv.requestMetadata = m;
             }
             if (inv.requestMetadata != null) {
-                inv.requestMetadata.forEach((k, v) -> expected.add(java.util.Arrays.asList(inv.requestId, k, v)));
+                inv.requestMetadata.forEach((k, v) -> expected.add(Arrays.asList(inv.requestId, k, v)));
             }
             rows.add(inv);
         }
@@ -66,7 +67,7 @@ class RowWriteSupportTest {
             Set<List<String>> read = new HashSet<>();
             for (Map<String, Object> r : db.rows("SELECT request_id, unnest(map_keys(request_metadata)) AS k, "
                     + "unnest(map_values(request_metadata)) AS v FROM invocations")) {
-                read.add(java.util.Arrays.asList((String) r.get("request_id"), (String) r.get("k"), (String) r.get("v")));
+                read.add(Arrays.asList((String) r.get("request_id"), (String) r.get("k"), (String) r.get("v")));
             }
             assertThat(read).hasSize(expected.size()).isEqualTo(expected);
             assertThat(db.count("SELECT count(*) FROM invocations WHERE request_metadata IS NULL")).isEqualTo(100);
