@@ -24,8 +24,9 @@ import java.util.Objects;
  * passes, so a restore neither loses nor repeats one. A watermark first emits the partials of the
  * hours it closes, then passes on, so an hour's window fires with all its rows and lateness is as
  * without this step (a row for an hour already closed is late either way). At most
- * {@value #MAX_OPEN} partials (a few hundred bytes each) are held; beyond that all are emitted, which keeps memory flat in the
- * number of tenants. Emitted rows carry their hour's start as timestamp.
+ * {@value #MAX_OPEN} partials (a few hundred bytes each) are held; beyond that all are emitted, so
+ * this step's memory does not grow with the number of tenants. Emitted rows carry their hour's
+ * start as timestamp.
  */
 public final class HourlyCombiner extends AbstractStreamOperator<HourlyUsage>
         implements OneInputStreamOperator<Invocation, HourlyUsage>, BoundedOneInput {
