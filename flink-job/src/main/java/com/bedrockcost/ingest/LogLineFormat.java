@@ -270,7 +270,7 @@ public final class LogLineFormat implements BulkFormat<RawInput, FileSourceSplit
                 if (bufPos == bufLen && !fill()) {
                     eof = true;
                     if (lineBytes > 0 && pendingEnd == null) {
-                        return emitLine(line, lineLen, lineBytes);
+                        return emitLine(line, 0, lineLen, lineBytes);
                     }
                     if (lineBytes > 0) {
                         // The stream broke inside this line: the partial line belongs to the damage report.
@@ -284,10 +284,19 @@ public final class LogLineFormat implements BulkFormat<RawInput, FileSourceSplit
                     bufPos++;
                 }
                 int chunk = bufPos - start;
+                if (line == null && bufPos < bufLen) {
+                    // The common case: the whole line is in the buffer; copied once, by emitLine.
+                    bufPos++; // the '\n'
+                    if (chunk > 0) {
+                        return emitLine(buf, start, chunk, chunk);
+                    }
+                    lineNo++; // blank line
+                    continue;
+                }
                 lineBytes += chunk;
                 if (lineLen + chunk <= MAX_LINE_BYTES) {
                     if (line == null) {
-                        line = new byte[Math.max(256, chunk)];
+                        line = new byte[Math.max(256, 2 * chunk)];
                     } else if (lineLen + chunk > line.length) {
                         line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + chunk));
                     }
@@ -298,36 +307,34 @@ public final class LogLineFormat implements BulkFormat<RawInput, FileSourceSplit
                 }
                 if (bufPos < bufLen) {
                     bufPos++; // the '\n'
-                    if (lineBytes > 0) {
-                        return emitLine(line, lineLen, lineBytes);
-                    }
-                    lineNo++; // blank line
+                    return emitLine(line, 0, lineLen, lineBytes);
                 }
             }
         }
 
+        /** The line {@code b[off, off + len)} ({@code lineBytes} long before any cut) as an element; null when blank. */
         @Nullable
-        private RawInput emitLine(byte[] line, int len, long lineBytes) {
+        private RawInput emitLine(byte[] b, int off, int len, long lineBytes) {
             lineNo++;
-            if (len > 0 && line[len - 1] == '\r') {
+            if (len > 0 && b[off + len - 1] == '\r') {
                 len--;
                 lineBytes--;
             }
-            if (isBlank(line, len)) {
+            if (isBlank(b, off, len)) {
                 return null;
             }
             String source = file + ":" + lineNo;
             if (lineBytes > MAX_LINE_BYTES) {
                 return RawInput.damaged(source, ErrorType.RECORD_TOO_LARGE,
                         "Line " + lineNo + " of " + file + " has " + lineBytes + " bytes, more than the limit of " + MAX_LINE_BYTES,
-                        Arrays.copyOf(line, Math.min(len, 4096)), lineBytes);
+                        Arrays.copyOfRange(b, off, off + Math.min(len, 4096)), lineBytes);
             }
-            return RawInput.logLine(source, Arrays.copyOf(line, len));
+            return RawInput.logLine(source, Arrays.copyOfRange(b, off, off + len));
         }
 
-        private static boolean isBlank(byte[] line, int len) {
-            for (int i = 0; i < len; i++) {
-                byte c = line[i];
+        private static boolean isBlank(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                byte c = b[i];
                 if (c != ' ' && c != '\t' && c != '\r') {
                     return false;
                 }

@@ -126,6 +126,43 @@ class LogLineFormatTest {
     }
 
     @Test
+    void linesOfEverySizeAroundTheReadBufferAreReadWholeWithTheirNumbers() throws Exception {
+        // The reader fills a 64 KiB buffer: lines end exactly at, just before and just after its
+        // edge, span several fills, and blank and CRLF lines sit on the edge too.
+        java.util.Random random = new java.util.Random(7);
+        int[] sizes = {1, 2, 100, 65_535, 65_536, 65_537, 65_534, 131_072, 200_000, 3_000, 1};
+        List<String> expected = new ArrayList<>();
+        List<Integer> expectedLines = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        int lineNo = 0;
+        for (int round = 0; round < 40; round++) {
+            int size = round < sizes.length ? sizes[round] : 1 + random.nextInt(90_000);
+            StringBuilder line = new StringBuilder(size);
+            for (int i = 0; i < size; i++) {
+                line.append((char) ('a' + random.nextInt(26)));
+            }
+            expected.add(line.toString());
+            expectedLines.add(++lineNo);
+            text.append(line).append(round % 3 == 0 ? "\r\n" : "\n");
+            if (round % 4 == 1) {
+                text.append(round % 8 == 1 ? "\n" : " \r\n");
+                lineNo++;
+            }
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        for (java.nio.file.Path f : List.of(write("sizes.jsonl", bytes), write("sizes.json.gz", gzip(List.of(text.toString()))))) {
+            List<Read> got = read(f);
+            String file = new Path(f.toUri()).toString();
+            assertThat(got).extracting(r -> r.input.kind).containsOnly(RawInput.Kind.LOG_LINE);
+            assertThat(got).extracting(Read::text).containsExactlyElementsOf(expected);
+            assertThat(got).extracting(r -> r.input.source)
+                    .containsExactlyElementsOf(expectedLines.stream().map(n -> file + ":" + n).collect(java.util.stream.Collectors.toList()));
+            assertThat(got).extracting(r -> r.input.payload.length).containsExactlyElementsOf(
+                    expected.stream().map(String::length).collect(java.util.stream.Collectors.toList()));
+        }
+    }
+
+    @Test
     void everyMemberOfAMultiMemberGzipIsRead() throws Exception {
         List<String> a = records(0, 40);
         List<String> b = records(40, 41);
