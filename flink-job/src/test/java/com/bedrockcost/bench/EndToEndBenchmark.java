@@ -104,6 +104,8 @@ public final class EndToEndBenchmark {
      * The largest heap in use right after a full collection, forced every 2 s while the job runs:
      * its live set. Reading the collectors' own after-GC figures instead depends on when the JVM
      * chooses to collect the old generation (with a large initial heap, perhaps never during a run).
+     * The JVM skips a requested collection when another one ran meanwhile, so a sample counts only
+     * when the full collector's count went up.
      */
     private static final class LiveHeap {
         private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
@@ -112,6 +114,7 @@ public final class EndToEndBenchmark {
 
         LiveHeap() {
             java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            java.lang.management.GarbageCollectorMXBean full = fullCollector();
             sampler = new Thread(() -> {
                 while (running) {
                     try {
@@ -119,12 +122,29 @@ public final class EndToEndBenchmark {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    memory.gc();
-                    max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    for (int attempt = 0; attempt < 5; attempt++) {
+                        long before = full.getCollectionCount();
+                        memory.gc();
+                        long used = memory.getHeapMemoryUsage().getUsed();
+                        if (full.getCollectionCount() > before) {
+                            max.accumulateAndGet(used, Math::max);
+                            break;
+                        }
+                    }
                 }
             }, "live-heap-sampler");
             sampler.setDaemon(true);
             sampler.start();
+        }
+
+        /** The collector of the whole heap (Parallel: PS MarkSweep; G1: G1 Old Generation; Serial: MarkSweepCompact). */
+        private static java.lang.management.GarbageCollectorMXBean fullCollector() {
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc.getName().contains("MarkSweep") || gc.getName().contains("Old")) {
+                    return gc;
+                }
+            }
+            throw new IllegalStateException("no full-heap collector among " + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans());
         }
 
         long stop() throws InterruptedException {
