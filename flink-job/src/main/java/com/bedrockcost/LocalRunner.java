@@ -21,6 +21,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileSystem;
@@ -139,6 +140,10 @@ public final class LocalRunner {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobConfig.STATE_BACKEND));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
+        // RocksDB: nearly every de-duplication lookup is of a request id not seen before, which
+        // without bloom filters reads the index of every file that could hold it. With them a 1M-record
+        // run took 15,669 -> 18,005 records/s (bin/benchmark --state.backend rocksdb, same VM period).
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // Dedup and pricing state outgrow the JobManager's in-memory checkpoint storage: keep checkpoints in files.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config));

@@ -5,6 +5,7 @@ import com.bedrockcost.config.JobConfig;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,12 @@ class LocalRunnerCheckpointTest {
         assertThat(local.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).isFalse();
         assertThat(uri.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(savepoint.toUri().toString());
         assertThat(none.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+    }
+
+    @Test
+    void rocksDbKeepsBloomFiltersForTheDeDuplicationLookupsOfNewRequestIds() {
+        Configuration rocks = LocalRunner.flinkConfiguration(config(Map.of("state.backend", "rocksdb")));
+        assertThat(rocks.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
     }
 
     @Test
