@@ -234,7 +234,8 @@ public final class Main {
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
         try {
-            LakeSummary.read(root).print(out, root, 10);
+            // This run's rows, as the dashboard below: a lake can hold earlier runs too.
+            LakeSummary.read(root, started).print(out, root, 10);
         } catch (java.io.IOException e) {
             out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
             return 1;

@@ -10,10 +10,13 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
+import javax.annotation.Nullable;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +28,10 @@ public final class LakeSummary {
     private static final MessageType PROJECTION = MessageTypeParser.parseMessageType(
             "message invocations { optional binary tenant_id (STRING); optional binary model_id (STRING); optional binary model (STRING);"
                     + " required int64 input_tokens; required int64 output_tokens;"
-                    + " optional fixed_len_byte_array(16) total_cost (DECIMAL(38,12)); required binary pricing_status (STRING); }");
+                    + " optional fixed_len_byte_array(16) total_cost (DECIMAL(38,12)); required binary pricing_status (STRING);"
+                    + " required int64 ingest_time (TIMESTAMP(MICROS,true)); }");
+    private static final MessageType FAILED_PROJECTION = MessageTypeParser.parseMessageType(
+            "message failed { required int64 ingest_time (TIMESTAMP(MICROS,true)); }");
 
     /** Totals of one group (a tenant, a model). */
     public static final class Totals {
@@ -39,31 +45,60 @@ public final class LakeSummary {
     public long unpriced;
     public long files;
     public long failedRows;
+    /** Every invocation row in the lake, including those ingested before {@code since}. */
+    public long lakeInvocations;
+    /** Rows ingested before this are left out of the summary (null: none are). */
+    private Instant since;
     public BigDecimal totalCost = BigDecimal.ZERO.setScale(12);
     public final Map<String, Totals> byTenant = new HashMap<>();
     public final Map<String, Totals> byModel = new HashMap<>();
 
     /** Reads {@code <root>/invocations} and counts {@code <root>/failed}. */
     public static LakeSummary read(String root) throws IOException {
+        return read(root, null);
+    }
+
+    /**
+     * The summary of the rows ingested at or after {@code since} (a run's start: a lake can hold
+     * earlier runs too); null for every row.
+     */
+    public static LakeSummary read(String root, @Nullable Instant since) throws IOException {
         LakeSummary s = new LakeSummary();
+        s.since = since;
         for (Path file : parquetFiles(new Path(root, "invocations"))) {
             s.files++;
             s.readInvocations(file);
         }
         for (Path file : parquetFiles(new Path(root, "failed"))) {
-            try (ParquetReader<Group> r = reader(file, null)) {
-                while (r.read() != null) {
-                    s.failedRows++;
+            try (ParquetReader<Group> r = reader(file, FAILED_PROJECTION)) {
+                Group g;
+                while ((g = r.read()) != null) {
+                    if (s.counts(g)) {
+                        s.failedRows++;
+                    }
                 }
             }
         }
         return s;
     }
 
+    /** Whether a row was ingested at or after {@link #since}. */
+    private boolean counts(Group g) {
+        if (since == null) {
+            return true;
+        }
+        long micros = g.getLong("ingest_time", 0);
+        return micros >= since.toEpochMilli() * 1_000L; // the job stamps whole milliseconds
+    }
+
     private void readInvocations(Path file) throws IOException {
         try (ParquetReader<Group> r = reader(file, PROJECTION)) {
             Group g;
             while ((g = r.read()) != null) {
+                lakeInvocations++;
+                if (!counts(g)) {
+                    continue;
+                }
                 invocations++;
                 String tenant = g.getFieldRepetitionCount("tenant_id") > 0 ? g.getString("tenant_id", 0) : "(no tenant)";
                 String model = g.getFieldRepetitionCount("model") > 0 ? g.getString("model", 0)
@@ -131,8 +166,14 @@ public final class LakeSummary {
 
     /** Prints the summary: totals, the top tenants and the models by cost. */
     public void print(PrintStream out, String root, int top) {
-        out.printf("%n%,d invocations (%,d priced, %,d unpriced), %,d failed inputs, in %d Parquet files%n",
-                invocations, invocations - unpriced, unpriced, failedRows, files);
+        if (since == null) {
+            out.printf("%n%,d invocations (%,d priced, %,d unpriced), %,d failed inputs, in %d Parquet files%n",
+                    invocations, invocations - unpriced, unpriced, failedRows, files);
+        } else {
+            out.printf("%n%,d invocations written by this run (%,d priced, %,d unpriced), %,d failed inputs;"
+                    + " the lake holds %,d invocations in %d Parquet files%n",
+                    invocations, invocations - unpriced, unpriced, failedRows, lakeInvocations, files);
+        }
         out.printf("Total cost: USD %s%n", totalCost.stripTrailingZeros().toPlainString());
         table(out, "Top " + top + " tenants by cost", byTenant, top);
         table(out, "Cost by model", byModel, Integer.MAX_VALUE);

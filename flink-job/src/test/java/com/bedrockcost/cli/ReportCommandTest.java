@@ -86,7 +86,9 @@ class ReportCommandTest {
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed).isZero();
-        assertThat(printed).contains("700 invocations").contains("Dashboard (written since ")
+        // The summary, like the dashboard, is of this run; it says what the lake holds in all.
+        assertThat(printed).contains("300 invocations written by this run").contains("the lake holds 700 invocations")
+                .contains("Dashboard (written since ")
                 .contains(reportDir.toAbsolutePath().resolve("index.html").toString());
         Matcher m = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>", Pattern.DOTALL)
                 .matcher(Files.readString(reportDir.resolve("index.html")));
