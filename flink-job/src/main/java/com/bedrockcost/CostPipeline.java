@@ -11,6 +11,7 @@ import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
+import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.TenantHourly;
 import com.bedrockcost.rollup.TenantHourlyRollup;
 
@@ -34,6 +35,7 @@ public final class CostPipeline {
     private final Sink<Invocation> invocationSink;
     private final Sink<FailedRecord> failedSink;
     private final Sink<TenantHourly> hourlySink;
+    private String runId;
 
     /** The job without the hourly rollup. */
     public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
@@ -52,9 +54,14 @@ public final class CostPipeline {
         this.hourlySink = hourlySink;
     }
 
-    /** The tasks that see the end of a bounded input last. */
-    public EndOfInput.Stage lastStage() {
-        return hasRollup() ? EndOfInput.Stage.ROLLUP : EndOfInput.Stage.PRICED;
+    /**
+     * Records {@code runId} and the ids of the runs this one is restored from in the job's state
+     * ({@link RunLineage}): a bounded local run that writes {@code tenant_hourly} after its input
+     * finds its invocation files by them.
+     */
+    public CostPipeline withRunLineage(String runId) {
+        this.runId = runId;
+        return this;
     }
 
     private boolean hasRollup() {
@@ -92,7 +99,9 @@ public final class CostPipeline {
                 .process(new PricingFunction(config)).uid("price").name("price")
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
-        priced.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
+        DataStream<Invocation> written = runId == null ? priced
+                : priced.transform("run-lineage", TypeInformation.of(Invocation.class), new RunLineage<>(runId)).uid("run-lineage");
+        written.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (hasRollup()) {
             PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
                     .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");

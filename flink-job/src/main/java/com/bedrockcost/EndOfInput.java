@@ -8,47 +8,43 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Tells a local run when the last stage of its job has seen the end of a bounded input. Files are
+ * Tells a local run when the last tasks of its job, pricing and the invocations sink, have seen the
+ * end of a bounded input (a bounded local run has no rollup in the job: {@link LocalRunner}). Files are
  * committed, and a bounded job finishes, only with a checkpoint taken after every task has ended its
  * input; without a word the run would idle until the next periodic checkpoint (up to
  * {@code checkpoint.interval}). {@link LocalRunner} listens and takes that checkpoint at once. In a
  * job nobody listens to (MSF, tests with their own cluster) this does nothing.
  *
- * <p>A stage's subtasks report from the {@code endInput} of an operator in the stage's last task.
+ * <p>Pricing subtasks report from the {@code endInput} of the operator chained after pricing.
  * After a restart, a subtask that had ended before may report again: at worst one checkpoint more.
  */
 public final class EndOfInput {
-    /** The tasks that end last: pricing (and the invocations sink), or the rollup after it. */
-    public enum Stage { PRICED, ROLLUP }
-
     private static final ConcurrentMap<JobID, Listener> LISTENERS = new ConcurrentHashMap<>();
 
     private EndOfInput() {}
 
-    /** Runs {@code action} once every subtask of {@code last} in {@code job} has reported. */
-    static void listen(JobID job, Stage last, Runnable action) {
-        LISTENERS.put(job, new Listener(last, action));
+    /** Runs {@code action} once every pricing subtask of {@code job} has reported. */
+    static void listen(JobID job, Runnable action) {
+        LISTENERS.put(job, new Listener(action));
     }
 
     static void forget(JobID job) {
         LISTENERS.remove(job);
     }
 
-    /** A subtask of {@code stage} has ended its input. */
-    public static void reached(RuntimeContext context, Stage stage) {
+    /** A pricing subtask has ended its input. */
+    public static void reached(RuntimeContext context) {
         Listener l = LISTENERS.get(context.getJobInfo().getJobId());
-        if (l != null && l.stage == stage) {
+        if (l != null) {
             l.ended(context.getTaskInfo().getIndexOfThisSubtask(), context.getTaskInfo().getNumberOfParallelSubtasks());
         }
     }
 
     private static final class Listener {
-        final Stage stage;
         final Runnable action;
         final Set<Integer> ended = ConcurrentHashMap.newKeySet();
 
-        Listener(Stage stage, Runnable action) {
-            this.stage = stage;
+        Listener(Runnable action) {
             this.action = action;
         }
 

@@ -5,6 +5,9 @@ import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.rollup.RunLineage;
+import com.bedrockcost.rollup.RunRollup;
+import com.bedrockcost.rollup.TenantHourlyRollup;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -32,6 +35,9 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.OptionalFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -39,11 +45,17 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the job on a local MiniCluster, as the launcher and the tests do. */
 public final class LocalRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
     static final String JOB_NAME = "bedrock-cost-stream";
     /** Flink's lower bound for the checkpoint interval. */
     static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
@@ -63,9 +75,13 @@ public final class LocalRunner {
      * Runs the whole job and returns when a bounded input is processed (an unbounded one runs until
      * cancelled). The MiniCluster starts while the job is built, and the last checkpoint of a
      * bounded run is taken as soon as the input has ended ({@link EndOfInput}), not at the next
-     * periodic one.
+     * periodic one. A bounded run then writes {@code tenant_hourly} in a batch job over the
+     * invocations it wrote ({@link RunRollup}): its heap does not grow with the number of (hour,
+     * tenant, model) groups of the input, as a window held open to the end of the input would.
      */
     public static JobExecutionResult run(JobConfig config) throws Exception {
+        String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && TenantHourlyRollup.holdsHoursToEndOfInput(config)
+                ? RunRollup.newRunId() : null;
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
         conf.set(RestOptions.BIND_PORT, "0");
@@ -81,20 +97,21 @@ public final class LocalRunner {
         });
         try {
             StreamExecutionEnvironment env = environment(config);
-            CostPipeline pipeline = pipeline(config);
+            CostPipeline pipeline = pipeline(config, runId);
             pipeline.build(env);
             StreamGraph graph = env.getStreamGraph();
             graph.setJobName(JOB_NAME);
             JobGraph job = graph.getJobGraph();
             started.get();
             JobID id = job.getJobID();
-            EndOfInput.listen(id, pipeline.lastStage(), () -> cluster.triggerCheckpoint(id));
+            EndOfInput.listen(id, () -> cluster.triggerCheckpoint(id));
+            JobExecutionResult result;
             try {
-                cluster.submitJob(job).get();
-                return cluster.requestJobResult(id).get().toJobExecutionResult(LocalRunner.class.getClassLoader());
+                result = execute(cluster, job);
             } finally {
                 EndOfInput.forget(id);
             }
+            return runId == null ? result : rollupAfterInput(cluster, config, result, runId);
         } finally {
             // A job that failed to build: let the cluster finish starting before it is shut down.
             started.exceptionally(e -> null).join();
@@ -102,18 +119,60 @@ public final class LocalRunner {
         }
     }
 
+    private static JobExecutionResult execute(MiniCluster cluster, JobGraph job) throws Exception {
+        cluster.submitJob(job).get();
+        return cluster.requestJobResult(job.getJobID()).get().toJobExecutionResult(LocalRunner.class.getClassLoader());
+    }
+
+    /**
+     * Writes {@code tenant_hourly} for the invocations of a bounded run that has ended, and of the
+     * runs it was restored from, in a batch job on the same cluster. Returns the run's result with
+     * the batch job's net run time added.
+     */
+    private static JobExecutionResult rollupAfterInput(MiniCluster cluster, JobConfig config, JobExecutionResult run,
+                                                       String runId) throws Exception {
+        List<String> lineage = run.getAccumulatorResult(RunLineage.ACCUMULATOR);
+        StreamExecutionEnvironment env = batchEnvironment(config);
+        long parallelism = config.get(JobConfig.PARALLELISM);
+        env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
+        if (!RunRollup.build(env, config, lineage == null ? List.of(runId) : new TreeSet<>(lineage))) {
+            return run;
+        }
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(JOB_NAME + " tenant_hourly");
+        JobExecutionResult rollup;
+        long start = System.nanoTime();
+        try {
+            rollup = execute(cluster, graph.getJobGraph());
+            LOG.info("tenant_hourly of this run written in {} ms (a batch job over the invocation files of runs {})",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), lineage);
+        } catch (Exception e) {
+            throw new IllegalStateException("The run's invocations are committed, but writing its tenant_hourly failed"
+                    + " (recompute it from invocations: see README, Hourly rollups): " + e.getMessage(), e);
+        }
+        Map<String, OptionalFailure<Object>> accumulators = new HashMap<>();
+        run.getAllAccumulatorResults().forEach((k, v) -> accumulators.put(k, OptionalFailure.of(v)));
+        return new JobExecutionResult(run.getJobID(), run.getNetRuntime() + rollup.getNetRuntime(), accumulators);
+    }
+
     /** Starts the whole job and returns at once; the caller watches, stops or cancels it (e.g. over an unbounded Kinesis input). */
     public static JobClient start(JobConfig config) throws Exception {
         StreamExecutionEnvironment env = environment(config);
-        pipeline(config).build(env);
+        pipeline(config, null).build(env);
         return env.executeAsync(JOB_NAME);
     }
 
-    private static CostPipeline pipeline(JobConfig config) {
+    /** The job; with a {@code runId}, without the rollup, which is written after the input ({@link #rollupAfterInput}). */
+    static CostPipeline pipeline(JobConfig config, String runId) {
+        String root = config.get(JobConfig.OUTPUT_PATH);
+        String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
+        if (runId == null) {
+            return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
+                    LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec));
+        }
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                LakeSinks.invocations(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
-                LakeSinks.failed(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)),
-                LakeSinks.tenantHourly(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)));
+                LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId)), LakeSinks.failed(root, codec))
+                .withRunLineage(runId);
     }
 
     /** A local environment configured as the job expects: checkpoints (files commit on them), bounded restarts. */
@@ -127,10 +186,12 @@ public final class LocalRunner {
         return env;
     }
 
-    /** A local environment for batch queries over the lake (the report): file systems as for the job, no checkpoints. */
+    /** A local environment for batch jobs over the lake (the report, a bounded run's rollup): file systems as for the job, no checkpoints. */
     public static StreamExecutionEnvironment batchEnvironment(JobConfig config) {
         Configuration conf = flinkConfiguration(config);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        // restore.path is the streaming job's: a batch job has no state to restore.
+        conf.removeConfig(StateRecoveryOptions.SAVEPOINT_PATH);
         initFileSystems(conf);
         return StreamExecutionEnvironment.createLocalEnvironment(conf);
     }

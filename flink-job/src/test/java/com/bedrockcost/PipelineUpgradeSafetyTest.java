@@ -62,6 +62,19 @@ class PipelineUpgradeSafetyTest {
         assertThat(uids()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    /** A bounded local run: the rollup is written after the input; the run ids travel in the snapshots instead. */
+    @Test
+    void aBoundedLocalRunHasTheJobsUidsAndItsLineageInPlaceOfTheRollup() {
+        StreamExecutionEnvironment env = LocalRunner.environment(config(1000));
+        LocalRunner.pipeline(config(1000), "0123456789abcdef").build(env);
+        List<String> uids = env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+                .collect(Collectors.toList());
+
+        List<String> expected = new ArrayList<>(UIDS.subList(0, UIDS.indexOf("rollup-hold-to-end")));
+        expected.add("run-lineage");
+        assertThat(uids).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
     private List<String> uids() {
         StreamExecutionEnvironment env = LocalRunner.environment(config(1000));
         build(env, config(1000));

@@ -32,6 +32,6 @@ public final class EventTimeStamps extends AbstractStreamOperator<Invocation>
 
     @Override
     public void endInput() {
-        EndOfInput.reached(getRuntimeContext(), EndOfInput.Stage.PRICED);
+        EndOfInput.reached(getRuntimeContext());
     }
 }

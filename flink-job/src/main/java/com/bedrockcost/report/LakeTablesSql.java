@@ -3,17 +3,32 @@ package com.bedrockcost.report;
 import com.bedrockcost.sink.TableSchema;
 
 /** Flink SQL DDL for a lake table, from its one definition in {@code schemas/}: the filesystem connector over the Hive-partitioned Parquet. */
-final class LakeTablesSql {
+public final class LakeTablesSql {
+    /** The column {@link #createTableWithFileName} adds: the name of the Parquet file a row is in. */
+    public static final String FILE_NAME = "file_name";
+
     private LakeTablesSql() {}
 
     /**
      * {@code CREATE TEMPORARY TABLE} for {@code table} under {@code root}. The partition columns are
      * the contract's {@code year/month/day} strings, read from the folder names.
      */
-    static String createTable(String table, String root) {
+    public static String createTable(String table, String root) {
+        return createTable(table, root, false);
+    }
+
+    /** As {@link #createTable}, plus the virtual column {@value #FILE_NAME} (the connector's {@code file.name} metadata). */
+    public static String createTableWithFileName(String table, String root) {
+        return createTable(table, root, true);
+    }
+
+    private static String createTable(String table, String root, boolean fileName) {
         StringBuilder b = new StringBuilder("CREATE TEMPORARY TABLE ").append(quote(table)).append(" (\n");
         for (TableSchema.Column c : TableSchema.load(table).columns()) {
             b.append("  ").append(quote(c.name)).append(' ').append(flinkType(c.type)).append(",\n");
+        }
+        if (fileName) {
+            b.append("  ").append(quote(FILE_NAME)).append(" STRING METADATA FROM 'file.name' VIRTUAL,\n");
         }
         b.append("  `year` STRING,\n  `month` STRING,\n  `day` STRING\n")
                 .append(") PARTITIONED BY (`year`, `month`, `day`) WITH (\n")
@@ -51,7 +66,7 @@ final class LakeTablesSql {
     }
 
     /** A SQL string literal. */
-    static String literal(String value) {
+    public static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 

@@ -1,6 +1,5 @@
 package com.bedrockcost.rollup;
 
-import com.bedrockcost.EndOfInput;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
 
@@ -9,8 +8,6 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.StreamMap;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.config.AggregatePhaseStrategy;
 import org.apache.flink.table.api.config.ExecutionConfigOptions;
@@ -35,9 +32,11 @@ import java.time.ZoneOffset;
  * only in {@code invocations}.
  *
  * <p>Bounded input (files read once, the generator): files are read in no particular time order, so
- * the stream's watermarks would make whole files late. Every hour is held open until the input ends
- * instead, and the rollup is complete whatever the order; the price is state for every hour of the
- * input until then.
+ * the stream's watermarks would make whole files late. A local run ({@code LocalRunner.run}) leaves
+ * the rollup out of the job and writes it after the input, in batch, with the same query
+ * ({@link RunRollup}). A job built with the rollup for a bounded input (on MSF) holds every hour open
+ * until the input ends instead: complete whatever the order, at the price of state for every hour,
+ * tenant and model of the input until then.
  */
 public final class TenantHourlyRollup {
     /** The view the rollup query reads: {@link HourlyUsage} columns plus the {@code rowtime} attribute. */
@@ -135,21 +134,7 @@ public final class TenantHourlyRollup {
                 .build());
         tables.createTemporaryView(INPUT_VIEW, input);
         return tables.toDataStream(tables.sqlQuery(QUERY))
-                .transform("tenant_hourly", TypeInformation.of(TenantHourly.class), new RowsOperator()).uid("rollup-rows");
-    }
-
-    /** Rows to {@link TenantHourly}; at the end of a bounded input tells a local run that the rollup has ended. */
-    static final class RowsOperator extends StreamMap<Row, TenantHourly> implements BoundedOneInput {
-        private static final long serialVersionUID = 1L;
-
-        RowsOperator() {
-            super(new FromRow());
-        }
-
-        @Override
-        public void endInput() {
-            EndOfInput.reached(getRuntimeContext(), EndOfInput.Stage.ROLLUP);
-        }
+                .map(new FromRow()).returns(TypeInformation.of(TenantHourly.class)).uid("rollup-rows").name("tenant_hourly");
     }
 
     /** A result row of {@link #QUERY} as a {@link TenantHourly}. */

@@ -24,35 +24,43 @@ import java.util.function.Supplier;
  * committed on checkpoints only (exactly-once; in-progress files are hidden until then).
  */
 public final class LakeSinks {
+    /** Files are named {@code part-…parquet}; a bounded local run names its invocation files {@code part-<run id>-…}. */
+    private static final String PART_PREFIX = "part";
+
     private LakeSinks() {}
 
     /** {@code <root>/invocations/year=/month=/day=} by the invocation's own UTC timestamp. */
     public static FileSink<Invocation> invocations(String root, String compression) {
+        return invocations(root, compression, PART_PREFIX);
+    }
+
+    /** As {@link #invocations(String, String)}, files named {@code <partPrefix>-…parquet}. */
+    public static FileSink<Invocation> invocations(String root, String compression, String partPrefix) {
         return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,
-                new DatePartitioner<>(r -> r.eventTime));
+                new DatePartitioner<>(r -> r.eventTime), partPrefix);
     }
 
     /** {@code <root>/failed/year=/month=/day=} by processing time (UTC). */
     public static FileSink<FailedRecord> failed(String root, String compression) {
         return sink(root, LakeTables.FAILED, compression, LakeTables::failedColumns,
-                new DatePartitioner<>(r -> r.ingestTime));
+                new DatePartitioner<>(r -> r.ingestTime), PART_PREFIX);
     }
 
     /** {@code <root>/tenant_hourly/year=/month=/day=} by the UTC start of the row's hour. */
     public static FileSink<TenantHourly> tenantHourly(String root, String compression) {
         return sink(root, LakeTables.TENANT_HOURLY, compression, LakeTables::tenantHourlyColumns,
-                new DatePartitioner<>(r -> r.windowStart));
+                new DatePartitioner<>(r -> r.windowStart), PART_PREFIX);
     }
 
     /** A column mapping made where the writer runs. */
     public interface ColumnsFactory<T> extends Supplier<Columns<T>>, Serializable {}
 
-    public static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
-                                       DatePartitioner<T> partitioner) {
+    private static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
+                                        DatePartitioner<T> partitioner, String partPrefix) {
         return FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), parquet(table, compression, columns))
                 .withBucketAssigner(partitioner)
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(partPrefix).withPartSuffix(".parquet").build())
                 .build();
     }
 
