@@ -46,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -219,6 +220,28 @@ class KinesisToS3IntegrationTest {
         }
         if (s3 != null) {
             s3.close();
+        }
+    }
+
+    /** A backfill into S3: the rollup after the input lists and reads the run's invocation files on S3. */
+    @Test
+    void aBoundedRunIntoS3WritesItsHourlyRollupThere() throws Exception {
+        LocalRunner.run(JobConfig.defaults().with(Map.ofEntries(
+                Map.entry("generator.count", "1500"),
+                Map.entry("output.path", "s3://" + BUCKET + "/backfill"),
+                Map.entry("s3.endpoint", s3.endpoint()),
+                Map.entry("s3.access.key", S3MockServer.ACCESS_KEY),
+                Map.entry("s3.secret.key", S3MockServer.SECRET_KEY),
+                Map.entry("s3.path.style.access", "true"),
+                Map.entry("checkpoint.interval", "1s"),
+                Map.entry("checkpoint.dir", dir.resolve("backfill-checkpoints").toString()))));
+        Path backfill = dir.resolve("backfill");
+        new S3Objects(s3.endpoint(), BUCKET).download("backfill/", backfill);
+        try (DuckLake db = new DuckLake(backfill)) {
+            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(1500);
+            assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(1500);
+            assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly"))
+                    .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
         }
     }
 
