@@ -45,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +133,11 @@ public final class LocalRunner {
     private static JobExecutionResult rollupAfterInput(MiniCluster cluster, JobConfig config, JobExecutionResult run,
                                                        String runId) throws Exception {
         List<String> lineage = run.getAccumulatorResult(RunLineage.ACCUMULATOR);
+        Collection<String> runs = lineage == null ? List.of(runId) : new TreeSet<>(lineage);
         StreamExecutionEnvironment env = batchEnvironment(config);
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        if (!RunRollup.build(env, config, lineage == null ? List.of(runId) : new TreeSet<>(lineage))) {
+        if (!RunRollup.build(env, config, runs)) {
             return run;
         }
         StreamGraph graph = env.getStreamGraph();
@@ -145,7 +147,7 @@ public final class LocalRunner {
         try {
             rollup = execute(cluster, graph.getJobGraph());
             LOG.info("tenant_hourly of this run written in {} ms (a batch job over the invocation files of runs {})",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), lineage);
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), runs);
         } catch (Exception e) {
             throw new IllegalStateException("The run's invocations are committed, but writing its tenant_hourly failed"
                     + " (recompute it from invocations: see README, Hourly rollups): " + e.getMessage(), e);
