@@ -8,6 +8,7 @@ locals {
     invocations = "decodeParsed"
     failed      = "decodeFailed"
     unpriced    = "unpricedInvocations"
+    duplicates  = "duplicatesDropped"
   }
 
   app_dimensions    = { Application = aws_kinesisanalyticsv2_application.this.name }
@@ -181,6 +182,52 @@ resource "aws_cloudwatch_metric_alarm" "unpriced_rate" {
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.unpriced
+      dimensions  = local.app_dimensions
+      stat        = "Sum"
+      period      = 900
+    }
+  }
+
+  metric_query {
+    id = "written"
+
+    metric {
+      namespace   = "AWS/KinesisAnalytics"
+      metric_name = local.job_metrics.invocations
+      dimensions  = local.decode_dimensions
+      stat        = "Sum"
+      period      = 900
+    }
+  }
+}
+
+# De-duplication drops later copies of a request id (dedup/SeenRequests); a few are normal
+# (CloudWatch Logs and Kinesis deliver at least once), many mean a replay or backfill overlapping
+# what the lake holds, or a subscription redelivering: nothing is counted twice, but look at the source.
+resource "aws_cloudwatch_metric_alarm" "duplicate_rate" {
+  alarm_name          = "${var.name}-duplicate-rate"
+  alarm_description   = "More than ${var.max_duplicate_rate * 100}% of invocations were duplicates (dropped) over 15 minutes: a replay overlapping the lake, or redelivery."
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.max_duplicate_rate
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = local.tags
+
+  metric_query {
+    id          = "rate"
+    expression  = "IF(written > 0, duplicates / written, 0)"
+    label       = "duplicate invocation rate"
+    return_data = true
+  }
+
+  metric_query {
+    id = "duplicates"
+
+    metric {
+      namespace   = "AWS/KinesisAnalytics"
+      metric_name = local.job_metrics.duplicates
       dimensions  = local.app_dimensions
       stat        = "Sum"
       period      = 900

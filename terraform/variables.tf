@@ -523,3 +523,14 @@ variable "max_unpriced_rate" {
     error_message = "max_unpriced_rate must be a fraction in (0, 1]."
   }
 }
+
+variable "max_duplicate_rate" {
+  description = "Alarm when dropped duplicate invocations exceed this fraction of all invocations over 15 minutes (a replay overlapping the lake, or redelivery)."
+  type        = number
+  default     = 0.05
+
+  validation {
+    condition     = var.max_duplicate_rate > 0 && var.max_duplicate_rate <= 1
+    error_message = "max_duplicate_rate must be a fraction in (0, 1]."
+  }
+}

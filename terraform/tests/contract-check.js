@@ -325,10 +325,10 @@ async function runContracts(args) {
   });
 
   // ------------------------------------------------------------------------------------------
-  contract('alarms: downtime, failed checkpoints, millisBehindLatest, failed-record and unpriced rates, to SNS', (fail) => {
+  contract('alarms: downtime, failed checkpoints, millisBehindLatest, failed-record, unpriced and duplicate rates, to SNS', (fail) => {
     const alarms = res('aws_cloudwatch_metric_alarm');
     const metricNames = alarms.flatMap((a) => [a.body.metric_name].concat((a.body.metric_query || []).map((q) => q.metric && q.metric[0].metric_name)));
-    for (const m of ['downtime', 'numberOfFailedCheckpoints', 'millisBehindLatest', '${local.job_metrics.failed}', '${local.job_metrics.unpriced}']) {
+    for (const m of ['downtime', 'numberOfFailedCheckpoints', 'millisBehindLatest', '${local.job_metrics.failed}', '${local.job_metrics.unpriced}', '${local.job_metrics.duplicates}']) {
       if (!metricNames.includes(m)) fail(`no alarm on ${m}`);
     }
     for (const a of alarms) if (!JSON.stringify(a.body.alarm_actions || '').includes('aws_sns_topic.alarms.arn')) fail(`${a.name} does not notify the alarm topic`);
