@@ -116,7 +116,7 @@ class KinesisToS3IntegrationTest {
         }
         System.out.printf("servers up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-        JobConfig config = JobConfig.defaults().with(Map.ofEntries(
+        JobConfig config = JobConfig.defaults().with(s3Access()).with(Map.ofEntries(
                 Map.entry("kinesis.stream.arn", stream.streamArn()),
                 Map.entry("kinesis.endpoint", kinesis.endpoint()),
                 Map.entry("kinesis.access.key", "k"),
@@ -124,10 +124,6 @@ class KinesisToS3IntegrationTest {
                 Map.entry("kinesis.shard.discovery.interval", "1s"),
                 Map.entry("output.path", "s3://" + BUCKET + "/lake"),
                 Map.entry("pricing.path", "s3://" + BUCKET + "/pricing"),
-                Map.entry("s3.endpoint", s3.endpoint()),
-                Map.entry("s3.access.key", S3MockServer.ACCESS_KEY),
-                Map.entry("s3.secret.key", S3MockServer.SECRET_KEY),
-                Map.entry("s3.path.style.access", "true"),
                 Map.entry("checkpoint.interval", "1s"),
                 Map.entry("checkpoint.dir", dir.resolve("checkpoints").toString()),
                 Map.entry("job.parallelism", "2")));
@@ -213,6 +209,12 @@ class KinesisToS3IntegrationTest {
         objects.download("lake/", lake);
     }
 
+    /** The job's keys for S3Mock. */
+    private static Map<String, String> s3Access() {
+        return Map.of("s3.endpoint", s3.endpoint(), "s3.access.key", S3MockServer.ACCESS_KEY,
+                "s3.secret.key", S3MockServer.SECRET_KEY, "s3.path.style.access", "true");
+    }
+
     @AfterAll
     static void stopServers() {
         if (kinesis != null) {
@@ -226,15 +228,9 @@ class KinesisToS3IntegrationTest {
     /** A backfill into S3: the rollup after the input lists and reads the run's invocation files on S3. */
     @Test
     void aBoundedRunIntoS3WritesItsHourlyRollupThere() throws Exception {
-        LocalRunner.run(JobConfig.defaults().with(Map.ofEntries(
-                Map.entry("generator.count", "1500"),
-                Map.entry("output.path", "s3://" + BUCKET + "/backfill"),
-                Map.entry("s3.endpoint", s3.endpoint()),
-                Map.entry("s3.access.key", S3MockServer.ACCESS_KEY),
-                Map.entry("s3.secret.key", S3MockServer.SECRET_KEY),
-                Map.entry("s3.path.style.access", "true"),
-                Map.entry("checkpoint.interval", "1s"),
-                Map.entry("checkpoint.dir", dir.resolve("backfill-checkpoints").toString()))));
+        LocalRunner.run(JobConfig.defaults().with(s3Access()).with(Map.of(
+                "generator.count", "1500", "output.path", "s3://" + BUCKET + "/backfill",
+                "checkpoint.interval", "1s", "checkpoint.dir", dir.resolve("backfill-checkpoints").toString())));
         Path backfill = dir.resolve("backfill");
         new S3Objects(s3.endpoint(), BUCKET).download("backfill/", backfill);
         try (DuckLake db = new DuckLake(backfill)) {
