@@ -7,7 +7,6 @@ import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;
-import com.bedrockcost.rollup.TenantHourlyRollup;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -81,7 +80,7 @@ public final class LocalRunner {
      * tenant, model) groups of the input, as a window held open to the end of the input would.
      */
     public static JobExecutionResult run(JobConfig config) throws Exception {
-        String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && TenantHourlyRollup.holdsHoursToEndOfInput(config)
+        String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && config.boundedInput()
                 ? RunRollup.newRunId() : null;
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.

@@ -291,6 +291,12 @@ public final class JobConfig implements Serializable {
         return isSet(INPUT_PATH) ? "files" : "generator";
     }
 
+    /** Whether the input ends: the generator, and files read once (not watched for new ones). */
+    public boolean boundedInput() {
+        String source = inputSource();
+        return source.equals("generator") || (source.equals("files") && get(INPUT_MONITOR_INTERVAL).isZero());
+    }
+
     /** The value as given, or the default; empty means not set. */
     public String raw(ConfigKey<?> key) {
         String v = values.get(key.name());

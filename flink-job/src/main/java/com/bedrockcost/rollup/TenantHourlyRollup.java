@@ -73,13 +73,7 @@ public final class TenantHourlyRollup {
 
     /** The rollup as the job runs it: hours held to the end of a bounded input, else closed by the watermark. */
     public static DataStream<TenantHourly> of(DataStream<Invocation> priced, JobConfig config) {
-        return of(priced, holdsHoursToEndOfInput(config));
-    }
-
-    /** Bounded inputs: the generator, and files read once. */
-    public static boolean holdsHoursToEndOfInput(JobConfig config) {
-        String source = config.inputSource();
-        return source.equals("generator") || (source.equals("files") && config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero());
+        return of(priced, config.boundedInput());
     }
 
     /** Adds the rollup of {@code priced} (which must carry event timestamps and watermarks) to its job. */

@@ -59,6 +59,15 @@ class JobConfigTest {
     }
 
     @Test
+    void theGeneratorAndFilesReadOnceEndWhileWatchedFilesAndKinesisDoNot() {
+        assertThat(JobConfig.defaults().boundedInput()).isTrue();
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x")).boundedInput()).isTrue();
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x", "input.monitor.interval", "10s")).boundedInput()).isFalse();
+        assertThat(JobConfig.of(Map.of("kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs"))
+                .boundedInput()).isFalse();
+    }
+
+    @Test
     void propertyGroupsAsOnMsfWithOverrides() throws Exception {
         String json = "[{\"PropertyGroupId\":\"Output\",\"PropertyMap\":{\"output.path\":\"s3://bucket/lake\"}},"
                 + "{\"PropertyGroupId\":\"Generator\",\"PropertyMap\":{\"generator.count\":\"10\"}}]";
