@@ -1,5 +1,6 @@
 package com.bedrockcost;
 
+import com.bedrockcost.budget.BudgetAlerts;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.RequestIdKey;
 import com.bedrockcost.model.FailedRecord;
@@ -36,6 +37,7 @@ public final class CostPipeline {
     private final Sink<FailedRecord> failedSink;
     private final Sink<TenantHourly> hourlySink;
     private String runId;
+    private BudgetAlerts budgets;
 
     /** The job without the hourly rollup. */
     public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
@@ -61,6 +63,12 @@ public final class CostPipeline {
      */
     public CostPipeline withRunLineage(String runId) {
         this.runId = runId;
+        return this;
+    }
+
+    /** Adds budgets and alerts after pricing ({@code budgets} null: none, as without budgets.path). */
+    public CostPipeline withBudgets(BudgetAlerts budgets) {
+        this.budgets = budgets;
         return this;
     }
 
@@ -105,6 +113,9 @@ public final class CostPipeline {
         if (hasRollup()) {
             PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
                     .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+        }
+        if (budgets != null) {
+            budgets.attach(priced);
         }
         decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
         return priced;

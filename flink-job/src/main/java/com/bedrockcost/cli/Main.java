@@ -42,6 +42,7 @@ public final class Main {
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --budgets <file|folder>        budget CSVs: THRESHOLD and BURN_RATE alerts into <output>/alerts",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
             "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
             "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
@@ -72,7 +73,7 @@ public final class Main {
             "");
 
     private static final Map<String, String> ALIASES = Map.of(
-            "input", "input.path", "output", "output.path", "pricing", "pricing.path");
+            "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 

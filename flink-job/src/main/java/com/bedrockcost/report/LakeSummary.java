@@ -126,7 +126,8 @@ public final class LakeSummary {
         }
     }
 
-    private static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
+    /** Rows of one Parquet file of the lake as Parquet groups, only the columns of {@code projection} (null: all). */
+    public static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
         FileStatus st = FileSystem.get(file.toUri()).getFileStatus(file);
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
         if (projection != null) {
