@@ -22,6 +22,13 @@ locals {
       "pricing.path"           = local.pricing_uri
       "pricing.watch.interval" = var.pricing_watch_interval
     }
+    Budgets = {
+      "budgets.path"              = local.budgets_uri
+      "budgets.watch.interval"    = var.pricing_watch_interval
+      "budgets.alerts.stream.arn" = aws_kinesis_stream.alerts.arn
+      "budgets.burn.factor"       = tostring(var.budget_burn_factor)
+      "budgets.burn.min.usd"      = tostring(var.budget_burn_min_usd)
+    }
     # MSF rejects empty property values, so unset optional keys are left out instead.
     Tenant = {
       for k, v in {

@@ -74,7 +74,9 @@ public final class BudgetAlerts {
     public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval) {
         return env -> env.fromSource(new PriceWatchSource(location, interval), WatermarkStrategy.noWatermarks(),
                         "budget-files", TypeInformation.of(PriceUpdate.class))
-                .setParallelism(1).uid("source-budgets");
+                .setParallelism(1).uid("source-budgets")
+                .transform("budget-readings", TypeInformation.of(PriceUpdate.class), new BudgetReadings())
+                .setParallelism(1).uid("budget-readings");
     }
 
     /** Adds the branch after {@code priced}; returns the alerts. */
