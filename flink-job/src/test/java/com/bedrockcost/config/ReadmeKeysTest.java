@@ -8,15 +8,15 @@ import java.nio.file.Paths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** README documents every configuration key the job knows, with its default. */
+/** docs/configuration.md documents every configuration key the job knows, with its default. */
 class ReadmeKeysTest {
     @Test
     void everyKeyIsInTheReadmeWithItsDefault() throws Exception {
-        Path readme = Paths.get(System.getProperty("project.root", ".."), "README.md");
+        Path readme = Paths.get(System.getProperty("project.root", ".."), "docs", "configuration.md");
         String text = Files.readString(readme);
         for (ConfigKey<?> k : JobConfig.keys()) {
             String d = k.defaultValue().isEmpty() ? "—" : k.defaultValue();
-            assertThat(text).as("README row of %s", k.name()).contains("| `" + k.name() + "` | `" + d + "` |");
+            assertThat(text).as("docs/configuration.md row of %s", k.name()).contains("| `" + k.name() + "` | `" + d + "` |");
         }
     }
 }
