@@ -149,7 +149,7 @@ public final class LocalRunner {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), runs);
         } catch (Exception e) {
             throw new IllegalStateException("The run's invocations are committed, but writing its tenant_hourly failed"
-                    + " (recompute it from invocations: see README, Hourly rollups): " + e.getMessage(), e);
+                    + " (recompute it from invocations: see docs/lake.md, tenant_hourly): " + e.getMessage(), e);
         }
         Map<String, OptionalFailure<Object>> accumulators = new HashMap<>();
         run.getAllAccumulatorResults().forEach((k, v) -> accumulators.put(k, OptionalFailure.of(v)));
