@@ -89,7 +89,8 @@ class ArchitectureTest {
                 .as("An import against the layering (cli -> runtime -> pipeline -> stages -> model/config; no stage"
                         + " imports another). Move the code to the layer it belongs in (docs/architecture.md); only if"
                         + " that cannot be done now, add the edge to ArchitectureTest.FROZEN with where the class"
-                        + " belongs.\n%s", String.join("\n", result.getFailureReport().getDetails()))
+                        + " belongs. A class \"not contained in architecture\" is in a new package: add the package to"
+                        + " a layer in ArchitectureTest.layers().\n%s", String.join("\n", result.getFailureReport().getDetails()))
                 .isFalse();
     }
 
