@@ -54,7 +54,8 @@ class ArchitectureTest {
             edge("pricing.PriceFeed", "StreamFactory"),
             // A pricing task tells the local run that it has ended its input; the signal belongs below the stages.
             edge("pricing.EventTimeStamps", "EndOfInput"),
-            // De-duplication runs inside the pricing operator: PricingFunction holds SeenRequests.
+            // De-duplication runs inside the pricing operator (one serialization less), so PricingFunction
+            // holds SeenRequests: the pipeline should hand it in, or SeenRequests belongs with pricing.
             edge("pricing.PricingFunction", "dedup.SeenRequests"),
             // TenantHourly is a row type of the lake: it belongs in model.
             edge("sink.LakeSinks", "rollup.TenantHourly"),
