@@ -1,6 +1,5 @@
 package com.bedrockcost;
 
-import com.bedrockcost.budget.BudgetAlerts;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.RequestIdKey;
 import com.bedrockcost.model.FailedRecord;

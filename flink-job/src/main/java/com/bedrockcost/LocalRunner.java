@@ -1,6 +1,5 @@
 package com.bedrockcost;
 
-import com.bedrockcost.budget.BudgetAlerts;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;

@@ -1,7 +1,6 @@
 package com.bedrockcost;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
-import com.bedrockcost.budget.BudgetAlerts;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.pricing.PriceFeed;

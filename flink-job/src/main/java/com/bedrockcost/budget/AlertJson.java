@@ -1,5 +1,7 @@
 package com.bedrockcost.budget;
 
+import com.bedrockcost.model.Alert;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

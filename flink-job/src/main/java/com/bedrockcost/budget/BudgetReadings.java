@@ -14,11 +14,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * operator's timers (periods expiring) follow the invocations alone. The watching source would
  * otherwise hold event time back for as long as the budget folder is empty.
  */
-final class BudgetReadings extends AbstractStreamOperator<PriceUpdate> implements OneInputStreamOperator<PriceUpdate, PriceUpdate> {
+public final class BudgetReadings extends AbstractStreamOperator<PriceUpdate> implements OneInputStreamOperator<PriceUpdate, PriceUpdate> {
     private static final long serialVersionUID = 1L;
     private transient boolean released;
 
-    BudgetReadings() {
+    public BudgetReadings() {
         chainingStrategy = ChainingStrategy.ALWAYS;
     }
 

@@ -126,8 +126,7 @@ public final class LakeSummary {
         }
     }
 
-    /** Rows of one Parquet file of the lake as Parquet groups, only the columns of {@code projection} (null: all). */
-    public static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
+    private static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
         FileStatus st = FileSystem.get(file.toUri()).getFileStatus(file);
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
         if (projection != null) {

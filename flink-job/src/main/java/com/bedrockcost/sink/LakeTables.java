@@ -1,6 +1,6 @@
 package com.bedrockcost.sink;
 
-import com.bedrockcost.budget.Alert;
+import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.rollup.TenantHourly;

@@ -1,5 +1,6 @@
 package com.bedrockcost.budget;
 
+import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceUpdate;
 

@@ -3,7 +3,7 @@ package com.bedrockcost.it;
 import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.StreamFactory;
-import com.bedrockcost.budget.BudgetAlerts;
+import com.bedrockcost.BudgetAlerts;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.model.RawInput;

@@ -1,4 +1,4 @@
-package com.bedrockcost.budget;
+package com.bedrockcost.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,7 +11,7 @@ public class Alert {
     public static final String THRESHOLD = "THRESHOLD";
     public static final String BURN_RATE = "BURN_RATE";
 
-    /** Stable: a hash of type, budget key, period and threshold ({@link AlertIds}). */
+    /** Stable: a hash of type, budget key, period and threshold ({@code budget.AlertIds}). */
     public String alertId;
     /** {@link #THRESHOLD} or {@link #BURN_RATE}. */
     public String alertType;

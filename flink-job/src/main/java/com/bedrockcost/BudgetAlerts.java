@@ -1,8 +1,15 @@
-package com.bedrockcost.budget;
+package com.bedrockcost;
 
-import com.bedrockcost.StreamFactory;
+import com.bedrockcost.budget.AlertJson;
+import com.bedrockcost.budget.AlertLake;
+import com.bedrockcost.budget.BudgetBook;
+import com.bedrockcost.budget.BudgetFileException;
+import com.bedrockcost.budget.BudgetFunction;
+import com.bedrockcost.budget.BudgetKey;
+import com.bedrockcost.budget.BudgetReadings;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceUpdate;
@@ -27,7 +34,7 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The budget branch of the job: priced invocations → by budget key, with the budget table broadcast
+ * The budget branch of the job (logic in {@code budget}): priced invocations → by budget key, with the budget table broadcast
  * ({@link BudgetFunction}) → {@code alerts} in the lake, and optionally → the alerts Kinesis stream.
  * The budget table is read like the price table ({@link PriceLocation}, {@link PriceWatchSource}):
  * a CSV file or folder, local or {@code s3://}, watched in a running job, validated, broadcast.
