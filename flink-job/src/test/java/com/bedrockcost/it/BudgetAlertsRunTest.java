@@ -1,9 +1,17 @@
 package com.bedrockcost.it;
 
+import com.bedrockcost.BudgetAlerts;
+import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.Inputs;
+import com.bedrockcost.model.RawInput;
+import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.DuckLake;
 
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A bounded run with {@code --budgets} over generated logs writes, for every tenant with a budget,
  * exactly the threshold alerts its final spend per period implies, computed here independently from
- * the {@code invocations} table with DuckDB; the same run again into the same lake adds no alert.
+ * the {@code invocations} table with DuckDB; the same run again into the same lake adds no alert, and
+ * neither does a failure in the middle of a run (restart from the last checkpoint, replay).
  */
 class BudgetAlertsRunTest {
     static final String BUDGETS = "tenant_id,period,amount_usd,thresholds,effective_from,effective_to,note\n"
@@ -80,6 +90,37 @@ class BudgetAlertsRunTest {
         LocalRunner.run(config);
         try (DuckLake db = new DuckLake(lake)) {
             assertThat(db.rows("SELECT alert_id FROM alerts ORDER BY alert_id")).as("alerts after the same run again").isEqualTo(firstRun);
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aFailureMidRunAddsNoDuplicateAndLosesNoAlert() throws Exception {
+        Path budgets = Files.writeString(dir.resolve("budgets.csv"), BUDGETS);
+        Path lake = dir.resolve("lake");
+        JobConfig config = JobConfig.defaults().with(Map.of(
+                "output.path", lake.toString(), "budgets.path", budgets.toString(), "generator.count", "6000",
+                "generator.rate", "1500", "job.parallelism", "2", "checkpoint.interval", "300ms",
+                "checkpoint.dir", dir.resolve("checkpoints").toString()));
+        StreamExecutionEnvironment env = LocalRunner.environment(config);
+        String run = UUID.randomUUID().toString();
+        FailureInjectionTest.Progress progress = FailureInjectionTest.Progress.start(run);
+        // Fails once, after a checkpoint, when 3,500 records have passed: alerts emitted since then are replayed.
+        StreamFactory<RawInput> input = e -> Inputs.fromConfig(config).create(e)
+                .map(new FailureInjectionTest.FailAfter(run, new long[] {3_500})).uid("inject-failure").name("inject-failure");
+        String root = lake.toString();
+        new CostPipeline(config, input, PriceFeed.fromConfig(config), LakeSinks.invocations(root, "SNAPPY"), LakeSinks.failed(root, "SNAPPY"))
+                .withBudgets(BudgetAlerts.fromConfig(config)).build(env);
+        env.execute("budget alerts through a failure");
+
+        assertThat(progress.thrown).as("injected failures").hasSize(1);
+        assertThat(progress.seen.get()).as("records replayed after the failure").isGreaterThan(6000);
+        try (DuckLake db = new DuckLake(lake)) {
+            assertThat(db.count("SELECT count(*) - count(DISTINCT request_id) FROM invocations")).isZero();
+            TreeSet<String> expected = strings(db.rows(EXPECTED));
+            assertThat(expected).hasSizeGreaterThan(20);
+            assertThat(strings(db.rows(WRITTEN))).isEqualTo(expected);
+            assertThat(db.count("SELECT count(*) FROM alerts WHERE alert_type = 'THRESHOLD'")).as("no alert twice").isEqualTo(expected.size());
         }
     }
 

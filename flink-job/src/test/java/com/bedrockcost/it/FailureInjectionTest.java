@@ -3,14 +3,12 @@ package com.bedrockcost.it;
 import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.StreamFactory;
-import com.bedrockcost.BudgetAlerts;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.ContractPricer;
-import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.DuplicatingLogs;
 import com.bedrockcost.testutil.ExactlyOnce;
 import com.bedrockcost.testutil.ExpectedTotals;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarting from its last checkpoint. The lake then holds every request id exactly once, and its
  * token and cost totals equal a calculation made from the raw records and the price CSVs alone, and
  * so do the hourly rollup's (its partial sums are emitted before every barrier, its SQL window state
- * is restored). Budget alerts too: exactly the threshold alerts the spend implies, none twice.
+ * is restored).
  */
 @Timeout(240)
 class FailureInjectionTest {
@@ -74,11 +71,9 @@ class FailureInjectionTest {
         DuplicatingLogs logs = new DuplicatingLogs(
                 new LogGenerator(2026, DISTINCT, 200, Instant.parse("2026-11-01T00:00:00Z"), Duration.ofDays(2)));
         Path lake = dir.resolve("lake");
-        Path budgets = Files.writeString(dir.resolve("budgets.csv"), BudgetAlertsRunTest.BUDGETS);
         JobConfig config = JobConfig.defaults().with(Map.of(
                 "output.path", lake.toString(), "checkpoint.dir", dir.resolve("checkpoints").toString(),
-                "checkpoint.interval", "500ms", "state.backend", "rocksdb", "job.parallelism", "2",
-                "budgets.path", budgets.toString()));
+                "checkpoint.interval", "500ms", "state.backend", "rocksdb", "job.parallelism", "2"));
         Configuration flink = LocalRunner.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
@@ -92,7 +87,7 @@ class FailureInjectionTest {
                 .map(new FailAfter(run, FAIL_AT)).uid("inject-failures").name("inject-failures");
         new CostPipeline(config, input, PriceFeed.fromConfig(config),
                 LakeSinks.invocations(lake.toString(), "SNAPPY"), LakeSinks.failed(lake.toString(), "SNAPPY"),
-                LakeSinks.tenantHourly(lake.toString(), "SNAPPY")).withBudgets(BudgetAlerts.fromConfig(config)).build(env);
+                LakeSinks.tenantHourly(lake.toString(), "SNAPPY")).build(env);
         JobClient job = env.executeAsync("failure-injection");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
@@ -115,14 +110,6 @@ class FailureInjectionTest {
         ExpectedTotals expected = ExpectedTotals.of(logs.generator(), ContractPricer.builtIn());
         ExactlyOnce.assertLakeHolds(lake, expected);
         ExactlyOnce.assertRollupHolds(lake, expected);
-        // Alerts: keyed state and the alerts files roll back together, so no alert twice and none missing.
-        try (DuckLake db = new DuckLake(lake)) {
-            assertThat(BudgetAlertsRunTest.strings(db.rows(BudgetAlertsRunTest.WRITTEN)))
-                    .isEqualTo(BudgetAlertsRunTest.strings(db.rows(BudgetAlertsRunTest.EXPECTED)));
-            assertThat(db.count("SELECT count(*) - count(DISTINCT alert_id) FROM alerts")).as("duplicate alerts").isZero();
-            assertThat(db.count("SELECT count(*) FROM alerts WHERE alert_type = 'THRESHOLD'"))
-                    .isEqualTo(BudgetAlertsRunTest.strings(db.rows(BudgetAlertsRunTest.EXPECTED)).size());
-        }
     }
 
     /** What the injector saw in one run: shared through a static map, as the MiniCluster runs in this JVM. */
