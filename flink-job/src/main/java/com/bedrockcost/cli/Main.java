@@ -1,6 +1,7 @@
 package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /** The {@code bin/bedrock-cost-stream} launcher: subcommands that run the job and its tools on this machine. */
 public final class Main {
@@ -213,7 +215,12 @@ public final class Main {
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
+        Set<String> alertsBefore = null;
         try {
+            if (config.isSet(JobConfig.BUDGETS_PATH)) {
+                LocalRunner.initFileSystems(config);
+                alertsBefore = AlertLake.committedIds(root);
+            }
             LocalRunner.run(config);
         } catch (Exception e) {
             Throwable cause = e;
@@ -237,6 +244,11 @@ public final class Main {
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary.read(root, started).print(out, root, 10);
+            if (alertsBefore != null) {
+                int all = AlertLake.committedIds(root).size();
+                out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
+                        all - alertsBefore.size(), all, root);
+            }
         } catch (java.io.IOException e) {
             out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
             return 1;
