@@ -43,11 +43,18 @@ public final class PriceCsv {
     static final String CACHE_WRITE_1H = "cache_write_1h_per_mtok";
     /** Free text (where a number comes from); ignored by pricing. */
     static final String NOTE = "note";
+    /** Service tier of the row: standard (the default when empty), batch, flex or priority. */
+    static final String SERVICE_TIER = "service_tier";
+    /** AWS usage types of the row's components (what the bill calls them); ignored by pricing. */
+    static final String USAGE_TYPE = "usage_type";
+    /** Where the row's prices come from in the AWS Price List (offer, version, rate codes); ignored by pricing. */
+    static final String PRICE_REF = "price_ref";
 
     private static final List<String> REQUIRED = List.of(MODEL_ID, REGION, EFFECTIVE_FROM, INPUT, OUTPUT);
     private static final Set<String> KNOWN = Set.of(MODEL_ID, REGION, EFFECTIVE_FROM, EFFECTIVE_TO, INPUT, OUTPUT,
-            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE);
+            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE, SERVICE_TIER, USAGE_TYPE, PRICE_REF);
     private static final Set<String> SCOPES = Set.of("in-region", "geo", "global", PriceRow.ANY);
+    private static final Set<String> TIERS = Set.of(PriceRow.STANDARD, "batch", "flex", "priority");
 
     private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("\\d+");
@@ -176,9 +183,15 @@ public final class PriceCsv {
         } else if (!SCOPES.contains(scope)) {
             f.problem("unknown profile_scope '" + scope + "' (use in-region, geo, global or *)");
         }
+        String tier = f.text(SERVICE_TIER);
+        if (tier.isEmpty()) {
+            tier = PriceRow.STANDARD;
+        } else if (!TIERS.contains(tier)) {
+            f.problem("unknown service_tier '" + tier + "' (use standard, batch, flex or priority)");
+        }
         return new PriceRow(model, region, scope, from, to, input, output,
                 cacheRead == null ? BigDecimal.ZERO : cacheRead, cacheWrite == null ? BigDecimal.ZERO : cacheWrite,
-                cacheWrite1h, minPrompt, file + ":" + lineNo);
+                cacheWrite1h, minPrompt, file + ":" + lineNo, tier);
     }
 
     /** Rows for the same model, region, scope and threshold whose date ranges overlap contradict each other. */

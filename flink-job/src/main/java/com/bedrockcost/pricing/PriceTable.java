@@ -56,7 +56,8 @@ public final class PriceTable {
         for (PriceRow r : rows) {
             boolean regionExact = r.region.equals(region);
             boolean scopeExact = r.scope.equals(scope);
-            if (!regionExact && !r.region.equals(PriceRow.ANY)
+            if (!r.tier.equals(PriceRow.STANDARD) // invocations carry no service tier yet: they are standard calls
+                    || !regionExact && !r.region.equals(PriceRow.ANY)
                     || !scopeExact && !r.scope.equals(PriceRow.ANY)
                     || r.minPromptTokens > promptTokens
                     || !r.inForceAt(at)) {
