@@ -1,5 +1,9 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.pricing.pricelist.ModelMapping;
+import com.bedrockcost.pricing.pricelist.PriceListFeed;
+import com.bedrockcost.pricing.pricelist.PriceListPoller;
+
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -43,11 +47,15 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     private Counter readFailures;
     private Counter readingsEmitted;
 
-    PriceWatchReader(SourceReaderContext ctx, PriceLocation location, Duration interval) {
+    private final PriceListFeed priceListFeed;
+    private PriceListPoller priceList;
+
+    PriceWatchReader(SourceReaderContext ctx, PriceLocation location, Duration interval, PriceListFeed priceListFeed) {
         this.ctx = ctx;
         this.location = location;
         this.interval = interval;
         this.watching = !interval.isZero() && !interval.isNegative();
+        this.priceListFeed = priceListFeed;
     }
 
     @Override
@@ -59,6 +67,17 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         });
         readFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceReadFailures");
         readingsEmitted = PricingMetrics.group(ctx.metricGroup()).counter("priceReadingsEmitted");
+        if (priceListFeed != null) {
+            Counter fetchFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceListFetchFailures");
+            try {
+                priceList = new PriceListPoller(priceListFeed, ModelMapping.builtIn(), fetchFailures,
+                        PricingMetrics.group(ctx.metricGroup()).counter("priceListFetches"));
+                priceList.start();
+            } catch (java.io.IOException e) {
+                fetchFailures.inc();
+                LOG.error("The AWS Price List refresh cannot start; prices come from the CSVs only: {}", e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -105,7 +124,8 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         CompletableFuture<Map<String, String>> f = new CompletableFuture<>();
         executor.schedule(() -> {
             try {
-                f.complete(location.read());
+                Map<String, String> files = location.read();
+                f.complete(priceList == null ? files : PriceLayers.compose(files, location.isBuiltIn(), priceList.latest()));
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }
@@ -147,6 +167,9 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     public void close() {
         if (executor != null) {
             executor.shutdownNow();
+        }
+        if (priceList != null) {
+            priceList.close();
         }
     }
 }

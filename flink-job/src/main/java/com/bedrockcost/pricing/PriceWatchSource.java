@@ -1,5 +1,7 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.pricing.pricelist.PriceListFeed;
+
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -34,10 +36,18 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
 
     private final PriceLocation location;
     private final Duration interval;
+    /** Null unless the live refresh from the AWS Price List is on. */
+    private final PriceListFeed priceList;
 
     public PriceWatchSource(PriceLocation location, Duration interval) {
+        this(location, interval, null);
+    }
+
+    /** Also merges the AWS Price List fetched by {@code priceList} (null: off) into every reading, see {@link PriceLayers}. */
+    public PriceWatchSource(PriceLocation location, Duration interval, PriceListFeed priceList) {
         this.location = location;
         this.interval = interval;
+        this.priceList = priceList;
     }
 
     public boolean isWatching() {
@@ -71,7 +81,7 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
 
     @Override
     public SourceReader<PriceUpdate, Split> createReader(SourceReaderContext ctx) {
-        return new PriceWatchReader(ctx, location, interval);
+        return new PriceWatchReader(ctx, location, interval, priceList);
     }
 
     @Override
