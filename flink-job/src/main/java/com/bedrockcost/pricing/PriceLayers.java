@@ -26,23 +26,30 @@ public final class PriceLayers {
 
     private PriceLayers() {}
 
-    /** The reading of both layers; {@code priceList} null (no successful fetch yet) leaves the CSVs alone. */
-    public static Map<String, String> compose(Map<String, String> csvFiles, boolean csvIsBuiltIn, Map<String, String> priceList) {
+    /**
+     * The reading of both layers. A CSV file whose content is one of {@code builtIn} (the built-in
+     * table itself, or an unmodified copy of one of its files, as Terraform uploads them) belongs to
+     * the built-in layer; every other CSV file is the user's. {@code priceList} null (no successful
+     * fetch yet) leaves the CSVs alone.
+     */
+    public static Map<String, String> compose(Map<String, String> csvFiles, Set<String> builtIn, Map<String, String> priceList) {
         if (priceList == null || priceList.isEmpty()) {
             return csvFiles;
         }
         Map<String, String> named = new TreeMap<>();
         priceList.forEach((name, content) -> named.put(PRICE_LIST + "/" + name, content));
+        Map<String, String> user = new TreeMap<>();
+        csvFiles.forEach((name, content) -> {
+            if (content != null && !builtIn.contains(content)) {
+                user.put(name, content);
+            }
+        });
+        Set<String> stated = keys(user);
+        Set<String> listed = new HashSet<>();
         Map<String, String> out = new TreeMap<>();
-        if (csvIsBuiltIn) {
-            Set<String> listed = keys(named);
-            csvFiles.forEach((name, content) -> out.put(name, content == null ? null : blank(name, content, listed)));
-            out.putAll(named);
-        } else {
-            Set<String> stated = keys(csvFiles);
-            out.putAll(csvFiles);
-            named.forEach((name, content) -> out.put(name, blank(name, content, stated)));
-        }
+        named.forEach((name, content) -> out.put(name, blank(name, content, stated)));
+        listed.addAll(keys(out));
+        csvFiles.forEach((name, content) -> out.put(name, content == null || user.containsKey(name) ? content : blank(name, content, listed)));
         return out;
     }
 

@@ -49,6 +49,8 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
 
     private final PriceListFeed priceListFeed;
     private PriceListPoller priceList;
+    /** The built-in table's file contents: CSVs equal to one of them lose to the Price List (see PriceLayers). */
+    private java.util.Set<String> builtInContents = java.util.Set.of();
 
     PriceWatchReader(SourceReaderContext ctx, PriceLocation location, Duration interval, PriceListFeed priceListFeed) {
         this.ctx = ctx;
@@ -70,6 +72,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         if (priceListFeed != null) {
             Counter fetchFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceListFetchFailures");
             try {
+                builtInContents = new java.util.HashSet<>(PriceLocation.builtIn().read().values());
                 priceList = new PriceListPoller(priceListFeed, ModelMapping.builtIn(), fetchFailures,
                         PricingMetrics.group(ctx.metricGroup()).counter("priceListFetches"));
                 priceList.start();
@@ -125,7 +128,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         executor.schedule(() -> {
             try {
                 Map<String, String> files = location.read();
-                f.complete(priceList == null ? files : PriceLayers.compose(files, location.isBuiltIn(), priceList.latest()));
+                f.complete(priceList == null ? files : PriceLayers.compose(files, builtInContents, priceList.latest()));
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }

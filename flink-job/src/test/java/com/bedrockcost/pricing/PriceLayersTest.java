@@ -18,7 +18,7 @@ class PriceLayersTest {
         Map<String, String> builtIn = Map.of("pricing/a.csv", HEADER
                 + "m.a,us-east-1,2024-01-01,,3,15,geo\n"
                 + "m.b,us-east-1,2024-01-01,,1,2,*\n");
-        Map<String, String> reading = PriceLayers.compose(builtIn, true, Map.of("a.csv", LISTED));
+        Map<String, String> reading = PriceLayers.compose(builtIn, java.util.Set.copyOf(builtIn.values()), Map.of("a.csv", LISTED));
         assertThat(reading.get("pricing/a.csv")).isEqualTo(HEADER + "\nm.b,us-east-1,2024-01-01,,1,2,*\n");
         PriceBook.Outcome o = PriceBook.empty().apply(reading);
         assertThat(o.rejected).isEmpty();
@@ -30,9 +30,20 @@ class PriceLayersTest {
     }
 
     @Test
+    void anUnmodifiedCopyOfABuiltInFileInTheUsersFolderCountsAsBuiltIn() {
+        String builtInFile = HEADER + "m.a,us-east-1,2024-01-01,,3,15,geo\n";
+        Map<String, String> uploaded = Map.of("prices/anthropic.csv", builtInFile, "prices/private.csv", HEADER
+                + "m.a,us-east-1,2026-01-01,,2,10,global\n");
+        Map<String, String> reading = PriceLayers.compose(uploaded, java.util.Set.of(builtInFile), Map.of("a.csv", LISTED));
+        assertThat(reading.get("prices/anthropic.csv")).isEqualTo(HEADER + "\n");
+        assertThat(reading.get("aws-price-list/a.csv")).isEqualTo(HEADER + "m.a,us-east-1,2026-01-01,,3.3,16.5,geo\n\n");
+        assertThat(PriceBook.empty().apply(reading).rejected).isEmpty();
+    }
+
+    @Test
     void aKeyTheUserStatesIsTheUsersEntirely() {
         Map<String, String> user = Map.of("prices/private.csv", HEADER + "m.a,us-east-1,2026-06-01,,2,10,geo\n");
-        Map<String, String> reading = PriceLayers.compose(user, false, Map.of("a.csv", LISTED));
+        Map<String, String> reading = PriceLayers.compose(user, java.util.Set.of(), Map.of("a.csv", LISTED));
         assertThat(reading.get("aws-price-list/a.csv")).isEqualTo(HEADER + "\nm.a,us-east-1,2026-01-01,,3,15,global\n");
         PriceBook.Outcome o = PriceBook.empty().apply(reading);
         assertThat(o.rejected).isEmpty();
@@ -45,6 +56,6 @@ class PriceLayersTest {
     @Test
     void withoutAFetchTheCsvsAreTheReading() {
         Map<String, String> user = Map.of("prices/p.csv", HEADER);
-        assertThat(PriceLayers.compose(user, false, null)).isSameAs(user);
+        assertThat(PriceLayers.compose(user, java.util.Set.of(), null)).isSameAs(user);
     }
 }

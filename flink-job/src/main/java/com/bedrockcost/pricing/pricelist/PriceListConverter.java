@@ -22,13 +22,15 @@ import java.util.TreeSet;
 /**
  * Turns AWS Price List offer files (every Bedrock offer code, any number of versions) into price CSVs
  * of contracts §1 plus a report of everything it left out. Deterministic: the same offers give the
- * same bytes, rows sorted, one file per provider ({@code anthropic.csv}, {@code amazon.csv}, …).
+ * same bytes, rows sorted, one file per provider ({@code anthropic.csv}, {@code amazon.csv}, …). The first twelve
+ * columns are those of the built-in table (the Glue pricing table reads by position); service_tier,
+ * usage_type and price_ref follow.
  */
 public final class PriceListConverter {
     /** Long-context rates apply when the prompt exceeds 200,000 tokens (pricing-facts §1.2). */
     static final long LONG_CONTEXT_MIN_PROMPT = 200_001;
     static final String HEADER = "model_id,region,effective_from,effective_to,input_per_mtok,output_per_mtok,"
-            + "cache_read_per_mtok,cache_write_per_mtok,min_prompt_tokens,profile_scope,cache_write_1h_per_mtok,"
+            + "cache_read_per_mtok,cache_write_per_mtok,min_prompt_tokens,profile_scope,cache_write_1h_per_mtok,note,"
             + "service_tier,usage_type,price_ref";
     /** Name of the report written beside the CSVs (not *.csv, so no price reader takes it for a table). */
     public static final String REPORT = "import-report.txt";
@@ -359,7 +361,7 @@ public final class PriceListConverter {
                     price(p.get(Classification.Kind.INPUT)), price(p.get(Classification.Kind.OUTPUT)),
                     price(p.get(Classification.Kind.CACHE_READ)), price(p.get(Classification.Kind.CACHE_WRITE)),
                     r.key.longContext ? Long.toString(LONG_CONTEXT_MIN_PROMPT) : "", scope,
-                    price(p.get(Classification.Kind.CACHE_WRITE_1H)), r.key.tier, quote(usage.toString()), quote(ref.toString())));
+                    price(p.get(Classification.Kind.CACHE_WRITE_1H)), "", r.key.tier, quote(usage.toString()), quote(ref.toString())));
         }
         return out;
     }

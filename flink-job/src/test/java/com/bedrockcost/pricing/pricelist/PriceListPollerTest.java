@@ -54,7 +54,7 @@ class PriceListPollerTest {
     }
 
     static BigDecimal geoSonnet46(Map<String, String> priceListFiles, String at) {
-        PriceBook.Outcome o = PriceBook.empty().apply(PriceLayers.compose(Map.of(), false, priceListFiles));
+        PriceBook.Outcome o = PriceBook.empty().apply(PriceLayers.compose(Map.of(), java.util.Set.of(), priceListFiles));
         assertThat(o.rejected).isEmpty();
         Invocation i = new Invocation();
         i.model = "anthropic.claude-sonnet-4-6";
