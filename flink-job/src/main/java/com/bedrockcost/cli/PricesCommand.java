@@ -48,6 +48,9 @@ final class PricesCommand {
                 .get(com.bedrockcost.config.JobConfig.PRICING_AWS_OFFER_TIMEOUT);
         try {
             ModelMapping mapping = options.containsKey("mapping") ? ModelMapping.read(Paths.get(options.get("mapping"))) : ModelMapping.builtIn();
+            if (offer.startsWith("s3://")) {
+                com.bedrockcost.LocalRunner.initFileSystems(com.bedrockcost.config.JobConfig.defaults());
+            }
             OfferSource.Offers offers = new OfferSource(timeout).read(offer);
             if (offers.offers.isEmpty()) {
                 err.println("bedrock-cost-stream: no offer file at " + offer + " (only version indexes)");
