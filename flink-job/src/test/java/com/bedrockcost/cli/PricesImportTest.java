@@ -143,6 +143,49 @@ class PricesImportTest {
         assertThat(files.get("imported/anthropic.csv")).contains(",batch,");
     }
 
+    private static String log(String requestId, String region, String modelId, String at, long in, long out, long cacheRead) {
+        return "{\"schemaType\":\"ModelInvocationLog\",\"schemaVersion\":\"1.0\",\"timestamp\":\"" + at
+                + "\",\"accountId\":\"111122223333\",\"identity\":{\"arn\":\"arn:aws:sts::111122223333:assumed-role/app/s\"},"
+                + "\"region\":\"" + region + "\",\"requestId\":\"" + requestId + "\",\"operation\":\"Converse\",\"modelId\":\"" + modelId
+                + "\",\"input\":{\"inputContentType\":\"application/json\",\"inputTokenCount\":" + in
+                + ",\"cacheReadInputTokenCount\":" + cacheRead + "},"
+                + "\"output\":{\"outputContentType\":\"application/json\",\"outputTokenCount\":" + out + "},"
+                + "\"requestMetadata\":{\"tenantId\":\"t1\"}}";
+    }
+
+    @Test
+    void aRunWithTheImportedFolderAsPricingPathPricesFixtureLogsToTheDigit() throws Exception {
+        Path imported = importTo("imported");
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("logs.jsonl"), String.join("\n",
+                log("nova", "us-east-1", "amazon.nova-micro-v1:0", "2026-10-05T00:00:00Z", 1000, 2000, 4000),
+                log("sonnet-before-cut", "us-east-1", "us.anthropic.claude-sonnet-4-6", "2026-11-01T00:00:00Z", 412, 187, 3072),
+                log("sonnet-after-cut", "us-east-1", "us.anthropic.claude-sonnet-4-6", "2026-11-20T00:00:00Z", 412, 187, 3072),
+                log("sonnet-global", "us-east-1", "global.anthropic.claude-sonnet-4-6", "2026-11-20T00:00:00Z", 412, 187, 3072),
+                log("opus-jp", "ap-northeast-1", "jp.anthropic.claude-opus-4-7", "2026-10-05T00:00:00Z", 100, 200, 300),
+                log("unmapped", "us-east-1", "zeta.zeta-9-v1:0", "2026-10-05T00:00:00Z", 100, 200, 0)) + "\n");
+        Path lake = dir.resolve("lake");
+        com.bedrockcost.LocalRunner.run(com.bedrockcost.config.JobConfig.defaults().with(Map.of(
+                "input.path", logs.toString(), "pricing.path", imported.toString(), "output.path", lake.toString(),
+                "output.tenant.hourly", "false", "checkpoint.interval", "500ms", "checkpoint.dir", dir.resolve("checkpoints").toString())));
+        Map<String, Map<String, Object>> rows = new TreeMap<>();
+        try (com.bedrockcost.testutil.DuckLake duck = new com.bedrockcost.testutil.DuckLake(lake)) {
+            for (Map<String, Object> r : duck.rows("SELECT request_id, total_cost, pricing_status, price_source FROM invocations")) {
+                rows.put((String) r.get("request_id"), r);
+            }
+        }
+        assertThat(rows).hasSize(6);
+        Map<String, String> expected = Map.of("nova", "0.000350", "sonnet-before-cut", "0.00545886", "sonnet-after-cut", "0.00533526",
+                "sonnet-global", "0.0049626", "opus-jp", "0.006215"); // 100×5.5 + 200×27.5 + 300×0.55 per million
+        expected.forEach((id, usd) -> {
+            assertThat(rows.get(id).get("pricing_status")).as(id).isEqualTo("PRICED");
+            assertThat((BigDecimal) rows.get(id).get("total_cost")).as(id).isEqualByComparingTo(usd);
+            assertThat((String) rows.get(id).get("price_source")).as(id).startsWith("imported/");
+        });
+        assertThat(rows.get("unmapped").get("pricing_status")).isEqualTo("UNPRICED");
+        assertThat(rows.get("unmapped").get("total_cost")).isNull();
+    }
+
     @Test
     void theReportListsWhatWasNotMappedOrClassifiedAndCountsWhatWasLeftOut() throws Exception {
         Path imported = importTo("imported");

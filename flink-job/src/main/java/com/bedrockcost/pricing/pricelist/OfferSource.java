@@ -67,9 +67,11 @@ public final class OfferSource {
             }
             return out;
         }
-        org.apache.flink.core.fs.Path root = location.contains("://")
-                ? new org.apache.flink.core.fs.Path(location)
-                : new org.apache.flink.core.fs.Path(new java.io.File(location).getAbsoluteFile().toURI());
+        if (!location.contains("://")) {
+            readLocal(java.nio.file.Paths.get(location), out);
+            return out;
+        }
+        org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(location);
         FileSystem fs = root.getFileSystem();
         FileStatus status;
         try {
@@ -91,6 +93,41 @@ public final class OfferSource {
             add(out, readAll(fs, status), location);
         }
         return out;
+    }
+
+    /** A local file or folder, without Flink's file systems (quicker to start for the command line). */
+    private static void readLocal(java.nio.file.Path root, Offers out) throws IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            throw new FileNotFoundException("No offer file or folder at " + root);
+        }
+        if (!java.nio.file.Files.isDirectory(root)) {
+            add(out, java.nio.file.Files.readAllBytes(root), root.toString());
+            return;
+        }
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(root)) {
+            files = s.filter(p -> java.nio.file.Files.isRegularFile(p)
+                            && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
+                            && !hidden(root.relativize(p)))
+                    .sorted().collect(java.util.stream.Collectors.toList());
+        }
+        if (files.isEmpty()) {
+            throw new FileNotFoundException("No offer files (*.json) in " + root);
+        }
+        for (java.nio.file.Path f : files) {
+            add(out, java.nio.file.Files.readAllBytes(f), f.toString());
+        }
+    }
+
+    /** Names starting with . or _ are skipped, as by the price folder reader (files being written). */
+    private static boolean hidden(java.nio.file.Path relative) {
+        for (java.nio.file.Path part : relative) {
+            String n = part.toString();
+            if (n.startsWith(".") || n.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void walk(FileSystem fs, org.apache.flink.core.fs.Path dir, List<FileStatus> out) throws IOException {
