@@ -49,6 +49,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
 
     private final PriceListFeed priceListFeed;
     private PriceListPoller priceList;
+    private Map<String, String> restoredPriceList;
     /** The built-in table's file contents: CSVs equal to one of them lose to the Price List (see PriceLayers). */
     private java.util.Set<String> builtInContents = java.util.Set.of();
 
@@ -75,6 +76,9 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
                 builtInContents = new java.util.HashSet<>(PriceLocation.builtIn().read().values());
                 priceList = new PriceListPoller(priceListFeed, ModelMapping.builtIn(), fetchFailures,
                         PricingMetrics.group(ctx.metricGroup()).counter("priceListFetches"));
+                if (restoredPriceList != null) {
+                    priceList.restore(restoredPriceList);
+                }
                 priceList.start();
             } catch (java.io.IOException e) {
                 fetchFailures.inc();
@@ -149,12 +153,17 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
 
     @Override
     public List<PriceWatchSource.Split> snapshotState(long checkpointId) {
-        return hasSplit ? List.of(new PriceWatchSource.Split()) : Collections.emptyList();
+        return hasSplit ? List.of(new PriceWatchSource.Split(priceList == null ? null : priceList.latest())) : Collections.emptyList();
     }
 
     @Override
     public void addSplits(List<PriceWatchSource.Split> splits) {
         if (!splits.isEmpty()) {
+            // Flink adds restored splits before start(): keep them for the poller start() creates.
+            restoredPriceList = splits.get(0).priceList;
+            if (priceList != null && restoredPriceList != null) {
+                priceList.restore(restoredPriceList);
+            }
             hasSplit = true;
             splitSignal.complete(null);
         }

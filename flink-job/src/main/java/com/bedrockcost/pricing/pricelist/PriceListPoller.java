@@ -58,6 +58,14 @@ public final class PriceListPoller implements AutoCloseable {
         return latest;
     }
 
+    /** After a restart: the conversion in force before it, until a fetch succeeds (a fetch that already did wins). */
+    public synchronized void restore(Map<String, String> files) {
+        if (latest == null) {
+            latest = files;
+            LOG.info("AWS Price List: {} rows of the last good fetch before the restart stay in force until the next fetch", rowsInForce(files));
+        }
+    }
+
     public long failures() {
         return failures.getCount();
     }

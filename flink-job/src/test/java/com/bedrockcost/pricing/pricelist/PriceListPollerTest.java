@@ -110,4 +110,22 @@ class PriceListPollerTest {
         assertThat(geoSonnet46(after, "2026-11-20T00:00:00Z")).isEqualByComparingTo("0.00533526");
         assertThat(geoSonnet46(after, "2026-11-01T00:00:00Z")).isEqualByComparingTo("0.00545886");
     }
+
+    @Test
+    void afterARestartTheLastGoodConversionStaysUntilAFetchSucceeds() throws Exception {
+        assertThat(poller.fetchOnce()).isTrue();
+        Map<String, String> beforeRestart = poller.latest();
+        PriceListPoller restarted = new PriceListPoller(new PriceListFeed(server.url(), Duration.ofDays(1), Duration.ofMillis(800)),
+                ModelMapping.builtIn(), null, null);
+        restarted.restore(beforeRestart);
+        server.mode(OfferServer.Mode.FAIL);
+        assertThat(restarted.fetchOnce()).isFalse();
+        assertThat(restarted.latest()).isSameAs(beforeRestart);
+        server.mode(OfferServer.Mode.SERVE);
+        server.serve(v2());
+        assertThat(restarted.fetchOnce()).isTrue();
+        assertThat(geoSonnet46(restarted.latest(), "2026-11-20T00:00:00Z")).isEqualByComparingTo("0.00533526");
+        restarted.restore(beforeRestart); // a late restore never replaces a fetched table
+        assertThat(geoSonnet46(restarted.latest(), "2026-11-20T00:00:00Z")).isEqualByComparingTo("0.00533526");
+    }
 }
