@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * usage_type and price_ref follow.
  */
 public final class PriceListConverter {
-    /** Long-context rates apply when the prompt exceeds 200,000 tokens (pricing-facts §1.2). */
+    /** Long-context rates apply to every token of a request whose prompt exceeds 200,000 tokens (as the built-in table). */
     static final long LONG_CONTEXT_MIN_PROMPT = 200_001;
     static final String HEADER = "model_id,region,effective_from,effective_to,input_per_mtok,output_per_mtok,"
             + "cache_read_per_mtok,cache_write_per_mtok,min_prompt_tokens,profile_scope,cache_write_1h_per_mtok,note,"
