@@ -1,5 +1,6 @@
 package com.bedrockcost.pricing.pricelist;
 
+import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 
 import java.io.Serializable;
@@ -23,8 +24,12 @@ public final class PriceListFeed implements Serializable {
         if (!config.get(JobConfig.PRICING_AWS_OFFER_ENABLED)) {
             return null;
         }
-        return new PriceListFeed(config.get(JobConfig.PRICING_AWS_OFFER_URL), config.get(JobConfig.PRICING_AWS_OFFER_INTERVAL),
-                config.get(JobConfig.PRICING_AWS_OFFER_TIMEOUT));
+        Duration interval = config.get(JobConfig.PRICING_AWS_OFFER_INTERVAL);
+        if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
+            // The Price List changes a few times a month; a shorter interval only loads AWS and the job.
+            throw new ConfigException(JobConfig.PRICING_AWS_OFFER_INTERVAL.name() + " must be at least 1m, not " + interval);
+        }
+        return new PriceListFeed(config.get(JobConfig.PRICING_AWS_OFFER_URL), interval, config.get(JobConfig.PRICING_AWS_OFFER_TIMEOUT));
     }
 
     @Override

@@ -128,4 +128,16 @@ class PriceListPollerTest {
         restarted.restore(beforeRestart); // a late restore never replaces a fetched table
         assertThat(geoSonnet46(restarted.latest(), "2026-11-20T00:00:00Z")).isEqualByComparingTo("0.00533526");
     }
+
+    @Test
+    void theRefreshIsOffByDefaultAndRefusesAnIntervalUnderAMinute() {
+        com.bedrockcost.config.JobConfig defaults = com.bedrockcost.config.JobConfig.defaults();
+        assertThat(PriceListFeed.fromConfig(defaults)).isNull();
+        PriceListFeed on = PriceListFeed.fromConfig(defaults.with(com.bedrockcost.config.JobConfig.PRICING_AWS_OFFER_ENABLED, "true"));
+        assertThat(on.url).isEqualTo("https://pricing.us-east-1.amazonaws.com");
+        assertThat(on.interval).isEqualTo(Duration.ofDays(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PriceListFeed.fromConfig(defaults.with(java.util.Map.of(
+                        "pricing.aws.offer.enabled", "true", "pricing.aws.offer.interval", "10s"))))
+                .isInstanceOf(com.bedrockcost.config.ConfigException.class).hasMessageContaining("pricing.aws.offer.interval must be at least 1m");
+    }
 }
