@@ -225,6 +225,22 @@ class PricesImportTest {
     }
 
     @Test
+    void importsTheCurrentOffersFromABulkEndpoint() throws Exception {
+        try (com.bedrockcost.pricing.pricelist.OfferServer server = new com.bedrockcost.pricing.pricelist.OfferServer()) {
+            server.serve(offers.resolve("v1/AmazonBedrock.json"), offers.resolve("v1/AmazonBedrockFoundationModels.json"),
+                    offers.resolve("v1/AmazonBedrockService.json"));
+            Path target = dir.resolve("fetched");
+            assertThat(run("prices", "import", "--offer", server.url(), "--out", target.toString(), "--timeout", "5s")).as("%s", err).isZero();
+            assertThat(Files.readString(target.resolve("anthropic.csv")))
+                    .contains("anthropic.claude-opus-4-7,ap-northeast-1,2026-10-01,,5.5,27.5,0.55,6.875,,geo,11,,standard,");
+            server.mode(com.bedrockcost.pricing.pricelist.OfferServer.Mode.TRUNCATE);
+            assertThat(run("prices", "import", "--offer", server.url(), "--out", dir.resolve("cut").toString(), "--timeout", "5s")).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("AmazonBedrock/current/index.json", "cut short");
+            assertThat(dir.resolve("cut")).doesNotExist();
+        }
+    }
+
+    @Test
     void aTruncatedOfferFileFailsTheImportNamingItAndWritesNothing() throws Exception {
         Path broken = Files.createDirectories(dir.resolve("broken"));
         byte[] whole = Files.readAllBytes(offers.resolve("v1/AmazonBedrock.json"));

@@ -63,21 +63,25 @@ public final class OfferServer implements AutoCloseable {
                 ex.sendResponseHeaders(body == null ? 404 : 503, -1);
                 return;
             }
+            if (m == Mode.TRUNCATE) {
+                // A whole HTTP response whose file is cut in the middle (as a broken upload or proxy serves it).
+                ex.sendResponseHeaders(200, body.length / 2);
+                out.write(body, 0, body.length / 2);
+                return;
+            }
             ex.sendResponseHeaders(200, body.length);
             if (m == Mode.SERVE) {
                 out.write(body);
                 return;
             }
+            // STALL: half the announced bytes, then nothing.
             out.write(body, 0, body.length / 2);
             out.flush();
-            if (m == Mode.STALL) {
-                try {
-                    Thread.sleep(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            // TRUNCATE: the connection closes after half the announced bytes.
         } catch (IOException e) {
             // the client gave up (stall) or the body was cut on purpose
         } finally {
