@@ -43,11 +43,14 @@ public final class PriceCsv {
     static final String CACHE_WRITE_1H = "cache_write_1h_per_mtok";
     /** Free text (where a number comes from); ignored by pricing. */
     static final String NOTE = "note";
+    /** Service tier of the row: standard (the default when empty), batch, flex, priority or latency-optimized. */
+    static final String SERVICE_TIER = "service_tier";
 
     private static final List<String> REQUIRED = List.of(MODEL_ID, REGION, EFFECTIVE_FROM, INPUT, OUTPUT);
     private static final Set<String> KNOWN = Set.of(MODEL_ID, REGION, EFFECTIVE_FROM, EFFECTIVE_TO, INPUT, OUTPUT,
-            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE);
+            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE, SERVICE_TIER);
     private static final Set<String> SCOPES = Set.of("in-region", "geo", "global", PriceRow.ANY);
+    private static final Set<String> TIERS = Set.of(PriceRow.STANDARD, "batch", "flex", "priority", PriceRow.LATENCY_OPTIMIZED);
 
     private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("\\d+");
@@ -176,9 +179,15 @@ public final class PriceCsv {
         } else if (!SCOPES.contains(scope)) {
             f.problem("unknown profile_scope '" + scope + "' (use in-region, geo, global or *)");
         }
+        String tier = f.text(SERVICE_TIER);
+        if (tier.isEmpty()) {
+            tier = PriceRow.STANDARD;
+        } else if (!TIERS.contains(tier)) {
+            f.problem("unknown service_tier '" + tier + "' (use standard, batch, flex, priority or latency-optimized)");
+        }
         return new PriceRow(model, region, scope, from, to, input, output,
                 cacheRead == null ? BigDecimal.ZERO : cacheRead, cacheWrite == null ? BigDecimal.ZERO : cacheWrite,
-                cacheWrite1h, minPrompt, file + ":" + lineNo);
+                cacheWrite1h, minPrompt, file + ":" + lineNo, tier);
     }
 
     /** Rows for the same model, region, scope and threshold whose date ranges overlap contradict each other. */

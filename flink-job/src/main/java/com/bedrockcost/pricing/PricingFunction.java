@@ -256,7 +256,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     }
 
     private void price(Invocation inv, PriceBook current) {
-        if (Pricer.price(inv, current.table())) {
+        if (ChargePricer.price(inv, current)) {
             priced.inc();
         } else {
             countUnpriced(inv);
@@ -264,7 +264,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     }
 
     private void markUnpriced(Invocation inv) {
-        Pricer.unpriced(inv);
+        ChargePricer.unpriced(inv, "no price table was available");
         countUnpriced(inv);
     }
 
