@@ -58,6 +58,20 @@ public enum GuardrailPolicy {
         return null;
     }
 
+    /** Policy variant → units (as text, for a map column) of the policies with units; null when {@code units} is null. */
+    public static java.util.Map<String, String> byVariant(long[] units) {
+        if (units == null) {
+            return null;
+        }
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < units.length && i < ALL.length; i++) {
+            if (units[i] != 0) {
+                m.put(ALL[i].variant, Long.toString(units[i]));
+            }
+        }
+        return m;
+    }
+
     /** Units of the policies counted in {@code guardrail_text_units}; null when {@code units} is null. */
     public static Long pricedTextUnits(long[] units) {
         if (units == null) {

@@ -23,6 +23,8 @@ final class ChargeFields {
     static final String GAP_BODY = "body";
     /** A rerank query covers up to this many documents (AWS: a query with more is charged as several). */
     static final int DOCUMENTS_PER_QUERY = 100;
+    /** More seconds than any video job makes (a year); beyond it the value is taken as damaged. */
+    private static final BigDecimal MAX_VIDEO_SECONDS = BigDecimal.valueOf(366L * 24 * 3600);
 
     private long[] units;
     private String unitsProblem;
@@ -175,8 +177,9 @@ final class ChargeFields {
     void videoDuration(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
             BigDecimal d = p.getDecimalValue();
-            if (d.signum() >= 0) {
-                videoSeconds = d;
+            if (d.signum() >= 0 && d.compareTo(MAX_VIDEO_SECONDS) <= 0) {
+                // The lake keeps microseconds (decimal(20,6)); a float from the log may carry more digits.
+                videoSeconds = d.setScale(6, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
                 return;
             }
         }
