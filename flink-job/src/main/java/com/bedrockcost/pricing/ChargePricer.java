@@ -15,8 +15,8 @@ import java.util.Set;
  * ({@link Pricer}), guardrail units per policy, images, video seconds and rerank queries (unit price
  * files). {@code total_cost} is the sum of all of them. A charge that applies but cannot be priced — no
  * price for a policy that has units, a tier without its own rates, a per-unit model whose quantity the
- * record does not give — leaves its cost null, makes {@code total_cost} null and the row UNPRICED, and
- * says why in {@code unpriced_reason}: never a silent 0.
+ * record does not give — makes the row UNPRICED with every cost null (as for a model without a price),
+ * and says why in {@code unpriced_reason}: never a silent 0, never a total that leaves a charge out.
  */
 public final class ChargePricer {
     private ChargePricer() {}
@@ -53,25 +53,25 @@ public final class ChargePricer {
         inv.rerankCost = perUnit(UnitPriceCsv.RERANK, inv.rerankQueries == null ? null : BigDecimal.valueOf(inv.rerankQueries),
                 null, "rerank queries", inv, units, reasons, sources);
 
-        inv.unpricedReason = reasons.isEmpty() ? null : String.join("; ", reasons);
         if (!reasons.isEmpty()) {
-            inv.totalCost = null;
-            inv.pricingStatus = Invocation.UNPRICED;
-        } else {
-            BigDecimal total = tokens;
-            for (BigDecimal part : new BigDecimal[] {guardrail, inv.imageCost, inv.videoCost, inv.rerankCost}) {
-                if (part != null) {
-                    total = total.add(part);
-                }
-            }
-            inv.totalCost = total;
-            inv.pricingStatus = Invocation.PRICED;
+            // An incomplete bill is no bill: every cost stays null (contracts §1), the reason says what is missing.
+            unpriced(inv, String.join("; ", reasons));
+            return false;
         }
+        BigDecimal total = tokens;
+        for (BigDecimal part : new BigDecimal[] {guardrail, inv.imageCost, inv.videoCost, inv.rerankCost}) {
+            if (part != null) {
+                total = total.add(part);
+            }
+        }
+        inv.totalCost = total;
+        inv.pricingStatus = Invocation.PRICED;
+        inv.unpricedReason = null;
         inv.priceSource = sources.isEmpty() ? null : String.join(" + ", sources);
-        return reasons.isEmpty();
+        return true;
     }
 
-    /** No price table at all: every cost null, UNPRICED, with the reason. */
+    /** Every cost null, UNPRICED, with the reason; the quantities stay. */
     public static void unpriced(Invocation inv, String reason) {
         Pricer.unpriced(inv);
         inv.guardrailCost = null;

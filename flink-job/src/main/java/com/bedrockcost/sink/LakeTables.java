@@ -87,6 +87,11 @@ public final class LakeTables {
                 .add("latency_count", r -> r.latencyCount)
                 .add("latency_ms_sum", r -> r.latencyMsSum)
                 .add("latency_ms_avg", r -> r.latencyMsAvg)
-                .add("latency_ms_max", r -> r.latencyMsMax);
+                .add("latency_ms_max", r -> r.latencyMsMax)
+                .add("guardrail_text_units", r -> r.guardrailTextUnits)
+                .add("guardrail_cost", r -> r.guardrailCost)
+                .add("image_cost", r -> r.imageCost)
+                .add("video_cost", r -> r.videoCost)
+                .add("rerank_cost", r -> r.rerankCost);
     }
 }
