@@ -38,7 +38,7 @@ class ChargePricerTest {
         assertThat(inv.totalCost.scale()).isEqualTo(Pricer.SCALE);
         assertThat(inv.pricingStatus).isEqualTo(Invocation.PRICED);
         assertThat(inv.unpricedReason).isNull();
-        assertThat(inv.priceSource).contains("pricing/anthropic.csv:").contains("pricing/guardrails.csv:");
+        assertThat(inv.priceSource).contains("pricing/anthropic.csv:").contains("pricing/units/guardrails.csv:");
     }
 
     @Test
@@ -144,7 +144,7 @@ class ChargePricerTest {
         assertThat(rerank.rerankQueries).isEqualTo(2L); // 101 documents: a query per 100
         assertThat(rerank.rerankCost).isEqualByComparingTo("0.002"); // 2 × 1 / 1000, built-in table
         assertThat(rerank.totalCost).isEqualByComparingTo("0.002");
-        assertThat(rerank.priceSource).isEqualTo("pricing/per-unit.csv:2");
+        assertThat(rerank.priceSource).isEqualTo("pricing/units/per-unit.csv:2");
     }
 
     @Test
