@@ -116,6 +116,12 @@ public final class PriceCsv {
     }
 
     private static Map<String, Integer> header(String line, List<PriceFileException.Problem> problems) {
+        return header(line, KNOWN, REQUIRED, "", problems);
+    }
+
+    /** Column name → position of a header row; unknown, repeated and missing required columns are problems of line 1. */
+    static Map<String, Integer> header(String line, Set<String> known, List<String> required, String ofWhat,
+                                       List<PriceFileException.Problem> problems) {
         Map<String, Integer> columns = new LinkedHashMap<>();
         List<String> names;
         try {
@@ -126,14 +132,14 @@ public final class PriceCsv {
         }
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            if (!KNOWN.contains(name)) {
-                problems.add(new PriceFileException.Problem(1, "unknown column '" + names.get(i).trim() + "' (known columns: "
-                        + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")"));
+            if (!known.contains(name)) {
+                problems.add(new PriceFileException.Problem(1, "unknown column '" + names.get(i).trim() + "'" + ofWhat + " (known columns: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
             } else if (columns.put(name, i) != null) {
                 problems.add(new PriceFileException.Problem(1, "column '" + name + "' appears twice"));
             }
         }
-        for (String r : REQUIRED) {
+        for (String r : required) {
             if (!columns.containsKey(r)) {
                 problems.add(new PriceFileException.Problem(1, "missing required column '" + r + "'"));
             }

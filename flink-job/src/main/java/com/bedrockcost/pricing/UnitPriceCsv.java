@@ -11,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,22 +70,7 @@ public final class UnitPriceCsv {
         }
         String[] lines = content.split("\n", -1);
         List<PriceFileException.Problem> problems = new ArrayList<>();
-        Map<String, Integer> columns = new LinkedHashMap<>();
-        List<String> names = PriceCsv.split(strip(lines[0]));
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            if (!KNOWN.contains(name)) {
-                problems.add(new PriceFileException.Problem(1, "unknown column '" + names.get(i).trim() + "' of a unit price file (known columns: "
-                        + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")"));
-            } else if (columns.put(name, i) != null) {
-                problems.add(new PriceFileException.Problem(1, "column '" + name + "' appears twice"));
-            }
-        }
-        for (String r : REQUIRED) {
-            if (!columns.containsKey(r)) {
-                problems.add(new PriceFileException.Problem(1, "missing required column '" + r + "'"));
-            }
-        }
+        Map<String, Integer> columns = PriceCsv.header(strip(lines[0]), KNOWN, REQUIRED, " of a unit price file", problems);
         if (!problems.isEmpty()) {
             throw new PriceFileException(file, problems);
         }
