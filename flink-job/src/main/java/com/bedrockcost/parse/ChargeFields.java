@@ -28,6 +28,7 @@ final class ChargeFields {
 
     private long[] units;
     private String unitsProblem;
+    private boolean guardrailTrace;
     private String tierOut;
     private String tierIn;
     private String latencyOut;
@@ -51,6 +52,7 @@ final class ChargeFields {
     void reset() {
         units = null;
         unitsProblem = null;
+        guardrailTrace = false;
         tierOut = null;
         tierIn = null;
         latencyOut = null;
@@ -193,6 +195,10 @@ final class ChargeFields {
 
     /** Sets the charge quantities of {@code inv} from what was read. */
     void apply(Invocation inv) {
+        if (guardrailTrace && units == null && unitsProblem == null) {
+            // A guardrail ran (its trace is here) but the record does not say how many units it billed.
+            unitsProblem = "the guardrail trace has no usage (invocationMetrics.usage) to price";
+        }
         inv.guardrailUnits = unitsProblem == null ? units : null;
         inv.serviceTier = serviceTier();
         if (outputImages >= 0) {
@@ -291,6 +297,7 @@ final class ChargeFields {
         while ((n = p.nextFieldName()) != null) {
             JsonToken v = p.nextToken();
             if (n.equals("guardrail")) {
+                guardrailTrace |= v == JsonToken.START_OBJECT;
                 guardrail(p, v);
             } else {
                 p.skipChildren();

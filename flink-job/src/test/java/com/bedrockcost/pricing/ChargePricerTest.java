@@ -76,6 +76,14 @@ class ChargePricerTest {
     }
 
     @Test
+    void aGuardrailTraceWithoutUsageIsReportedNotPricedZero() throws Exception {
+        Invocation inv = priced("guard-trace-without-usage", builtIn());
+        assertThat(inv.guardrailUnits).isNull();
+        assertThat(inv.totalCost).isNull();
+        assertThat(inv.unpricedReason).isEqualTo("guardrail: the guardrail trace has no usage (invocationMetrics.usage) to price");
+    }
+
+    @Test
     void inputAndOutputAssessmentsAddUpWhenEveryPolicyHasAPrice() throws Exception {
         Invocation inv = priced("guard-converse-grounding", builtIn(TEST_UNITS));
         // input: topic, content, word, sensitive 1 each; output: the same + grounding 2
