@@ -10,8 +10,10 @@ public final class PriceRow implements Serializable {
 
     /** {@code region} or {@code profile_scope} value that matches any invocation. */
     public static final String ANY = "*";
-    /** The service tier of on-demand calls without a tier; the only tier invocations are priced at today. */
+    /** The service tier of on-demand calls without a tier. */
     public static final String STANDARD = "standard";
+    /** The tier of calls with {@code performanceConfig.latency = optimized}. */
+    public static final String LATENCY_OPTIMIZED = "latency-optimized";
 
     final String model;
     final String region;
@@ -28,7 +30,7 @@ public final class PriceRow implements Serializable {
     final long minPromptTokens;
     /** Where the row is: {@code <file name>:<line>}. */
     final String source;
-    /** {@link #STANDARD}, batch, flex or priority; rows of other tiers never price a standard call. */
+    /** {@link #STANDARD}, batch, flex, priority or latency-optimized; a row prices calls of its own tier only. */
     final String tier;
 
     PriceRow(String model, String region, String scope, Instant from, Instant to, BigDecimal input, BigDecimal output,
