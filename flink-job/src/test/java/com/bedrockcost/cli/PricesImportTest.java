@@ -141,6 +141,15 @@ class PricesImportTest {
         String all = String.join("\n", files.values());
         assertThat(all).doesNotContain("Zeta", "Palmyra", "Rerank", "ProvisionedThroughput", "CacheWrite30m");
         assertThat(files.get("imported/anthropic.csv")).contains(",batch,");
+        // Batch and latency-optimized prices price calls of their own tier only.
+        Invocation optimized = inv(sonnet46, "us-east-1", "in-region", "2026-11-01T00:00:00Z", 1000, 100, 0, 0, 0);
+        optimized.serviceTier = "latency-optimized";
+        assertThat(com.bedrockcost.pricing.ChargePricer.price(optimized, outcome.book)).isTrue();
+        assertThat(optimized.totalCost).isEqualByComparingTo("0.0061875"); // 1000×4.125 + 100×20.625
+        Invocation batch = inv(sonnet46, "us-east-1", "in-region", "2026-11-01T00:00:00Z", 1000, 100, 0, 0, 0);
+        batch.serviceTier = "batch";
+        assertThat(com.bedrockcost.pricing.ChargePricer.price(batch, outcome.book)).isTrue();
+        assertThat(batch.totalCost).isEqualByComparingTo("0.002475"); // 1000×1.65 + 100×8.25
     }
 
     private static String log(String requestId, String region, String modelId, String at, long in, long out, long cacheRead) {

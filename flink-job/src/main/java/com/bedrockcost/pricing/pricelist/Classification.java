@@ -18,7 +18,7 @@ public final class Classification {
     public final Kind kind;
     /** "regional" (in-region and geo profiles) or "global". */
     public final String scope;
-    /** standard, batch, flex or priority. */
+    /** standard, batch, flex, priority or latency-optimized. */
     public final String tier;
     public final boolean longContext;
     /** Tokens the unit price is for: 1,000 or 1,000,000. */
@@ -56,7 +56,6 @@ public final class Classification {
             {"audio", "audio", "speech"},
             {"search units / rerank", "searchunit", "rerank", "query", "queries"},
             {"guardrails", "guardrail", "textunit", "policyunit"},
-            {"latency-optimized", "latencyoptimized", "optimized"},
             {"reserved tier", "reserved"},
             {"agents, flows, knowledge bases", "agent", "flow", "knowledgebase", "dataautomation", "evaluation", "routing"},
     };
@@ -100,7 +99,8 @@ public final class Classification {
             return unclassified("no token kind (input, output, cache read, cache write) in usagetype, inferenceType or description");
         }
         String scope = text.contains("global") ? "global" : "regional";
-        String tier = text.contains("batch") ? "batch" : text.contains("flex") ? "flex" : text.contains("priority") ? "priority" : "standard";
+        String tier = text.contains("batch") ? "batch" : text.contains("flex") ? "flex" : text.contains("priority") ? "priority"
+                : text.contains("latencyoptimized") ? "latency-optimized" : "standard";
         boolean longContext = text.contains("longctx") || text.contains("lctx") || text.contains("longcontext");
         BigDecimal per = perTokens(d);
         if (per == null) {
