@@ -142,7 +142,7 @@ public final class JobConfig implements Serializable {
             "A BURN_RATE alert when a tenant's spend in a UTC hour exceeds this many times its baseline (exponentially weighted hourly average); 0 = no burn-rate alerts.",
             Parsers.doubleBetween(0, 1_000_000));
     public static final ConfigKey<Double> BUDGETS_BURN_MIN_USD = key("Budgets", "budgets.burn.min.usd", "5",
-            "... and at least this many USD in that hour, so that a tenant spending cents pages no one.",
+            "A BURN_RATE alert also needs at least this many USD in the hour, so that a tenant spending cents pages no one.",
             Parsers.doubleBetween(0, 1e12));
     public static final ConfigKey<Long> BUDGETS_BURN_BASELINE_HOURS = key("Budgets", "budgets.burn.baseline.hours", "24",
             "Span of the burn-rate baseline (EWMA weight 2/(hours+1)); a tenant needs this many hours of history before it can alert.",
