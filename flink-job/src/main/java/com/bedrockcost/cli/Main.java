@@ -4,6 +4,7 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.InputAccounting;
 import com.bedrockcost.ingest.InputUnavailableException;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.report.LakeSummary;
@@ -39,7 +40,8 @@ public final class Main {
             "           would: gzip envelopes of log events, control messages, random partition keys.",
             "",
             "Options of run:",
-            "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
+            "  --input <file|folder|s3 uri>   read Bedrock invocation logs, bounded: S3 delivery, Firehose archives,",
+            "                                 CloudWatch Logs exports, Logs Insights downloads (shape read from content)",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
@@ -212,8 +214,9 @@ public final class Main {
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
+        InputAccounting input;
         try {
-            LocalRunner.run(config);
+            input = InputAccounting.of(LocalRunner.run(config));
         } catch (Exception e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -233,6 +236,11 @@ public final class Main {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
+        input.print(out);
+        if (input.readNothing()) {
+            err.println("bedrock-cost-stream: " + input.nothingReadMessage());
+            return 1;
+        }
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary.read(root, started).print(out, root, 10);

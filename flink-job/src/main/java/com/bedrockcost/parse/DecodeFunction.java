@@ -1,5 +1,8 @@
 package com.bedrockcost.parse;
 
+import com.bedrockcost.ingest.FileShape;
+import com.bedrockcost.ingest.FileSkip;
+import com.bedrockcost.ingest.InputAccounting;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
@@ -21,6 +24,7 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
     private final ParseOptions options;
     private transient InvocationDecoder decoder;
     private transient DecodeMetrics metrics;
+    private transient InputAccounting accounting;
     private transient Outcomes outcomes;
 
     public DecodeFunction(ParseOptions options) {
@@ -31,7 +35,9 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
     public void open(OpenContext openContext) throws Exception {
         decoder = new InvocationDecoder(options);
         metrics = new DecodeMetrics().register(getRuntimeContext().getMetricGroup());
-        outcomes = new Outcomes(metrics);
+        accounting = new InputAccounting();
+        getRuntimeContext().addAccumulator(InputAccounting.ACCUMULATOR, accounting);
+        outcomes = new Outcomes(metrics, accounting);
     }
 
     @Override
@@ -49,14 +55,16 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
         return metrics;
     }
 
-    /** Routes the decoder's outcomes to Flink's outputs and counts them. */
+    /** Routes the decoder's outcomes to Flink's outputs and counts them (metrics, and the run summary's accounting). */
     private static final class Outcomes implements InvocationDecoder.Output {
         private final DecodeMetrics metrics;
+        private final InputAccounting accounting;
         private Context ctx;
         private Collector<Invocation> out;
 
-        Outcomes(DecodeMetrics metrics) {
+        Outcomes(DecodeMetrics metrics, InputAccounting accounting) {
             this.metrics = metrics;
+            this.accounting = accounting;
         }
 
         void set(Context ctx, Collector<Invocation> out) {
@@ -67,12 +75,14 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
         @Override
         public void invocation(Invocation invocation) {
             metrics.parsed.inc();
+            accounting.record();
             out.collect(invocation);
         }
 
         @Override
         public void failed(FailedRecord failed) {
             metrics.countFailed(failed.errorType);
+            accounting.failed();
             ctx.output(SideOutputs.FAILED, failed);
         }
 
@@ -84,6 +94,21 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
         @Override
         public void control(String source) {
             metrics.controlMessages.inc();
+            accounting.controlMessage();
+        }
+
+        @Override
+        public void file(String source, String shape) {
+            FileShape s = FileShape.valueOf(shape);
+            metrics.filesRead(s).inc();
+            accounting.fileRead(s.name());
+        }
+
+        @Override
+        public void fileSkipped(String source, String reason) {
+            FileSkip s = FileSkip.valueOf(reason);
+            metrics.filesSkipped(s).inc();
+            accounting.fileSkipped(s.name(), source);
         }
 
         @Override
