@@ -65,7 +65,7 @@ public final class Main {
             "Options of replay:",
             "  --stream-arn <arn>             the stream (required); --endpoint <url> for an emulator,",
             "                                 --region <region> (default: the ARN's)",
-            "  --input <file|folder|s3 uri>   invocation logs in the S3 delivery format (.json, .jsonl, .gz);",
+            "  --input <file|folder|s3 uri>   invocation logs in any shape `run --input` reads;",
             "                                 without it, the built-in generator (--generator.count etc.)",
             "  --batch <n>                    most log events per Kinesis record (default 100; 1 MiB limit kept)",
             "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",

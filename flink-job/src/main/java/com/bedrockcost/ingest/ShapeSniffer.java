@@ -44,6 +44,14 @@ final class ShapeSniffer {
         boolean messageType;
         boolean atMessage;
         boolean record;
+        /** {@code recordId}, {@code modelInput}, {@code modelOutput}: a line of batch inference output. */
+        int batchRecord;
+        /** {@code totalRecordCount}, {@code processedRecordCount}: a batch job's manifest. */
+        int batchManifest;
+
+        boolean batch() {
+            return batchRecord >= 2 || batchManifest == 2;
+        }
     }
 
     /** Length of a UTF-8 byte order mark at the start of {@code w}, else 0. */
@@ -68,6 +76,9 @@ final class ShapeSniffer {
             Keys k = keys(json, w, s, n);
             if (k.messageType) {
                 return Detection.of(FileShape.SUBSCRIPTION_ENVELOPES);
+            }
+            if (k.batch() && !k.record) {
+                return Detection.skip(FileSkip.BATCH_OUTPUT, null);
             }
             if (bodyName && !k.record) {
                 return Detection.skip(FileSkip.LARGE_BODY, null);
@@ -177,6 +188,15 @@ final class ShapeSniffer {
                     case "schemaType":
                     case "requestId":
                         k.record = true;
+                        break;
+                    case "recordId":
+                    case "modelInput":
+                    case "modelOutput":
+                        k.batchRecord++;
+                        break;
+                    case "totalRecordCount":
+                    case "processedRecordCount":
+                        k.batchManifest++;
                         break;
                     default:
                 }

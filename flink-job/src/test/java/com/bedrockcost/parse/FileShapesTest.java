@@ -88,12 +88,18 @@ class FileShapesTest {
         return m;
     }
 
+    private static Map<String, String> nativeLayout;
+
     private Map<String, String> nativeLayout() throws Exception {
+        if (nativeLayout != null) {
+            return nativeLayout;
+        }
         DecodeRun run = DecodeRun.of(read(write("native/" + HOUR + "111122223333_BedrockModelInvocationLogs_us-east-1_2026-03-14T09-00Z_a1b2.json.gz",
                 LogShapes.nativeDelivery(records()))));
         assertThat(run.failed).isEmpty();
         assertThat(run.metrics.filesRead(FileShape.JSON_LINES).getCount()).isEqualTo(1);
-        return summary(run.rows);
+        nativeLayout = summary(run.rows);
+        return nativeLayout;
     }
 
     private DecodeRun readAs(FileShape shape, java.nio.file.Path file) throws Exception {
@@ -185,6 +191,22 @@ class FileShapesTest {
         assertThat(run.metrics.filesSkipped(FileSkip.LARGE_BODY).getCount()).isEqualTo(2);
         assertThat(run.metrics.filesSkipped(FileSkip.PERMISSION_CHECK).getCount()).isEqualTo(2);
         assertThat(run.metrics.filesSkipped(FileSkip.EMPTY).getCount()).isEqualTo(1);
+    }
+
+    /** Shapes from the Bedrock user guide, "View the results of a batch inference job". */
+    @Test
+    void batchInferenceOutputAndItsManifestAreSkippedAndCountedNeverFailed() throws Exception {
+        String out = "{\"recordId\":\"3223593EFGH\",\"modelInput\":{\"inputText\":\"Roses are red, violets are\"},"
+                + "\"modelOutput\":{\"inputTextTokenCount\":8,\"results\":[{\"tokenCount\":3,\"outputText\":\"blue\\n\",\"completionReason\":\"FINISH\"}]}}\n"
+                + "{\"recordId\":\"1223213ABCD\",\"modelInput\":{\"inputText\":\"Hello world\"},\"error\":{\"errorCode\":400,\"errorMessage\":\"bad request\"}}\n";
+        String manifest = "{\"totalRecordCount\":2,\"processedRecordCount\":2,\"successRecordCount\":1,\"errorRecordCount\":1,"
+                + "\"inputTokenCount\":10,\"outputTokenCount\":3}";
+        List<RawInput> in = new ArrayList<>(read(write("batch/out/a1b2c3d4e5f6/prompts.jsonl.out", out.getBytes(StandardCharsets.UTF_8))));
+        in.addAll(read(write("batch/out/a1b2c3d4e5f6/manifest.json.out", manifest.getBytes(StandardCharsets.UTF_8))));
+        assertThat(in).extracting(r -> r.errorType).containsExactly(FileSkip.BATCH_OUTPUT.name(), FileSkip.BATCH_OUTPUT.name());
+        DecodeRun run = DecodeRun.of(in);
+        assertThat(run.failed).isEmpty();
+        assertThat(run.metrics.filesSkipped(FileSkip.BATCH_OUTPUT).getCount()).isEqualTo(2);
     }
 
     @Test
