@@ -5,8 +5,13 @@ import com.bedrockcost.dedup.SeenRequests;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.Accumulator;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -19,8 +24,9 @@ import java.util.TreeMap;
  * {@link FileShape}, files skipped per {@link FileSkip} reason (with the first few names), records
  * read, inputs failed, control messages skipped; duplicates dropped come from the de-duplication's
  * own accumulator. A Flink accumulator ({@value #ACCUMULATOR}), summed over the decode instances;
- * the same counts are metrics ({@code DecodeMetrics}). Updated from the task thread and read by
- * Flink from another one, hence synchronized.
+ * the same counts are metrics ({@code DecodeMetrics}). Kept in the decode stage's checkpoints, so a
+ * run restored from one counts what came before too. Updated from the task thread and read by Flink
+ * from another one, hence synchronized.
  */
 public final class InputAccounting implements Accumulator<InputAccounting, InputAccounting>, Serializable {
     private static final long serialVersionUID = 1L;
@@ -30,6 +36,8 @@ public final class InputAccounting implements Accumulator<InputAccounting, Input
     public static final String DUPLICATES_ACCUMULATOR = SeenRequests.DUPLICATES_METRIC;
     /** Names of skipped files kept per reason. */
     static final int EXAMPLES = 3;
+    /** Version of {@link #toBytes}. */
+    private static final int FORMAT = 1;
 
     private final TreeMap<String, Long> filesRead = new TreeMap<>();
     private final TreeMap<String, Long> filesSkipped = new TreeMap<>();
@@ -205,6 +213,71 @@ public final class InputAccounting implements Accumulator<InputAccounting, Input
         c.controlMessages = controlMessages;
         c.duplicates = duplicates;
         return c;
+    }
+
+    /** The counts as bytes, for the decode stage's operator state (a format of our own: Java serialization follows class internals). */
+    public synchronized byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(FORMAT);
+            writeCounts(out, filesRead);
+            writeCounts(out, filesSkipped);
+            out.writeInt(skippedExamples.size());
+            for (Map.Entry<String, List<String>> e : skippedExamples.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().size());
+                for (String name : e.getValue()) {
+                    out.writeUTF(name);
+                }
+            }
+            out.writeLong(records);
+            out.writeLong(failed);
+            out.writeLong(controlMessages);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Counts written by {@link #toBytes}. */
+    public static InputAccounting fromBytes(byte[] b) {
+        InputAccounting a = new InputAccounting();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IllegalStateException("input accounting state of format " + format + ", this job reads format " + FORMAT);
+            }
+            readCounts(in, a.filesRead);
+            readCounts(in, a.filesSkipped);
+            for (int i = in.readInt(); i > 0; i--) {
+                String reason = in.readUTF();
+                List<String> names = new ArrayList<>();
+                for (int k = in.readInt(); k > 0; k--) {
+                    names.add(in.readUTF());
+                }
+                a.skippedExamples.put(reason, names);
+            }
+            a.records = in.readLong();
+            a.failed = in.readLong();
+            a.controlMessages = in.readLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return a;
+    }
+
+    private static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {
+        out.writeInt(counts.size());
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static void readCounts(DataInputStream in, Map<String, Long> into) throws IOException {
+        for (int i = in.readInt(); i > 0; i--) {
+            into.put(in.readUTF(), in.readLong());
+        }
     }
 
     private synchronized void writeObject(ObjectOutputStream out) throws IOException {

@@ -7,7 +7,7 @@ package com.bedrockcost.model;
 public class RawInput {
     /** What {@link #payload} holds. */
     public enum Kind {
-        /** One invocation log record as JSON text (S3 delivery format: one record per line). */
+        /** One invocation log record as JSON text: a line, an export line's message, an array element or a pretty-printed record. */
         LOG_LINE,
         /** A gzip-compressed CloudWatch Logs subscription payload (Kinesis record data). */
         CLOUDWATCH_ENVELOPE,

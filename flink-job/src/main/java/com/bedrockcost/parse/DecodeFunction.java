@@ -9,8 +9,16 @@ import com.bedrockcost.model.RawInput;
 import com.bedrockcost.model.SideOutputs;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+
+import java.util.List;
 
 /**
  * The decode stage: every {@link RawInput} ends as invocation rows, rows of the {@link
@@ -18,13 +26,17 @@ import org.apache.flink.util.Collector;
  * control messages). Log lines are one record each; CloudWatch envelopes are inflated and give one
  * record per log event. Never throws on bad input. See {@link InvocationDecoder}.
  */
-public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
+public class DecodeFunction extends ProcessFunction<RawInput, Invocation> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    /** Operator state: the run's input accounting (one entry per instance; entries are summed on restore). */
+    static final ListStateDescriptor<byte[]> ACCOUNTING =
+            new ListStateDescriptor<>("input-accounting", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final ParseOptions options;
     private transient InvocationDecoder decoder;
     private transient DecodeMetrics metrics;
     private transient InputAccounting accounting;
+    private transient ListState<byte[]> accountingState;
     private transient Outcomes outcomes;
 
     public DecodeFunction(ParseOptions options) {
@@ -35,7 +47,6 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
     public void open(OpenContext openContext) throws Exception {
         decoder = new InvocationDecoder(options);
         metrics = new DecodeMetrics().register(getRuntimeContext().getMetricGroup());
-        accounting = new InputAccounting();
         getRuntimeContext().addAccumulator(InputAccounting.ACCUMULATOR, accounting);
         outcomes = new Outcomes(metrics, accounting);
     }
@@ -50,9 +61,28 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> {
         decoder.decode(in, ctx.timerService().currentProcessingTime(), outcomes);
     }
 
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        accountingState = context.getOperatorStateStore().getListState(ACCOUNTING);
+        accounting = new InputAccounting();
+        for (byte[] counted : accountingState.get()) {
+            accounting.merge(InputAccounting.fromBytes(counted));
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        accountingState.update(List.of(accounting.toBytes()));
+    }
+
     /** The counters (for tests and the run summary). */
     public DecodeMetrics metrics() {
         return metrics;
+    }
+
+    /** The run's input accounting so far, restored counts included (the accumulator's value). */
+    InputAccounting accounting() {
+        return accounting;
     }
 
     /** Routes the decoder's outcomes to Flink's outputs and counts them (metrics, and the run summary's accounting). */
