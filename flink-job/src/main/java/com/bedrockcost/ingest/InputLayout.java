@@ -1,5 +1,7 @@
 package com.bedrockcost.ingest;
 
+import com.bedrockcost.model.FileSkip;
+
 import org.apache.flink.core.fs.Path;
 
 import javax.annotation.Nullable;

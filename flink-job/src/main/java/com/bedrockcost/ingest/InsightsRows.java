@@ -15,11 +15,8 @@ public final class InsightsRows {
 
     private InsightsRows() {}
 
-    /**
-     * Positions {@code p} (at the start of a row) on the value of its {@code @message} string;
-     * returns false when the row is not an object or has no such string.
-     */
-    public static boolean toMessage(JsonParser p) throws IOException {
+    /** Positions {@code p} (at the start of a row) on its {@code @message} string; false when there is none. */
+    private static boolean toMessage(JsonParser p) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return false;
         }

@@ -1,5 +1,6 @@
 package com.bedrockcost.ingest;
 
+import com.bedrockcost.model.FileShape;
 import com.bedrockcost.model.RawInput;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -31,7 +31,7 @@ import java.util.NoSuchElementException;
  * Invocation log records outside a Flink job, one {@link RawInput} at a time, for tools such as the
  * replay: from a file or folder in any shape the job reads (read by the job's own
  * {@link LogLineFormat}, so the same files give the same records, skips and damage reports; envelopes
- * and Logs Insights rows are unpacked into one log line per record, by the job's envelope decoder), or
+ * are unpacked into one log line per log event by the job's envelope decoder), or
  * from the {@link LogGenerator}. Elements are {@code LOG_LINE}, {@code SKIPPED} or {@code DAMAGED}.
  */
 public abstract class LogRecords implements Iterator<RawInput>, Closeable {
@@ -175,12 +175,6 @@ public abstract class LogRecords implements Iterator<RawInput>, Closeable {
                             unpacked.add(RawInput.damaged(source, type, message, new byte[0], rawBytes));
                         }
                     });
-                    return;
-                case INSIGHTS_ROW:
-                    String message = InsightsRows.message(JSON, in.payload);
-                    unpacked.add(message != null ? RawInput.logLine(in.source, message.getBytes(StandardCharsets.UTF_8))
-                            : RawInput.damaged(in.source, ErrorType.BAD_ENVELOPE, "the Logs Insights row at " + in.source
-                                    + " has no @message string", new byte[0], in.size));
                     return;
                 default:
                     unpacked.add(in);

@@ -1,5 +1,8 @@
 package com.bedrockcost.ingest;
 
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

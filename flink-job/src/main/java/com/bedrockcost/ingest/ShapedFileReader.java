@@ -1,6 +1,8 @@
 package com.bedrockcost.ingest;
 
 import com.bedrockcost.model.ErrorType;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.RawInput;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -17,6 +19,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -389,7 +392,15 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
             return RawInput.of(RawInput.Kind.ENVELOPE_JSON, source, bytes, null, bytes.length);
         }
         if (!scalar && shape == FileShape.INSIGHTS_DOWNLOAD) {
-            return RawInput.of(RawInput.Kind.INSIGHTS_ROW, source, bytes, null, bytes.length);
+            // A Logs Insights row: its @message string is the record (a log event's message).
+            String message = InsightsRows.message(JSON, bytes);
+            if (message == null) {
+                // Its other fields may be a record's fields flattened by the query (bodies included): none is kept.
+                return RawInput.damaged(source, ErrorType.BAD_ENVELOPE, "The Logs Insights row at " + source + " has no @message"
+                        + " string (download the results of a query that keeps @message, e.g. fields @timestamp, @message)",
+                        new byte[0], bytes.length);
+            }
+            return RawInput.logLine(source, message.getBytes(StandardCharsets.UTF_8));
         }
         return RawInput.logLine(source, bytes);
     }

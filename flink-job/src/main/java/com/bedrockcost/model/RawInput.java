@@ -17,8 +17,6 @@ public class RawInput {
         DAMAGED,
         /** One CloudWatch Logs subscription envelope as JSON text, not compressed (from a Firehose archive file). */
         ENVELOPE_JSON,
-        /** One row of a CloudWatch Logs Insights JSON download: an object whose {@code @message} string is the record. */
-        INSIGHTS_ROW,
         /** A file was opened and is read; {@link #note} is the name of its detected {@code FileShape}. */
         FILE
     }

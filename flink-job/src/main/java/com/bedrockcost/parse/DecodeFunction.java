@@ -1,9 +1,8 @@
 package com.bedrockcost.parse;
 
-import com.bedrockcost.ingest.FileShape;
-import com.bedrockcost.ingest.FileSkip;
-import com.bedrockcost.ingest.InputAccounting;
 import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.model.SideOutputs;

@@ -1,8 +1,8 @@
 package com.bedrockcost.parse;
 
-import com.bedrockcost.ingest.FileShape;
-import com.bedrockcost.ingest.FileSkip;
 import com.bedrockcost.model.ErrorType;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;

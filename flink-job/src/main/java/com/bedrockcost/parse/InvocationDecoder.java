@@ -1,16 +1,14 @@
 package com.bedrockcost.parse;
 
 import com.bedrockcost.ingest.CloudWatchEnvelope;
-import com.bedrockcost.ingest.InsightsRows;
 import com.bedrockcost.model.ErrorType;
 import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-
-import java.io.IOException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,7 +19,7 @@ import java.util.Map;
  * Raw input to outcomes, without Flink: every {@link RawInput} ends as invocation rows, failed
  * records or a counted skip or control message, and nothing is thrown. A log line is one record; a
  * CloudWatch envelope (gzip from Kinesis, or JSON text from a Firehose archive file: one decoder for
- * both) gives one record per log event; a Logs Insights row gives the record in its {@code @message}. Each invocation gets its
+ * both) gives one record per log event. Each invocation gets its
  * canonical model and scope (the application-profile mapping first, then {@link ModelIds}), its
  * tenant ({@link TenantResolver}), source and ingest time. Not thread-safe: one per operator instance.
  */
@@ -53,7 +51,6 @@ public final class InvocationDecoder {
     }
 
     private final ParseOptions options;
-    private final JsonFactory json;
     private final InvocationLogParser parser;
     private final CloudWatchEnvelope envelopes;
     private final Redaction redaction;
@@ -63,7 +60,7 @@ public final class InvocationDecoder {
 
     public InvocationDecoder(ParseOptions options) {
         this.options = options;
-        this.json = InvocationLogParser.newJsonFactory(options.maxEnvelopeBytes);
+        JsonFactory json = InvocationLogParser.newJsonFactory(options.maxEnvelopeBytes);
         this.parser = new InvocationLogParser(json);
         this.envelopes = new CloudWatchEnvelope(json, options.maxEnvelopeBytes);
         this.redaction = new Redaction(json);
@@ -106,9 +103,6 @@ public final class InvocationDecoder {
                 case ENVELOPE_JSON:
                     events.start(now, out);
                     envelopes.decodeJson(source, payload, events);
-                    return;
-                case INSIGHTS_ROW:
-                    insightsRow(source, payload, now, out);
                     return;
                 default:
                     out.failed(FailedRecord.of(source, ErrorType.DECODE_ERROR, "an input of unknown kind " + in.kind
@@ -157,24 +151,6 @@ public final class InvocationDecoder {
             return;
         }
         out.invocation(complete(inv, source, now));
-    }
-
-    /** A Logs Insights row: its {@code @message} string is the record, decoded as a log event's message. */
-    private void insightsRow(String source, byte[] row, Instant now, Output out) {
-        try (JsonParser p = json.createParser(row)) {
-            if (InsightsRows.toMessage(p)) {
-                event(source, p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), now, out);
-                return;
-            }
-        } catch (IOException e) {
-            out.failed(FailedRecord.of(source, ErrorType.NOT_JSON, "the Logs Insights row at " + source
-                    + " is not valid JSON", "", row.length, now));
-            return;
-        }
-        // Its other fields may be a record's fields flattened by the query (bodies included): none is stored.
-        out.failed(FailedRecord.of(source, ErrorType.BAD_ENVELOPE, "the Logs Insights row at " + source
-                + " has no @message string (download the results of a query that keeps @message, e.g. `fields @timestamp, @message`)",
-                "", row.length, now));
     }
 
     private void event(String source, char[] c, int off, int len, Instant now, Output out) {

@@ -1,5 +1,6 @@
 package com.bedrockcost.ingest;
 
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.RawInput;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

@@ -2,10 +2,10 @@ package com.bedrockcost.it;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.ingest.FileShape;
-import com.bedrockcost.ingest.FileSkip;
-import com.bedrockcost.ingest.InputAccounting;
 import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
+import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.Envelopes;
 import com.bedrockcost.testutil.LogShapes;

@@ -1,10 +1,10 @@
 package com.bedrockcost.parse;
 
-import com.bedrockcost.ingest.FileShape;
-import com.bedrockcost.ingest.FileSkip;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.ingest.LogLineFormat;
 import com.bedrockcost.model.ErrorType;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.testutil.Envelopes;

@@ -1,8 +1,8 @@
 package com.bedrockcost.parse;
 
-import com.bedrockcost.ingest.FileShape;
-import com.bedrockcost.ingest.FileSkip;
-import com.bedrockcost.ingest.InputAccounting;
+import com.bedrockcost.dedup.SeenRequests;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.testutil.LogShapes;
@@ -54,5 +54,11 @@ class InputAccountingStateTest {
         } finally {
             h.close();
         }
+    }
+
+    /** The run summary's duplicates come from the de-duplication's accumulator, by name. */
+    @Test
+    void theDuplicatesAccumulatorIsTheOneDeDuplicationRegisters() {
+        assertThat(InputAccounting.DUPLICATES_ACCUMULATOR).isEqualTo(SeenRequests.DUPLICATES_METRIC);
     }
 }

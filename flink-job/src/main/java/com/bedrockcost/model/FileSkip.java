@@ -1,4 +1,4 @@
-package com.bedrockcost.ingest;
+package com.bedrockcost.model;
 
 /** Why a whole file is not read as invocation records; each is counted and named in the run summary. */
 public enum FileSkip {

@@ -1,6 +1,6 @@
-package com.bedrockcost.ingest;
+package com.bedrockcost.model;
 
-/** The shapes of log file the job reads, detected from each file's content ({@link ShapeSniffer}), never from its name. */
+/** The shapes of log file the job reads, detected from each file's content (ingest.ShapeSniffer), never from its name. */
 public enum FileShape {
     /** Bedrock's own S3 delivery: one record per line (also a Firehose archive with the CloudWatch Logs processors). */
     JSON_LINES("one record per line"),
