@@ -45,6 +45,7 @@ final class ShapeSniffer {
     /** Top-level field names of the first object that tell its kind. */
     private static final class Keys {
         boolean messageType;
+        /** A Logs Insights field ({@code @message}, {@code @timestamp}, {@code @logStream} ...). */
         boolean atMessage;
         boolean record;
         /** {@code recordId}, {@code modelInput}, {@code modelOutput}: a line of batch inference output. */
@@ -186,6 +187,10 @@ final class ShapeSniffer {
                         k.messageType = true;
                         break;
                     case "@message":
+                    case "@timestamp":
+                    case "@logStream":
+                    case "@log":
+                    case "@ptr":
                         k.atMessage = true;
                         break;
                     case "schemaType":

@@ -151,6 +151,39 @@ class FileShapesTest {
     }
 
     @Test
+    void aByteOrderMarkAndWindowsLineEndsDoNotHideTheShape() throws Exception {
+        String bom = "\uFEFF";
+        StringBuilder export = new StringBuilder(bom);
+        int second = 0;
+        for (String r : records()) {
+            export.append(String.format("2026-03-14T09:21:%02dZ ", second++ % 60)).append(r).append("\r\n");
+        }
+        DecodeRun lines = readAs(FileShape.CLOUDWATCH_EXPORT, write("export/000000", export.toString().getBytes(StandardCharsets.UTF_8)));
+        assertThat(lines.failed).isEmpty();
+        readAs(FileShape.INSIGHTS_DOWNLOAD, write("downloads/bom.json",
+                (bom + new String(LogShapes.insightsDownload(records()), StandardCharsets.UTF_8).replace("\n", "\r\n"))
+                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aLogsInsightsRowWithoutMessageFailsAloneAndSaysWhatToDownload() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ArrayNode rows = json.createArrayNode();
+        rows.addObject().put("@timestamp", "2026-03-14 09:21:08.125").put("@logStream", "aws/bedrock/modelinvocations");
+        rows.addObject().put("@timestamp", "2026-03-14 09:21:09.125").put("@message", LogShapes.DOMAIN_EXAMPLES.get(2));
+        java.nio.file.Path f = write("downloads/no-message.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(rows));
+        List<RawInput> in = read(f);
+        assertThat(in.get(0).note).isEqualTo(FileShape.INSIGHTS_DOWNLOAD.name());
+        DecodeRun run = DecodeRun.of(in);
+        assertThat(run.failed).singleElement().satisfies(r -> {
+            assertThat(r.errorType).isEqualTo("BAD_ENVELOPE");
+            assertThat(r.source).isEqualTo(new Path(f.toUri()) + ":1:3"); // Jackson prints "[ {" on the first line
+            assertThat(r.errorMessage).contains("has no @message string").contains("fields @timestamp, @message");
+        });
+        assertThat(run.rows).singleElement().satisfies(i -> assertThat(i.requestId).isEqualTo("6b0d4c1e-1f0a-4d8e-b7a2-93c4e0f5d222"));
+    }
+
+    @Test
     void gzipIsFoundByItsMagicBytesWhateverTheNameAndPlainTextNamedGzIsReadAsText() throws Exception {
         List<String> recs = records();
         byte[] a = LogShapes.nativeDelivery(recs.subList(0, 10));
