@@ -2,6 +2,7 @@ package com.bedrockcost.ingest;
 
 import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.RawInput;
+import com.bedrockcost.testutil.LogShapes;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -348,6 +349,24 @@ class LogLineFormatTest {
             List<Read> rest = read(f, new CheckpointedPosition(at.position.getOffset(), at.position.getRecordSkipCount()));
             assertThat(rest).as("restored after record " + k).extracting(Read::text)
                     .containsExactlyElementsOf(recs.subList(k + 1, recs.size()));
+        }
+    }
+
+    @Test
+    void aRestoredReaderContinuesAfterTheLastCheckpointedValueInEveryJsonValueShape() throws Exception {
+        List<String> recs = records(0, 700); // envelopes, array elements and pretty records: more than one batch of 512
+        for (java.nio.file.Path f : List.of(write("v/archive", LogShapes.firehoseArchive(recs, 1)),
+                write("v/array.json", LogShapes.jsonArray(recs)),
+                write("v/pretty.json", LogShapes.prettyRecords(recs)))) {
+            List<Read> all = read(f);
+            assertThat(all.size()).as("elements of %s", f).isGreaterThan(600);
+            for (int k : new int[] {0, 511, 512, all.size() - 2}) {
+                Read at = all.get(k);
+                List<Read> rest = read(f, new CheckpointedPosition(at.position.getOffset(), at.position.getRecordSkipCount()));
+                assertThat(rest).as("%s restored after element %d", f, k).extracting(Read::text)
+                        .containsExactlyElementsOf(all.subList(k + 1, all.size()).stream().map(Read::text)
+                                .collect(java.util.stream.Collectors.toList()));
+            }
         }
     }
 
