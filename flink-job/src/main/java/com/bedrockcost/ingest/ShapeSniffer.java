@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class ShapeSniffer {
     private static final String PERMISSION_TEXT = "Permissions are correctly set for Amazon Bedrock logs";
+    private static final String NO_RECORD = "JSON without invocation records: no requestId, schemaType or modelId in its first 64 KiB";
+    private static final byte[][] RECORD_FIELDS = {
+        "\"requestId\"".getBytes(StandardCharsets.US_ASCII), "\"schemaType\"".getBytes(StandardCharsets.US_ASCII),
+        "\"modelId\"".getBytes(StandardCharsets.US_ASCII)};
 
     private ShapeSniffer() {}
 
@@ -88,7 +92,11 @@ final class ShapeSniffer {
                 return Detection.skip(FileSkip.LARGE_BODY, null);
             }
             int nl = indexOf(w, (byte) '\n', s, n);
-            return nl < 0 || closesBefore(w, s, nl) ? Detection.of(FileShape.JSON_LINES) : Detection.of(FileShape.PRETTY_JSON);
+            boolean lines = nl < 0 || closesBefore(w, s, nl);
+            if (!k.record && closesBefore(w, s, n) && !mentionsARecord(w, n)) {
+                return Detection.skip(FileSkip.NOT_A_LOG_FILE, NO_RECORD);
+            }
+            return Detection.of(lines ? FileShape.JSON_LINES : FileShape.PRETTY_JSON);
         }
         if (c == '[') {
             int e = skipSpace(w, s + 1, n);
@@ -96,6 +104,9 @@ final class ShapeSniffer {
                 Keys k = keys(json, w, e, n);
                 if (bodyName && !k.record && !k.atMessage) {
                     return Detection.skip(FileSkip.LARGE_BODY, null);
+                }
+                if (!k.atMessage && !k.record && closesBefore(w, e, n) && !mentionsARecord(w, n)) {
+                    return Detection.skip(FileSkip.NOT_A_LOG_FILE, NO_RECORD);
                 }
                 return Detection.of(k.atMessage ? FileShape.INSIGHTS_DOWNLOAD : FileShape.JSON_ARRAY);
             }
@@ -215,6 +226,26 @@ final class ShapeSniffer {
             // The window ends inside the value, or it is not JSON: what was seen before decides.
         }
         return k;
+    }
+
+    /**
+     * Whether a record's field name appears anywhere in the window. Asked only when a first JSON value
+     * without them is complete in the window: JSON that names none of them (a dataset, a config file)
+     * is one unknown file, not a failed row per line; one record further down keeps the file read.
+     */
+    private static boolean mentionsARecord(byte[] w, int n) {
+        for (byte[] field : RECORD_FIELDS) {
+            outer:
+            for (int i = 0; i + field.length <= n; i++) {
+                for (int k = 0; k < field.length; k++) {
+                    if (w[i + k] != field[k]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the JSON value starting at {@code w[s]} is complete before {@code end} (strings and escapes respected). */

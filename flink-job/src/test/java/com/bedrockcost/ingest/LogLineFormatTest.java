@@ -132,21 +132,21 @@ class LogLineFormatTest {
     @Test
     void linesOfEverySizeAroundTheReadBufferAreReadWholeWithTheirNumbers() throws Exception {
         // The reader fills a 64 KiB buffer: lines end exactly at, just before and just after its
-        // edge, span several fills, and blank and CRLF lines sit on the edge too. Each line is braces
-        // around letters: it looks like one JSON object per line, the shape read line by line.
+        // edge, span several fills, and blank and CRLF lines sit on the edge too. Each line is a JSON
+        // object with a request id of letters: the shape read line by line.
         java.util.Random random = new java.util.Random(7);
-        int[] sizes = {2, 3, 100, 65_535, 65_536, 65_537, 65_534, 131_072, 200_000, 3_000, 2};
+        int[] sizes = {17, 18, 100, 65_535, 65_536, 65_537, 65_534, 131_072, 200_000, 3_000, 17};
         List<String> expected = new ArrayList<>();
         List<Integer> expectedLines = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         int lineNo = 0;
         for (int round = 0; round < 40; round++) {
-            int size = round < sizes.length ? sizes[round] : 2 + random.nextInt(90_000);
-            StringBuilder line = new StringBuilder(size).append('{');
-            for (int i = 2; i < size; i++) {
+            int size = round < sizes.length ? sizes[round] : 17 + random.nextInt(90_000);
+            StringBuilder line = new StringBuilder(size).append("{\"requestId\":\"");
+            for (int i = 17; i < size; i++) {
                 line.append((char) ('a' + random.nextInt(26)));
             }
-            line.append('}');
+            line.append("\"}");
             expected.add(line.toString());
             expectedLines.add(++lineNo);
             text.append(line).append(round % 3 == 0 ? "\r\n" : "\n");

@@ -268,6 +268,28 @@ class FileShapesTest {
     }
 
     @Test
+    void jsonThatHoldsNoRecordIsOneUnknownFileNotARowPerLine() throws Exception {
+        StringBuilder dataset = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            dataset.append("{\"id\":").append(i).append(",\"label\":\"cat\"}\n");
+        }
+        List<RawInput> in = new ArrayList<>(read(write("datasets/train.jsonl", dataset.toString().getBytes(StandardCharsets.UTF_8))));
+        in.addAll(read(write("config/package.json", "{\n  \"name\": \"x\",\n  \"version\": \"1.0.0\"\n}\n".getBytes(StandardCharsets.UTF_8))));
+        in.addAll(read(write("datasets/array.json", "[{\"id\":1},{\"id\":2}]".getBytes(StandardCharsets.UTF_8))));
+        DecodeRun run = DecodeRun.of(in);
+        assertThat(run.failed).hasSize(3).allSatisfy(f -> {
+            assertThat(f.errorType).isEqualTo("NOT_A_LOG_FILE");
+            assertThat(f.errorMessage).contains("JSON without invocation records");
+        });
+        // One record among them keeps a file read: its other lines fail alone.
+        List<String> lines = new ArrayList<>(List.of("{\"id\":1}", "{\"id\":2}"));
+        lines.add(records().get(0));
+        DecodeRun mixed = DecodeRun.of(read(write("datasets/mixed.jsonl", String.join("\n", lines).getBytes(StandardCharsets.UTF_8))));
+        assertThat(mixed.rows).hasSize(1);
+        assertThat(mixed.failed).extracting(f -> f.errorType).containsOnly("NOT_INVOCATION_LOG");
+    }
+
+    @Test
     void aJunkFirstLineDoesNotHideTheRecordsAfterIt() throws Exception {
         List<String> lines = new ArrayList<>();
         lines.add("copied from the console:");
