@@ -45,10 +45,14 @@ public final class PriceCsv {
     static final String NOTE = "note";
     /** Service tier of the row: standard (the default when empty), batch, flex, priority or latency-optimized. */
     static final String SERVICE_TIER = "service_tier";
+    /** AWS usage types of the row's components (what the bill calls them); ignored by pricing. */
+    static final String USAGE_TYPE = "usage_type";
+    /** Where the row's prices come from in the AWS Price List (offer, version, rate codes); ignored by pricing. */
+    static final String PRICE_REF = "price_ref";
 
     private static final List<String> REQUIRED = List.of(MODEL_ID, REGION, EFFECTIVE_FROM, INPUT, OUTPUT);
     private static final Set<String> KNOWN = Set.of(MODEL_ID, REGION, EFFECTIVE_FROM, EFFECTIVE_TO, INPUT, OUTPUT,
-            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE, SERVICE_TIER);
+            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE, SERVICE_TIER, USAGE_TYPE, PRICE_REF);
     private static final Set<String> SCOPES = Set.of("in-region", "geo", "global", PriceRow.ANY);
     private static final Set<String> TIERS = Set.of(PriceRow.STANDARD, "batch", "flex", "priority", PriceRow.LATENCY_OPTIMIZED);
 
