@@ -47,6 +47,8 @@ public final class LakeSummary {
     public long failedRows;
     /** Every invocation row in the lake, including those ingested before {@code since}. */
     public long lakeInvocations;
+    /** Invocations the run did not write because their request ids were committed in the lake already (null: not known). */
+    public Long alreadyInLake;
     /** Rows ingested before this are left out of the summary (null: none are). */
     private Instant since;
     public BigDecimal totalCost = BigDecimal.ZERO.setScale(12);
@@ -126,7 +128,8 @@ public final class LakeSummary {
         }
     }
 
-    private static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
+    /** A reader of a Parquet file of the lake with only the columns of {@code projection} (null: all). */
+    public static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
         FileStatus st = FileSystem.get(file.toUri()).getFileStatus(file);
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
         if (projection != null) {
@@ -146,6 +149,11 @@ public final class LakeSummary {
         }
     }
 
+    /** Whether a file name is a committed Parquet file's (in-progress and other hidden files start with . or _). */
+    public static boolean isCommittedParquet(String name) {
+        return name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_");
+    }
+
     /** Committed Parquet files under a table folder (in-progress files are hidden and skipped). */
     public static List<Path> parquetFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
@@ -157,7 +165,7 @@ public final class LakeSummary {
             String name = st.getPath().getName();
             if (st.isDir()) {
                 out.addAll(parquetFiles(st.getPath()));
-            } else if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
+            } else if (isCommittedParquet(name)) {
                 out.add(st.getPath());
             }
         }
@@ -173,6 +181,9 @@ public final class LakeSummary {
             out.printf("%n%,d invocations written by this run (%,d priced, %,d unpriced), %,d failed inputs;"
                     + " the lake holds %,d invocations in %d Parquet files%n",
                     invocations, invocations - unpriced, unpriced, failedRows, lakeInvocations, files);
+        }
+        if (alreadyInLake != null) {
+            out.printf("%,d invocations already in the lake, not written again%n", alreadyInLake);
         }
         out.printf("Total cost: USD %s%n", totalCost.stripTrailingZeros().toPlainString());
         table(out, "Top " + top + " tenants by cost", byTenant, top);
