@@ -5,7 +5,7 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.LakeRequestIds;
-import com.bedrockcost.lake.LakeLock;
+import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.ingest.SubscriptionEnvelopes;
 import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisInput;
@@ -254,7 +254,7 @@ class KinesisToS3IntegrationTest {
         int more = 2000;
         // Every record the stream carried (the same records again, as a backfill over the S3 logs reads them), and some more.
         LogGenerator gen = new LogGenerator(7, INVOCATIONS, 60, Instant.parse("2026-11-01T00:00:00Z"), Duration.ofDays(2));
-        LogGenerator newer = new LogGenerator(8, more, 60, Instant.parse("2026-11-02T00:00:00Z"), Duration.ofDays(2));
+        LogGenerator newer = new LogGenerator(5007, more, 60, Instant.parse("2026-11-02T00:00:00Z"), Duration.ofDays(2));
         Path input = Files.createDirectories(dir.resolve("backfill-input")).resolve("logs.jsonl");
         List<String> lines = new ArrayList<>();
         for (long i = 0; i < INVOCATIONS; i++) {
@@ -286,7 +286,8 @@ class KinesisToS3IntegrationTest {
             for (String line : lines) {
                 generated.add(requestId(line));
             }
-            assertThat(ids.stream().filter(generated::contains).count()).isEqualTo(INVOCATIONS + more);
+            assertThat(generated).as("distinct request ids of the input").hasSize(INVOCATIONS + more);
+            assertThat(ids.stream().filter(generated::contains).count()).as("of them in the lake").isEqualTo(INVOCATIONS + more);
         }
     }
 

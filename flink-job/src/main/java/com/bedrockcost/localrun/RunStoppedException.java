@@ -1,4 +1,4 @@
-package com.bedrockcost.lake;
+package com.bedrockcost.localrun;
 
 /** A local run stopped on request (Ctrl-C, SIGTERM) after committing what it had processed. */
 public final class RunStoppedException extends Exception {

@@ -1,4 +1,4 @@
-package com.bedrockcost.lake;
+package com.bedrockcost.localrun;
 
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;

@@ -1,4 +1,4 @@
-package com.bedrockcost.lake;
+package com.bedrockcost.localrun;
 
 import com.bedrockcost.dedup.RequestIdIndex;
 

@@ -1,4 +1,4 @@
-package com.bedrockcost.lake;
+package com.bedrockcost.localrun;
 
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
