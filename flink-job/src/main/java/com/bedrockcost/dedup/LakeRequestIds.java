@@ -1,7 +1,6 @@
 package com.bedrockcost.dedup;
 
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.sink.DatePartitioner;
 import com.bedrockcost.sink.LakeTables;
 
@@ -150,7 +149,7 @@ public final class LakeRequestIds implements Serializable {
         int files = 0;
         for (FileStatus st : fs.listStatus(dir)) {
             String name = st.getPath().getName();
-            if (st.isDir() || !LakeSummary.isCommittedParquet(name) || p.files.contains(name)) {
+            if (st.isDir() || !RequestIdIndex.committedParquet(name) || p.files.contains(name)) {
                 continue;
             }
             RequestIdIndex index = RequestIdIndex.forFile(st.getPath(), st.getLen(),

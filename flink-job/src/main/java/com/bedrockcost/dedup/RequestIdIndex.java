@@ -1,13 +1,16 @@
 package com.bedrockcost.dedup;
 
-import com.bedrockcost.report.LakeSummary;
-
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -53,6 +56,14 @@ public final class RequestIdIndex {
     RequestIdIndex(long[] hashes, int[] keyHashes) {
         this.hashes = hashes;
         this.keyHashes = keyHashes;
+    }
+
+    /**
+     * Whether a file name in a partition folder is a committed Parquet file: in-progress files of
+     * Flink's FileSink ({@code .part-….inprogress.…}) and other hidden files start with . or _.
+     */
+    public static boolean committedParquet(String name) {
+        return name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_");
     }
 
     /** Ids in the index. */
@@ -111,7 +122,10 @@ public final class RequestIdIndex {
         long[] hashes = new long[1024];
         int[] keys = new int[1024];
         int n = 0;
-        try (ParquetReader<Group> r = LakeSummary.reader(parquet, REQUEST_ID)) {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+        conf.set(ReadSupport.PARQUET_READ_SCHEMA, REQUEST_ID.toString());
+        long length = FileSystem.get(parquet.toUri()).getFileStatus(parquet).getLen();
+        try (ParquetReader<Group> r = new RequestIdReader(new FlinkFile(parquet, length)).withConf(conf).build()) {
             Group g;
             while ((g = r.read()) != null) {
                 String id = g.getString("request_id", 0);
@@ -214,6 +228,52 @@ public final class RequestIdIndex {
             return in.readLong() == crc.getValue() ? new RequestIdIndex(hashes, keys) : null;
         } catch (EOFException e) {
             return null;
+        }
+    }
+
+    private static final class RequestIdReader extends ParquetReader.Builder<Group> {
+        RequestIdReader(InputFile file) {
+            super(file);
+        }
+
+        @Override
+        protected ReadSupport<Group> getReadSupport() {
+            return new GroupReadSupport();
+        }
+    }
+
+    /**
+     * A Parquet file read through Flink's file systems (local and s3:// alike). The report has its
+     * own (report.FlinkInputFile): the job on MSF must not reach the report's classes.
+     */
+    private static final class FlinkFile implements InputFile {
+        private final Path path;
+        private final long length;
+
+        FlinkFile(Path path, long length) {
+            this.path = path;
+            this.length = length;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+
+        @Override
+        public SeekableInputStream newStream() throws IOException {
+            FSDataInputStream in = FileSystem.get(path.toUri()).open(path);
+            return new DelegatingSeekableInputStream(in) {
+                @Override
+                public long getPos() throws IOException {
+                    return in.getPos();
+                }
+
+                @Override
+                public void seek(long newPos) throws IOException {
+                    in.seek(newPos);
+                }
+            };
         }
     }
 }

@@ -128,8 +128,7 @@ public final class LakeSummary {
         }
     }
 
-    /** A reader of a Parquet file of the lake with only the columns of {@code projection} (null: all). */
-    public static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
+    private static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
         FileStatus st = FileSystem.get(file.toUri()).getFileStatus(file);
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
         if (projection != null) {
@@ -149,11 +148,6 @@ public final class LakeSummary {
         }
     }
 
-    /** Whether a file name is a committed Parquet file's (in-progress and other hidden files start with . or _). */
-    public static boolean isCommittedParquet(String name) {
-        return name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_");
-    }
-
     /** Committed Parquet files under a table folder (in-progress files are hidden and skipped). */
     public static List<Path> parquetFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
@@ -165,7 +159,7 @@ public final class LakeSummary {
             String name = st.getPath().getName();
             if (st.isDir()) {
                 out.addAll(parquetFiles(st.getPath()));
-            } else if (isCommittedParquet(name)) {
+            } else if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
                 out.add(st.getPath());
             }
         }
