@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lake is the unit of exactly-once: the same command run again, after a clean stop (SIGTERM,
- * as Ctrl-C) or a kill -9 at a random point, and a second run started while one writes, all leave
+ * The lake is the unit of exactly-once: the same command run again, after a clean stop (SIGINT,
+ * as Ctrl-C sends) or a kill -9 at a random point, and a second run started while one writes, all leave
  * each request id once in the lake, with the totals of a single clean run to the digit (read back
  * with DuckDB), and every summary true about what its run wrote.
  */
@@ -92,12 +92,13 @@ class RerunExactlyOnceTest {
                 assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 continue;
             }
-            run.process.destroy(); // SIGTERM, as Ctrl-C's SIGINT
+            // Ctrl-C in a terminal sends SIGINT to the run.
+            assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor()).isZero();
             assertThat(run.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
             String out = run.output();
             assertThat(run.process.exitValue()).as("exit code after a stop (seed %d): %s", seed, out).isEqualTo(130);
             assertThat(out).as("the status line").containsPattern(
-                    "stopped \\(SIGTERM\\); [0-9,]+ invocations \\(0 failed inputs\\) of this run are committed to " + lake
+                    "stopped \\(SIGINT\\); [0-9,]+ invocations \\(0 failed inputs\\) of this run are committed to " + lake
                             + "\\. Run the same command again to complete it");
             assertThat(hiddenOrEmpty(lake)).as("in-progress files and empty folders after a clean stop").isEmpty();
             // Flink's REST endpoint leaves its (empty) upload folder, shared by every Flink process on the machine.

@@ -1,15 +1,10 @@
 package com.bedrockcost.dedup;
 
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.testutil.InvocationFiles;
 
-import org.apache.flink.api.common.serialization.BulkWriter;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.local.LocalFileSystem;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -29,21 +24,13 @@ public final class LakeIndexBenchmark {
         Path lake = args.length > 1 ? Paths.get(args[1]) : Files.createTempDirectory("lake-index-bench");
         String day = "year=2026/month=11/day=01";
         Path file = lake.resolve(LakeTables.INVOCATIONS).resolve(day).resolve("part-bench-0.parquet");
-        Files.createDirectories(file.getParent());
         Invocation[] rows = new Invocation[n];
         Invocation[] absent = new Invocation[n];
         for (int i = 0; i < n; i++) {
             rows[i] = row(UUID.randomUUID().toString(), i);
             absent[i] = row(UUID.randomUUID().toString(), i);
         }
-        try (FSDataOutputStream out = LocalFileSystem.getSharedInstance().create(
-                new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.OVERWRITE)) {
-            BulkWriter<Invocation> w = LakeSinks.parquet(LakeTables.INVOCATIONS, "SNAPPY", LakeTables::invocationColumns).create(out);
-            for (Invocation inv : rows) {
-                w.addElement(inv);
-            }
-            w.finish();
-        }
+        InvocationFiles.write(file, java.util.Arrays.asList(rows));
         for (int round = 0; round < 2; round++) {
             Files.deleteIfExists(lake.resolve(RequestIdIndex.DIR).resolve(day).resolve(file.getFileName() + ".rid"));
             long t0 = System.nanoTime();
@@ -78,18 +65,6 @@ public final class LakeIndexBenchmark {
     }
 
     private static Invocation row(String requestId, int i) {
-        Invocation inv = new Invocation();
-        inv.requestId = requestId;
-        inv.eventTime = Instant.parse("2026-11-01T00:00:00Z").plusMillis(i);
-        inv.ingestTime = inv.eventTime;
-        inv.accountId = "123456789012";
-        inv.region = "us-east-1";
-        inv.operation = "Converse";
-        inv.modelId = "anthropic.claude-haiku-4-5-20251001-v1:0";
-        inv.model = inv.modelId;
-        inv.inputTokens = i;
-        inv.pricingStatus = Invocation.PRICED;
-        inv.totalCost = new BigDecimal("0.000001").multiply(BigDecimal.valueOf(i));
-        return inv;
+        return InvocationFiles.row(requestId, Instant.parse("2026-11-01T00:00:00Z"), i % 80_000);
     }
 }

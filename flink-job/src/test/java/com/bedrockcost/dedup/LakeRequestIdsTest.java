@@ -5,21 +5,16 @@ import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
-import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.testutil.InvocationFiles;
 
-import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.local.LocalFileSystem;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,16 +103,7 @@ class LakeRequestIdsTest {
     }
 
     private void writeParquet(String relative, List<Invocation> rows) throws Exception {
-        Path file = lake.resolve(LakeTables.INVOCATIONS).resolve(relative);
-        Files.createDirectories(file.getParent());
-        try (FSDataOutputStream out = LocalFileSystem.getSharedInstance().create(
-                new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.NO_OVERWRITE)) {
-            BulkWriter<Invocation> writer = LakeSinks.parquet(LakeTables.INVOCATIONS, "SNAPPY", LakeTables::invocationColumns).create(out);
-            for (Invocation inv : rows) {
-                writer.addElement(inv);
-            }
-            writer.finish();
-        }
+        InvocationFiles.write(lake.resolve(LakeTables.INVOCATIONS).resolve(relative), rows);
     }
 
     private static List<Invocation> rows(String prefix, int n) {
@@ -129,18 +115,6 @@ class LakeRequestIdsTest {
     }
 
     private static Invocation row(String requestId, int i) {
-        Invocation inv = new Invocation();
-        inv.requestId = requestId;
-        inv.eventTime = Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i);
-        inv.ingestTime = inv.eventTime;
-        inv.accountId = "123456789012";
-        inv.region = "us-east-1";
-        inv.operation = "Converse";
-        inv.modelId = "anthropic.claude-haiku-4-5-20251001-v1:0";
-        inv.model = inv.modelId;
-        inv.inputTokens = i;
-        inv.pricingStatus = Invocation.PRICED;
-        inv.totalCost = new BigDecimal("0.000001").multiply(BigDecimal.valueOf(i));
-        return inv;
+        return InvocationFiles.row(requestId, Instant.parse("2026-11-01T10:00:00Z"), i);
     }
 }
