@@ -141,20 +141,45 @@ public final class RequestIdIndex {
         return sorted(Arrays.copyOf(hashes, n), Arrays.copyOf(keys, n));
     }
 
-    /** Both arrays ordered by hash. */
+    /** Both arrays ordered by hash (sorted in place, together). */
     static RequestIdIndex sorted(long[] hashes, int[] keys) {
-        Integer[] order = new Integer[hashes.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        sort(hashes, keys, 0, hashes.length - 1);
+        return new RequestIdIndex(hashes, keys);
+    }
+
+    /** Quicksort of {@code h[lo..hi]}, moving {@code k} along: no boxing of a million ids. */
+    private static void sort(long[] h, int[] k, int lo, int hi) {
+        while (lo < hi) {
+            long pivot = h[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (h[i] < pivot) {
+                    i++;
+                }
+                while (h[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long th = h[i];
+                    h[i] = h[j];
+                    h[j] = th;
+                    int tk = k[i];
+                    k[i] = k[j];
+                    k[j] = tk;
+                    i++;
+                    j--;
+                }
+            }
+            // Recurse into the smaller part, loop over the larger: the stack stays O(log n).
+            if (j - lo < hi - i) {
+                sort(h, k, lo, j);
+                lo = i;
+            } else {
+                sort(h, k, i, hi);
+                hi = j;
+            }
         }
-        Arrays.sort(order, (a, b) -> Long.compare(hashes[a], hashes[b]));
-        long[] h = new long[hashes.length];
-        int[] k = new int[hashes.length];
-        for (int i = 0; i < order.length; i++) {
-            h[i] = hashes[order[i]];
-            k[i] = keys[order[i]];
-        }
-        return new RequestIdIndex(h, k);
     }
 
     /**

@@ -191,7 +191,10 @@ class RerunExactlyOnceTest {
 
         static Launched start(Path dir, Path lake, Path tmp, int round) throws IOException {
             Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp,
+            // A process started with SIGINT ignored (a background job of a shell, as Maven may be) passes that on, and
+            // a JVM cannot catch a signal ignored at its start: perl restores the default, as a terminal's foreground has.
+            List<String> cmd = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                    java.toString(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp,
                     "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
                     "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
