@@ -103,8 +103,8 @@ public final class LakeRequestIds implements Serializable {
         try {
             if (p == null) {
                 p = new Partition();
-                cache.put(day, p);
                 read(day, p, now);
+                cache.put(day, p);
                 evict(day);
             } else if (now - p.listedAt >= refreshMillis) {
                 read(day, p, now);

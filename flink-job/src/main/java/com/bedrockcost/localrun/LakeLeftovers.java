@@ -1,6 +1,7 @@
 package com.bedrockcost.localrun;
 
 import com.bedrockcost.dedup.RequestIdIndex;
+import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
@@ -15,6 +16,9 @@ import java.io.IOException;
  * an unfinished multipart upload, which no reader sees (a bucket lifecycle rule aborts them).
  */
 public final class LakeLeftovers {
+    private static final String[] LAKE_FOLDERS = {
+        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, RequestIdIndex.DIR, RunMarkers.DIR};
+
     private LakeLeftovers() {}
 
     /** Files removed; 0 for an s3:// root. */
@@ -29,10 +33,11 @@ public final class LakeLeftovers {
             return 0;
         }
         int removed = 0;
-        for (FileStatus st : fs.listStatus(dir)) {
-            String name = st.getPath().getName();
-            if (st.isDir() && (name.equals(RequestIdIndex.DIR) || name.equals(RunMarkers.DIR) || !name.startsWith("."))) {
-                removed += clean(fs, st.getPath());
+        // Only the lake's own folders: an output root may be a folder that holds other things too.
+        for (String name : LAKE_FOLDERS) {
+            Path folder = new Path(dir, name);
+            if (fs.exists(folder)) {
+                removed += clean(fs, folder);
             }
         }
         return removed;
