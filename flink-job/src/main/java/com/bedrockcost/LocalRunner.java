@@ -89,6 +89,7 @@ public final class LocalRunner {
         // Runs interrupted before their tenant_hourly was written: this run writes theirs too.
         Collection<String> unfinished = runId == null ? List.of() : RunMarkers.begin(config.get(JobConfig.OUTPUT_PATH), runId);
         StopSignals stop = StopSignals.install(System.err);
+        JobID stoppedJob = null;
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
         conf.set(RestOptions.BIND_PORT, "0");
@@ -111,6 +112,7 @@ public final class LocalRunner {
             JobGraph job = graph.getJobGraph();
             started.get();
             JobID id = job.getJobID();
+            stoppedJob = id;
             stop.onStop(new StopWithSavepoint(cluster, id, checkpointDir(config) + "/stopped"));
             EndOfInput.listen(id, () -> cluster.triggerCheckpoint(id));
             JobExecutionResult result;
@@ -138,6 +140,9 @@ public final class LocalRunner {
             // A job that failed to build: let the cluster finish starting before it is shut down.
             started.exceptionally(e -> null).join();
             cluster.close();
+            if (stop.requested() && stoppedJob != null) {
+                StopWithSavepoint.removeCheckpointFolder(checkpointDir(config), stoppedJob);
+            }
         }
     }
 

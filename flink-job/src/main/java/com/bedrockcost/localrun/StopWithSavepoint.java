@@ -25,7 +25,10 @@ public final class StopWithSavepoint implements Runnable {
     private final JobID job;
     private final String directory;
 
-    /** {@code directory}: where the savepoint is taken (and removed from), e.g. under the checkpoint folder. */
+    /**
+     * {@code directory}: where the savepoint is taken (and removed from), a folder of its own in the
+     * checkpoint folder (whose {@code <job id>} folder is removed too when the job leaves it empty).
+     */
     public StopWithSavepoint(MiniCluster cluster, JobID job, String directory) {
         this.cluster = cluster;
         this.job = job;
@@ -40,7 +43,9 @@ public final class StopWithSavepoint implements Runnable {
             try {
                 String savepoint = cluster.stopWithSavepoint(job, directory, false, SavepointFormatType.CANONICAL).get();
                 Path path = new Path(savepoint);
-                FileSystem.get(path.toUri()).delete(path, true);
+                FileSystem fs = FileSystem.get(path.toUri());
+                fs.delete(path, true);
+                removeEmpty(fs, new Path(directory));
                 return;
             } catch (Exception e) {
                 last = e;
@@ -61,5 +66,34 @@ public final class StopWithSavepoint implements Runnable {
         }
         LOG.warn("Stopping with a savepoint failed ({}); cancelling the job: what the last checkpoint committed stays", String.valueOf(last));
         cluster.cancelJob(job);
+    }
+
+    /**
+     * After the cluster of a stopped job is closed: its checkpoint folder {@code <checkpoints>/<job id>}
+     * keeps only empty {@code shared/} and {@code taskowned/} folders, which are removed.
+     */
+    public static void removeCheckpointFolder(String checkpoints, JobID job) {
+        Path dir = new Path(checkpoints, job.toString());
+        try {
+            removeEmpty(FileSystem.get(dir.toUri()), dir);
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot remove the empty checkpoint folder {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Deletes {@code dir} if it holds nothing but (nested) empty folders. */
+    private static void removeEmpty(FileSystem fs, Path dir) throws java.io.IOException {
+        if (fs.exists(dir) && onlyEmptyFolders(fs, dir)) {
+            fs.delete(dir, true);
+        }
+    }
+
+    private static boolean onlyEmptyFolders(FileSystem fs, Path dir) throws java.io.IOException {
+        for (org.apache.flink.core.fs.FileStatus st : fs.listStatus(dir)) {
+            if (!st.isDir() || !onlyEmptyFolders(fs, st.getPath())) {
+                return false;
+            }
+        }
+        return true;
     }
 }
