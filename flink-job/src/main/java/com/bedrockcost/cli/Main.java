@@ -10,10 +10,13 @@ import com.bedrockcost.localrun.LakeLeftovers;
 import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localcloud.LocalCloud;
+import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
+
+import org.apache.flink.api.common.JobExecutionResult;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,7 +47,8 @@ public final class Main {
             "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
             "",
             "Options of run:",
-            "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
+            "  --input <file|folder|s3 uri>   read Bedrock invocation logs, bounded: S3 delivery, Firehose archives,",
+            "                                 CloudWatch Logs exports, Logs Insights downloads (shape read from content)",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
@@ -68,7 +72,7 @@ public final class Main {
             "Options of replay:",
             "  --stream-arn <arn>             the stream (required); --endpoint <url> for an emulator,",
             "                                 --region <region> (default: the ARN's)",
-            "  --input <file|folder|s3 uri>   invocation logs in the S3 delivery format (.json, .jsonl, .gz);",
+            "  --input <file|folder|s3 uri>   invocation logs in any shape `run --input` reads;",
             "                                 without it, the built-in generator (--generator.count etc.)",
             "  --batch <n>                    most log events per Kinesis record (default 100; 1 MiB limit kept)",
             "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",
@@ -252,9 +256,12 @@ public final class Main {
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
-        Long alreadyInLake = null;
+        InputAccounting input;
+        Long alreadyInLake;
         try {
-            alreadyInLake = LocalRunner.run(config).getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
+            JobExecutionResult result = LocalRunner.run(config);
+            input = InputAccounting.of(result);
+            alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
         } catch (RunStoppedException e) {
             return stopped(e, root, started, out, err);
         } catch (Exception e) {
@@ -276,6 +283,11 @@ public final class Main {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
+        input.print(out);
+        if (input.readNothing()) {
+            err.println("bedrock-cost-stream: " + input.nothingReadMessage());
+            return 1;
+        }
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary summary = LakeSummary.read(root, started);
