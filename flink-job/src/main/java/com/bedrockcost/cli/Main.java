@@ -3,9 +3,11 @@ package com.bedrockcost.cli;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
+import com.bedrockcost.config.DidYouMean;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
 import com.bedrockcost.localcloud.LocalCloud;
+import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
@@ -50,6 +52,14 @@ public final class Main {
             "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
             "  --help                         this text; `--help keys` lists every configuration key",
             "",
+            "Options of every command:",
+            "  --verbose                      the job's and Flink's log lines, and stack traces of failures",
+            "  --quiet                        no progress; errors and the result only",
+            "  --version                      the versions of this build, Flink and Java",
+            "",
+            "Durations take a unit: 500ms, 30s, 5m, 2h, 7d (or 0). Exit codes: 0 done, 1 the data or",
+            "the environment failed (one line says what), 2 the command line is wrong.",
+            "",
             "Options of report:",
             "  --lake <folder|s3 uri>         root of the lake (default: --output, ./lake)",
             "  --out <folder>                 where index.html and the CSV files go (default: ./report)",
@@ -71,53 +81,81 @@ public final class Main {
             "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
             "");
 
-    private static final Map<String, String> ALIASES = Map.of(
+    static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path");
 
     private Main() {}
 
+    static final List<String> COMMANDS = List.of("run", "report", "replay");
+
     public static void main(String[] args) {
+        List<String> flags = Arrays.asList(args);
+        (flags.contains("--verbose") ? Verbosity.VERBOSE : flags.contains("--quiet") ? Verbosity.QUIET : Verbosity.NORMAL)
+                .applyToLogging();
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs a command; returns the process exit code. */
+    /** Runs a command; returns the process exit code: 0 done, 1 a data or runtime error, 2 a usage error. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE);
-            if (args.length > 1 && args[1].equals("keys")) {
-                printKeys(out);
-            }
-            return 0;
-        }
-        String command = args[0];
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        String command = all.isEmpty() ? "" : all.get(0);
+        Verbosity verbosity = Verbosity.NORMAL;
         try {
-            if (rest.contains("--help") || rest.contains("-h")) {
-                out.print(USAGE);
+            verbosity = Verbosity.strip(all);
+            if (all.contains("--version")) {
+                out.println(Version.line());
                 return 0;
             }
+            if (all.isEmpty() || command.equals("--help") || command.equals("-h") || command.equals("help")
+                    || all.contains("--help") || all.contains("-h")) {
+                out.print(USAGE);
+                if (all.contains("keys")) {
+                    printKeys(out);
+                }
+                return 0;
+            }
+            if (!COMMANDS.contains(command)) {
+                throw new ConfigException("Unknown command '" + command + "'" + DidYouMean.hint(command, COMMANDS, "")
+                        + " (commands: " + String.join(", ", COMMANDS) + ")");
+            }
+            List<String> rest = all.subList(1, all.size());
+            ArgsValidator.checkOptions(command, rest);
             if (command.equals("run")) {
                 if (rest.contains("--local-cloud")) {
                     List<String> options = new ArrayList<>(rest);
                     options.remove("--local-cloud");
-                    return runLocalCloud(config(options), out, err);
+                    return runLocalCloud(config(options), out, err, verbosity);
                 }
-                return runJob(config(rest), out, err, Paths.get(ReportOptions.DEFAULT_OUT));
+                JobConfig config = config(rest);
+                ArgsValidator.checkRun(config);
+                return runJob(config, out, err, Paths.get(ReportOptions.DEFAULT_OUT), verbosity);
             }
             if (command.equals("report")) {
                 ReportOptions.Parsed parsed = ReportOptions.parse(rest);
-                return report(parsed.options, config(parsed.rest), out);
+                JobConfig config = config(parsed.rest);
+                ArgsValidator.checkReport(parsed.options.lake == null ? config.get(JobConfig.OUTPUT_PATH) : parsed.options.lake,
+                        parsed.options.out);
+                return report(parsed.options, config, out, err, verbosity);
             }
-            if (command.equals("replay")) {
-                return Replay.run(rest, out, err);
-            }
-            throw new ConfigException("Unknown command '" + command + "'");
+            return Replay.run(rest, out, err);
         } catch (ConfigException e) {
             err.println("bedrock-cost-stream: " + e.getMessage());
-            err.println();
-            err.print(USAGE);
+            err.println("Run 'bedrock-cost-stream " + (COMMANDS.contains(command) ? command + " " : "") + "--help' for the options.");
             return 2;
+        } catch (CliException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            return 1;
         }
+    }
+
+    /** One line on stderr for a failure; the stack trace only with --verbose. */
+    static int failed(String what, Throwable e, PrintStream err, Verbosity verbosity) {
+        err.println("bedrock-cost-stream: " + what + ": " + rootCause(e)
+                + (verbosity == Verbosity.VERBOSE ? "" : " (--verbose shows the stack trace)"));
+        if (verbosity == Verbosity.VERBOSE) {
+            e.printStackTrace(err);
+        }
+        return 1;
     }
 
     /** The job configuration from {@code --config file} and {@code --key value} arguments. */
@@ -175,7 +213,7 @@ public final class Main {
         }
     }
 
-    private static int runLocalCloud(JobConfig config, PrintStream out, PrintStream err) {
+    private static int runLocalCloud(JobConfig config, PrintStream out, PrintStream err, Verbosity verbosity) {
         try {
             return new LocalCloud(LocalCloud.home(), out).run(config);
         } catch (ConfigException e) {
@@ -184,9 +222,7 @@ public final class Main {
             err.println("bedrock-cost-stream: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println("bedrock-cost-stream: the local-cloud run failed: " + rootCause(e));
-            e.printStackTrace();
-            return 1;
+            return failed("the local-cloud run failed", e, err, verbosity);
         }
     }
 
@@ -200,6 +236,10 @@ public final class Main {
 
     /** Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}. */
     static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir) {
+        return runJob(config, out, err, reportDir, Verbosity.NORMAL);
+    }
+
+    static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir, Verbosity verbosity) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
@@ -227,9 +267,7 @@ public final class Main {
                 err.println("bedrock-cost-stream: " + cause.getMessage());
                 return 1;
             }
-            out.println("bedrock-cost-stream: the job failed: " + cause);
-            e.printStackTrace();
-            return 1;
+            return failed("the job failed", e, err, verbosity);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
@@ -237,18 +275,17 @@ public final class Main {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary.read(root, started).print(out, root, 10);
         } catch (java.io.IOException e) {
-            out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
-            return 1;
+            return failed("cannot read the lake back", e, err, verbosity);
         }
         // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
         ReportOptions report = new ReportOptions();
         report.lake = root;
         report.out = reportDir;
         report.ingestedSince = started;
-        return report(report, config, out);
+        return report(report, config, out, err, verbosity);
     }
 
-    private static int report(ReportOptions options, JobConfig config, PrintStream out) {
+    private static int report(ReportOptions options, JobConfig config, PrintStream out, PrintStream err, Verbosity verbosity) {
         if (options.lake == null) {
             options.lake = config.get(JobConfig.OUTPUT_PATH);
         }
@@ -269,13 +306,16 @@ public final class Main {
             if (cause instanceof ConfigException) {
                 throw (ConfigException) cause;
             }
-            out.println("bedrock-cost-stream: the report failed: " + cause);
-            e.printStackTrace();
-            return 1;
+            if (cause instanceof EmptySliceException) {
+                err.println("bedrock-cost-stream: " + cause.getMessage());
+                return 1;
+            }
+            return failed("the report failed", e, err, verbosity);
         }
     }
 
     private static void printKeys(PrintStream out) {
+        out.printf("%nConfiguration keys (--<key> <value>, or in --config file.json). Durations take a unit: 500ms, 30s, 5m, 2h, 7d, or 0.%n");
         String group = "";
         for (ConfigKey<?> k : JobConfig.keys()) {
             if (!k.group().equals(group)) {

@@ -105,6 +105,26 @@ public final class ReportQuery {
         return data;
     }
 
+    /** Every distinct value of {@code column} of invocations in the whole lake, NULL shown as {@code nullLabel}; sorted. */
+    static List<String> distinct(String column, String nullLabel, String root, JobConfig config) throws IOException {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(LocalRunner.batchEnvironment(config), EnvironmentSettings.inBatchMode());
+        sql.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
+        sql.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, root));
+        List<String> out = new ArrayList<>();
+        try (CloseableIterator<Row> rows = sql.executeSql("SELECT DISTINCT " + column + " FROM invocations").collect()) {
+            while (rows.hasNext()) {
+                Object v = rows.next().getField(0);
+                out.add(v == null ? nullLabel : (String) v);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Reading the lake at " + root + " failed: " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** The filters as a WHERE clause; tenant and model do not apply to the failed table. */
     static String where(ReportOptions o, boolean invocations) {
         List<String> c = new ArrayList<>();
