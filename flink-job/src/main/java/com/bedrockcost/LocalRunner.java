@@ -71,6 +71,17 @@ public final class LocalRunner {
 
     private LocalRunner() {}
 
+    /** Follows a local run from outside, e.g. to show its progress: its Flink configuration and the jobs it submits. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** Adds to the MiniCluster's configuration (e.g. a metric reporter) before it starts. */
+        default void configure(Configuration conf) {}
+
+        /** A job is about to be submitted: the run's job, then for a bounded run its {@code tenant_hourly} batch job. */
+        default void jobStarting(JobID id, String name) {}
+    }
+
     /**
      * Runs the whole job and returns when a bounded input is processed (an unbounded one runs until
      * cancelled). The MiniCluster starts while the job is built, and the last checkpoint of a
@@ -80,11 +91,17 @@ public final class LocalRunner {
      * tenant, model) groups of the input, as a window held open to the end of the input would.
      */
     public static JobExecutionResult run(JobConfig config) throws Exception {
+        return run(config, Listener.NONE);
+    }
+
+    /** As {@link #run(JobConfig)}, told to a {@link Listener}. */
+    public static JobExecutionResult run(JobConfig config, Listener listener) throws Exception {
         String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && config.boundedInput()
                 ? RunRollup.newRunId() : null;
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
         conf.set(RestOptions.BIND_PORT, "0");
+        listener.configure(conf);
         long parallelism = config.get(JobConfig.PARALLELISM);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism > 0 ? (int) parallelism : 1).build());
@@ -105,13 +122,14 @@ public final class LocalRunner {
             started.get();
             JobID id = job.getJobID();
             EndOfInput.listen(id, () -> cluster.triggerCheckpoint(id));
+            listener.jobStarting(id, JOB_NAME);
             JobExecutionResult result;
             try {
                 result = execute(cluster, job);
             } finally {
                 EndOfInput.forget(id);
             }
-            return runId == null ? result : rollupAfterInput(cluster, config, result, runId);
+            return runId == null ? result : rollupAfterInput(cluster, config, result, runId, listener);
         } finally {
             // A job that failed to build: let the cluster finish starting before it is shut down.
             started.exceptionally(e -> null).join();
@@ -130,7 +148,7 @@ public final class LocalRunner {
      * the batch job's net run time added.
      */
     private static JobExecutionResult rollupAfterInput(MiniCluster cluster, JobConfig config, JobExecutionResult run,
-                                                       String runId) throws Exception {
+                                                       String runId, Listener listener) throws Exception {
         List<String> lineage = run.getAccumulatorResult(RunLineage.ACCUMULATOR);
         Collection<String> runs = lineage == null ? List.of(runId) : new TreeSet<>(lineage);
         StreamExecutionEnvironment env = batchEnvironment(config);
@@ -144,7 +162,9 @@ public final class LocalRunner {
         JobExecutionResult rollup;
         long start = System.nanoTime();
         try {
-            rollup = execute(cluster, graph.getJobGraph());
+            JobGraph rollupJob = graph.getJobGraph();
+            listener.jobStarting(rollupJob.getJobID(), "tenant_hourly");
+            rollup = execute(cluster, rollupJob);
             LOG.info("tenant_hourly of this run written in {} ms (a batch job over the invocation files of runs {})",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), runs);
         } catch (Exception e) {

@@ -148,6 +148,11 @@ public final class Main {
         }
     }
 
+    /** A step's progress (elapsed time on a terminal); none with --quiet. */
+    private static Progress step(PrintStream out, Verbosity verbosity, String what) {
+        return verbosity == Verbosity.QUIET ? null : Progress.step(out, what);
+    }
+
     /** One line on stderr for a failure; the stack trace only with --verbose. */
     static int failed(String what, Throwable e, PrintStream err, Verbosity verbosity) {
         err.println("bedrock-cost-stream: " + what + ": " + rootCause(e)
@@ -252,9 +257,14 @@ public final class Main {
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
+        Progress progress = verbosity == Verbosity.QUIET ? null
+                : Progress.of(out, config.inputSource().equals("files") ? config.get(JobConfig.INPUT_PATH) : null);
         try {
-            LocalRunner.run(config);
+            LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
         } catch (Exception e) {
+            if (progress != null) {
+                progress.close();
+            }
             Throwable cause = e;
             while (cause.getCause() != null) {
                 cause = cause.getCause();
@@ -268,12 +278,20 @@ public final class Main {
                 return 1;
             }
             return failed("the job failed", e, err, verbosity);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
-            LakeSummary.read(root, started).print(out, root, 10);
+            LakeSummary summary;
+            try (Progress step = step(out, verbosity, "Reading this run's rows back from the lake")) {
+                summary = LakeSummary.read(root, started);
+            }
+            summary.print(out, root, 10);
         } catch (java.io.IOException e) {
             return failed("cannot read the lake back", e, err, verbosity);
         }
@@ -294,7 +312,10 @@ public final class Main {
         }
         long start = System.nanoTime();
         try {
-            Path html = Report.write(options, config);
+            Path html;
+            try (Progress step = step(out, verbosity, "Writing the dashboard (" + options.describe() + ")")) {
+                html = Report.write(options, config);
+            }
             out.printf("%nDashboard (%s) written in %.1f s: %s%n", options.describe(), (System.nanoTime() - start) / 1e9, html);
             out.println("CSV files of the same tables are next to it. Open it in any browser; it needs no network.");
             return 0;

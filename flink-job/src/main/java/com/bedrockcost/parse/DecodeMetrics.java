@@ -23,6 +23,7 @@ public final class DecodeMetrics {
     public static final String FAILED = "decodeFailed";
     public static final String SKIPPED = "decodeSkipped";
     public static final String CONTROL_MESSAGES = "decodeControlMessages";
+    public static final String FILES_DONE = "decodeFilesDone";
 
     /** Inputs (log lines, Kinesis records, reader notes). */
     public final Counter recordsIn = new SimpleCounter();
@@ -37,6 +38,8 @@ public final class DecodeMetrics {
     /** Expected non-records: permission checks, /data/ objects, empty batches. */
     public final Counter skipped = new SimpleCounter();
     public final Counter controlMessages = new SimpleCounter();
+    /** Input files read to their end (file inputs only): the local run's progress line shows them. */
+    public final Counter filesDone = new SimpleCounter();
     private final Map<ErrorType, Counter> failedByType = new EnumMap<>(ErrorType.class);
 
     public DecodeMetrics() {
@@ -75,6 +78,7 @@ public final class DecodeMetrics {
             g.counter(SKIPPED, skipped);
             g.counter(CONTROL_MESSAGES, controlMessages);
         }
+        operator.counter(FILES_DONE, filesDone);
         for (Map.Entry<ErrorType, Counter> e : failedByType.entrySet()) {
             operator.counter(failedName(e.getKey()), e.getValue());
             cloudWatch.addGroup("ErrorType", e.getKey().name()).counter(FAILED, e.getValue());
