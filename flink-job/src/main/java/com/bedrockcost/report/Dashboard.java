@@ -1,5 +1,7 @@
 package com.bedrockcost.report;
 
+import com.bedrockcost.config.BuildInfo;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -303,7 +305,7 @@ public final class Dashboard {
     }
 
     private static String chartJsVersion() {
-        return com.bedrockcost.cli.Version.get("chartjs.version");
+        return BuildInfo.get("chartjs.version");
     }
 
     /** Chart.js from its WebJar on the classpath, without the source map comment (the page fetches nothing). */
