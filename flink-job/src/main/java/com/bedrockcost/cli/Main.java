@@ -258,7 +258,7 @@ public final class Main {
         long start = System.nanoTime();
         Instant started = Instant.now();
         Progress progress = verbosity == Verbosity.QUIET ? null
-                : Progress.of(out, config.inputSource().equals("files") ? config.get(JobConfig.INPUT_PATH) : null);
+                : Progress.of(out, config.boundedInput(), config.inputSource().equals("files") ? config.get(JobConfig.INPUT_PATH) : null);
         try {
             LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
         } catch (Exception e) {

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 /**
  * The progress of a local run: records read, priced, unpriced, failed, records per second, elapsed
  * time and, for file inputs, files done of all. On a terminal one line is rewritten in place twice a
- * second; otherwise (a pipe, a log file) a plain line is printed every {@code interval} while
- * something changes. Counts come from the job's own counters ({@link ProgressReporter}).
+ * second; otherwise (a pipe, a log file) a plain line is printed every {@code interval}: always for
+ * an input that ends, only when something changed (or as a heartbeat) for a stream that may stay
+ * quiet for hours. Counts come from the job's own counters ({@link ProgressReporter}).
  */
 final class Progress implements LocalRunner.Listener, AutoCloseable {
     /** The terminal line's refresh; plain lines come at most this often too, when something changed. */
@@ -36,6 +37,8 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
     private final PrintStream out;
     private final boolean terminal;
     private final long filesTotal;
+    /** A plain line even when nothing changed, after this long: the interval for a bounded input, a heartbeat for a stream. */
+    private final long unchangedEvery;
     private final LongSupplier clock;
     private final long start;
     private final ScheduledExecutorService timer;
@@ -47,12 +50,14 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
     private int lastWidth;
     private boolean closed;
 
-    Progress(PrintStream out, boolean terminal, long intervalMs, long filesTotal, LongSupplier clock) {
-        this(out, terminal, intervalMs, filesTotal, clock, "starting Flink");
+    Progress(PrintStream out, boolean terminal, long intervalMs, boolean bounded, long filesTotal, LongSupplier clock) {
+        this(out, terminal, intervalMs, bounded ? intervalMs : PLAIN_HEARTBEAT_MS, filesTotal, clock, "starting Flink");
     }
 
-    private Progress(PrintStream out, boolean terminal, long intervalMs, long filesTotal, LongSupplier clock, String phase) {
+    private Progress(PrintStream out, boolean terminal, long intervalMs, long unchangedEvery, long filesTotal, LongSupplier clock,
+                     String phase) {
         this.phase = phase;
+        this.unchangedEvery = unchangedEvery;
         this.out = out;
         this.terminal = terminal;
         this.filesTotal = filesTotal;
@@ -67,9 +72,9 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
     }
 
     /** For the launcher's run: a live line when {@code out} is this process's terminal, plain lines otherwise. */
-    static Progress of(PrintStream out, String inputPath) {
+    static Progress of(PrintStream out, boolean bounded, String inputPath) {
         boolean terminal = isTerminal(out);
-        return new Progress(out, terminal, terminal ? TERMINAL_INTERVAL_MS : PLAIN_INTERVAL_MS, countFiles(inputPath),
+        return new Progress(out, terminal, terminal ? TERMINAL_INTERVAL_MS : PLAIN_INTERVAL_MS, bounded, countFiles(inputPath),
                 () -> System.nanoTime() / 1_000_000);
     }
 
@@ -82,8 +87,8 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
         if (!terminal) {
             out.println(what + "...");
         }
-        return new Progress(out, terminal, terminal ? TERMINAL_INTERVAL_MS : Long.MAX_VALUE / 4, -1,
-                () -> System.nanoTime() / 1_000_000, what);
+        long never = Long.MAX_VALUE / 4;
+        return new Progress(out, terminal, terminal ? TERMINAL_INTERVAL_MS : never, never, -1, () -> System.nanoTime() / 1_000_000, what);
     }
 
     private static boolean isTerminal(PrintStream out) {
@@ -166,9 +171,9 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
             lastWidth = line.length();
             return;
         }
-        // Plain lines: only when the counts moved (elapsed time aside), or as a heartbeat.
+        // Plain lines: when the counts moved (elapsed time aside), or when unchangedEvery has passed.
         String counts = line.replaceAll(" \\| \\d+:\\d{2}(:\\d{2})?", "").replaceAll(" \\| [\\d,]+ rec/s", "");
-        if (last || !counts.equals(lastShown) || now - lastShownAt >= PLAIN_HEARTBEAT_MS) {
+        if (last || !counts.equals(lastShown) || now - lastShownAt >= unchangedEvery) {
             out.println("progress: " + line);
             lastShown = counts;
             lastShownAt = now;

@@ -36,7 +36,7 @@ class ProgressTest {
         // 3,000 records at 1,000 per second: about three seconds of running job to watch.
         JobConfig config = JobConfig.defaults().with(Map.of("output.path", tmp.resolve("lake").toString(),
                 "generator.count", "3000", "generator.rate", "1000", "checkpoint.interval", "1s"));
-        try (Progress progress = new Progress(out, false, 100, -1, () -> System.nanoTime() / 1_000_000)) {
+        try (Progress progress = new Progress(out, false, 100, true, -1, () -> System.nanoTime() / 1_000_000)) {
             LocalRunner.run(config, progress);
         }
 
@@ -79,7 +79,7 @@ class ProgressTest {
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         JobConfig config = JobConfig.defaults().with(Map.of("input.path", tmp.resolve("logs").toString(),
                 "output.path", tmp.resolve("lake").toString(), "checkpoint.interval", "1s"));
-        try (Progress progress = new Progress(out, true, 100, Progress.countFiles(config.get(JobConfig.INPUT_PATH)),
+        try (Progress progress = new Progress(out, true, 100, true, Progress.countFiles(config.get(JobConfig.INPUT_PATH)),
                 () -> System.nanoTime() / 1_000_000)) {
             LocalRunner.run(config, progress);
         }
