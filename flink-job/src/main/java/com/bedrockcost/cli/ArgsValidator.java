@@ -41,6 +41,11 @@ final class ArgsValidator {
                 names.addAll(Replay.ALIASES.keySet());
                 names.addAll(List.of("batch", "rate", "control-every", "owner"));
                 break;
+            case "prices":
+                // prices import takes its own options only, no configuration keys.
+                names.addAll(List.of("offer", "out", "mapping", "timeout"));
+                names.addAll(FLAGS);
+                return names;
             default:
                 break;
         }

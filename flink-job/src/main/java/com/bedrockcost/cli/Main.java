@@ -39,6 +39,7 @@ public final class Main {
             "           dashboard (index.html) and CSV files of the same tables.",
             "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
             "           would: gzip envelopes of log events, control messages, random partition keys.",
+            "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
@@ -79,14 +80,15 @@ public final class Main {
             "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",
             "  --control-every <n>            a CONTROL_MESSAGE first and after every n records (default 100, 0 = none)",
             "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
-            "");
+            "",
+            PricesCommand.USAGE);
 
     static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path");
 
     private Main() {}
 
-    static final List<String> COMMANDS = List.of("run", "report", "replay");
+    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices");
 
     public static void main(String[] args) {
         List<String> flags = Arrays.asList(args);
@@ -136,6 +138,9 @@ public final class Main {
                 ArgsValidator.checkReport(parsed.options.lake == null ? config.get(JobConfig.OUTPUT_PATH) : parsed.options.lake,
                         parsed.options.out);
                 return report(parsed.options, config, out, err, verbosity);
+            }
+            if (command.equals("prices")) {
+                return PricesCommand.run(rest, out, err);
             }
             return Replay.run(rest, out, err);
         } catch (ConfigException e) {
