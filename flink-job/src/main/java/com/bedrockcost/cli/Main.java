@@ -67,7 +67,7 @@ public final class Main {
             "  --from, --to <YYYY[-MM[-DD]]>  UTC days of event time, inclusive (a year or month means all its days)",
             "  --tenant <id>                  one tenant; \"" + ReportData.NO_TENANT + "\" = invocations without one",
             "  --model <id>                   one canonical model id",
-            "  --top <n>                      tenants, companies, departments shown before \"others\" (default: 10)",
+            "  --top <n>                      companies shown before \"others\" (default: 10); tenants and departments: all",
             "  --ingested-since <instant>     only rows the job wrote at or after this ISO-8601 instant",
             "  --<key> <value>                configuration keys, e.g. --s3.endpoint for a lake on an S3 API server",
             "",
