@@ -62,8 +62,9 @@ public final class ProgressReporter implements MetricReporter {
             long v = counter.getCount();
             String name = id.substring(id.lastIndexOf('.') + 1);
             switch (name) {
-                case DecodeMetrics.RECORDS_IN: c.read += v; break;
-                case DecodeMetrics.FAILED: c.failed += v; break;
+                // Read: every record decoded, into an invocation or a failed row (reader notes such as a file's start are not records).
+                case DecodeMetrics.PARSED: c.read += v; break;
+                case DecodeMetrics.FAILED: c.failed += v; c.read += v; break;
                 case DecodeMetrics.FILES_DONE: c.filesDone += v; break;
                 case "pricedInvocations": c.priced += v; break;
                 case "unpricedInvocations": c.unpriced += v; break;
