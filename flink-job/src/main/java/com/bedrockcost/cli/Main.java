@@ -1,6 +1,7 @@
 package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.DidYouMean;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /** The {@code bin/bedrock-cost-stream} launcher: subcommands that run the job and its tools on this machine. */
 public final class Main {
@@ -47,6 +49,7 @@ public final class Main {
             "                                 CloudWatch Logs exports, Logs Insights downloads (shape read from content)",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --budgets <file|folder>        budget CSVs: THRESHOLD and BURN_RATE alerts into <output>/alerts",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
             "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
             "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
@@ -86,7 +89,7 @@ public final class Main {
             PricesCommand.USAGE);
 
     static final Map<String, String> ALIASES = Map.of(
-            "input", "input.path", "output", "output.path", "pricing", "pricing.path");
+            "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
@@ -267,7 +270,12 @@ public final class Main {
         Progress progress = verbosity == Verbosity.QUIET ? null
                 : Progress.of(out, config.boundedInput(), config.inputSource().equals("files") ? config.get(JobConfig.INPUT_PATH) : null);
         InputAccounting input;
+        Set<String> alertsBefore = null;
         try {
+            if (config.isSet(JobConfig.BUDGETS_PATH)) {
+                LocalRunner.initFileSystems(config);
+                alertsBefore = AlertLake.committedIds(root);
+            }
             input = InputAccounting.of(LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress));
         } catch (Exception e) {
             if (progress != null) {
@@ -305,6 +313,11 @@ public final class Main {
                 summary = LakeSummary.read(root, started);
             }
             summary.print(out, root, 10);
+            if (alertsBefore != null) {
+                int all = AlertLake.committedIds(root).size();
+                out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
+                        all - alertsBefore.size(), all, root);
+            }
         } catch (java.io.IOException e) {
             return failed("cannot read the lake back", e, err, verbosity);
         }
