@@ -440,6 +440,46 @@
     f.appendChild(h('p', { class: 'note', 'data-kpi': 'failed-total', 'data-value': String(D.failed.total), text: 'Total: ' + int(D.failed.total) }));
   });
 
+  // Budgets (Java computes them for the slice's last day) and the alerts of the picked range.
+  addSection('budgets', function (v) {
+    var b = body('budgets');
+    var B = D.budgets || { lines: [], alerts: [], alerts_table: false, budgets_path: null };
+    var first = v.days[0] || '', last = v.days[v.days.length - 1] || '';
+    var alerts = B.alerts.filter(function (a) { return a.day >= first && a.day <= last; });
+    if (!B.lines.length && !B.alerts.length) {
+      b.appendChild(h('p', { class: 'note', id: 'budgets-none', text: B.budgets_path
+        ? 'No tenant of this slice has a budget in ' + B.budgets_path + (B.alerts_table ? '' : ', and the lake has no alerts table') + '.'
+        : 'No budgets given (--budgets or budgets.path) and ' + (B.alerts_table ? 'no alerts in this slice.' : 'no alerts table in the lake.') }));
+      return;
+    }
+    if (B.lines.length) {
+      var rows = B.lines.map(function (l) {
+        var crossed = l.thresholds.filter(function (t) { return t.reached; }).map(function (t) {
+          return t.pct + '%' + (t.alert_time ? ' (' + t.alert_time.replace('T', ' ').replace('Z', '') + ')' : ' (no alert in slice)');
+        });
+        return { key: l.tenant + ' ' + l.period, t: { tenant: l.tenant, period: l.period + ' from ' + l.period_start,
+          budget: units(l.budget_usd), spend: units(l.spend_usd), used: l.used_pct === null ? null : Number(l.used_pct),
+          thresholds: l.thresholds.map(function (t) { return t.pct + '%'; }).join(' '), crossed: crossed.join(', ') || 'none' } };
+      });
+      b.appendChild(h('p', { class: 'note', text: int(rows.length) + ' budgets of ' + int(new Set(B.lines.map(function (l) { return l.tenant; })).size)
+        + ' tenants, spend up to ' + B.as_of + ' (whole slice, not the picked range).' }));
+      table(b, 'table-budgets', [['tenant', 'tenant', 'text'], ['period', 'period (UTC)', 'text'], ['budget', 'budget', 'money'],
+        ['spend', 'spend so far', 'money'], ['used', '% used', 'int'], ['thresholds', 'thresholds', 'text'],
+        ['crossed', 'reached (alert time, UTC)', 'text']], rows, { sort: 'used', page: PAGE });
+    }
+    var box = h('div', { class: 'chart' }, [h('h3', { text: 'Alerts in the picked range: ' + int(alerts.length) })]);
+    box.lastChild.setAttribute('data-value', String(alerts.length));
+    box.lastChild.id = 'alerts-count';
+    b.appendChild(box);
+    if (!alerts.length) { box.appendChild(h('p', { class: 'note', text: B.alerts_table ? 'None in this range.' : 'The lake has no alerts table.' })); return; }
+    table(box, 'table-alerts', [['key', 'time (UTC)', 'text'], ['type', 'type', 'text'], ['tenant', 'tenant', 'text'], ['period', 'period', 'text'],
+      ['threshold', 'threshold %', 'int'], ['budget', 'budget', 'money'], ['spend', 'spend', 'money']], alerts.map(function (a) {
+      return { key: a.event_time.replace('T', ' ').replace('Z', ''), id: a.alert_id, t: { type: a.alert_type, tenant: a.tenant,
+        period: a.period + ' ' + a.period_start.slice(0, a.period === 'hour' ? 13 : 10), threshold: Number(a.threshold_pct),
+        budget: units(a.budget_usd), spend: units(a.spend_usd) } };
+    }), { sort: 'key', page: PAGE });
+  });
+
   // ---- the date range picker -----------------------------------------------------------------
   function setupRange() {
     var from = document.getElementById('range-from'), to = document.getElementById('range-to');

@@ -35,7 +35,7 @@ final class ArgsValidator {
                 names.add("local-cloud");
                 break;
             case "report":
-                names.addAll(List.of("lake", "out", "from", "to", "tenant", "model", "top", "ingested-since"));
+                names.addAll(List.of("lake", "out", "from", "to", "tenant", "model", "top", "ingested-since", "budgets"));
                 break;
             case "replay":
                 names.addAll(Replay.ALIASES.keySet());

@@ -80,6 +80,7 @@ public final class Main {
             "  --model <id>                   one canonical model id",
             "  --top <n>                      companies shown before \"others\" (default: 10); tenants and departments: all",
             "  --ingested-since <instant>     only rows the job wrote at or after this ISO-8601 instant",
+            "  --budgets <file|folder>        budget CSVs: budget, spend and thresholds per tenant beside the alerts",
             "  --<key> <value>                configuration keys, e.g. --s3.endpoint for a lake on an S3 API server",
             "",
             "Options of replay:",

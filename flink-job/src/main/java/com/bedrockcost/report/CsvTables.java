@@ -58,6 +58,9 @@ final class CsvTables {
                 }
             }
         }
+        if (d.budgets != null) {
+            d.budgets.writeCsv(dir);
+        }
     }
 
     private static void groups(Path file, String keyName, List<String> header, List<Map.Entry<String, Totals>> rows) throws IOException {
@@ -105,7 +108,7 @@ final class CsvTables {
         return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     }
 
-    private static void line(Writer w, List<String> fields) throws IOException {
+    static void line(Writer w, List<String> fields) throws IOException {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
                 w.write(',');

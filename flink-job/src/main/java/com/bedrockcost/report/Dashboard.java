@@ -31,7 +31,7 @@ import java.util.TreeMap;
 public final class Dashboard {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] CSV_FILES = {
-        "summary.csv", "tenants.csv", "companies.csv", "departments.csv", "models.csv", "timeline.csv", "daily.csv", "failed.csv"};
+        "summary.csv", "tenants.csv", "companies.csv", "departments.csv", "models.csv", "timeline.csv", "daily.csv", "failed.csv", "budgets.csv", "alerts.csv"};
     /** Columns of each cell of {@code daily.cells} in the JSON, after the four key indexes. */
     static final String[] CELL_COLUMNS = {"invocations", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
         "total_cost", "unpriced", "errors"};
@@ -87,6 +87,9 @@ public final class Dashboard {
         panel(h, "quality", "Failures and unpriced calls", "Model errors are invocations Bedrock logged with an errorCode. Unpriced"
                 + " invocations had no price in force and are in no cost. Failed inputs are records the job could not read"
                 + " (the failed table, by day of processing; whole slice).");
+        panel(h, "budgets", "Budgets and alerts", "Per tenant with a budget (budgets.path / --budgets): the budget of the UTC day"
+                + " and month that hold the slice's last day, the spend so far in it (from invocations, current prices), the thresholds"
+                + " reached and when their alert fired; and the alerts (the lake's alerts table) of the picked range.");
 
         h.append("<section class=\"panel\" id=\"downloads\"><h2>CSV files</h2><p class=\"downloads\">");
         for (String f : CSV_FILES) {
@@ -148,6 +151,9 @@ public final class Dashboard {
         d.failedByType.forEach((k, n) -> byType.addObject().put("key", k).put("count", n));
         ArrayNode byDay = failed.putArray("by_day");
         d.failedByDay.forEach((k, n) -> byDay.addObject().put("key", k).put("count", n));
+        if (d.budgets != null) {
+            root.set("budgets", d.budgets.json());
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (IOException e) {

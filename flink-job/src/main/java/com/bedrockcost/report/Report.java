@@ -23,6 +23,7 @@ public final class Report {
         if (data.overall.invocations == 0 && (options.tenant != null || options.model != null)) {
             throw new EmptySliceException(emptySlice(options, config));
         }
+        data.budgets = BudgetPanel.read(options, config, data);
         ReportView view = new ReportView(data);
         Path dir = options.out.toAbsolutePath().normalize();
         Files.createDirectories(dir);

@@ -28,6 +28,8 @@ public final class ReportData {
     public final Map<String, Long> failedByType = new TreeMap<>();
     /** By UTC day of processing (the failed table's partition). */
     public final Map<String, Long> failedByDay = new TreeMap<>();
+    /** Budgets and alerts ({@link BudgetPanel}); set by {@link Report} after the query. */
+    public BudgetPanel budgets;
 
     public ReportData(ReportOptions options) {
         this.options = options;

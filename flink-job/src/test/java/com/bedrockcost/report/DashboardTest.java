@@ -344,6 +344,9 @@ class DashboardTest {
             assertThat(page.eval("document.querySelector('[data-kpi=total_cost] .value').textContent").asText()).isEqualTo(shown(total));
             assertThat(kpi(page, "invocations")).isEqualTo("3000");
             assertThat(kpi(page, "failed")).isEqualTo(String.valueOf(BROKEN_LINES));
+            // No budgets, no alerts table: the section says so in one line.
+            assertThat(page.eval("document.getElementById('budgets-none').textContent").asText())
+                    .isEqualTo("No budgets given (--budgets or budgets.path) and no alerts table in the lake.");
 
             // Search reaches every tenant, not only the first rows: the cheapest one is found.
             List<Map<String, Object>> tenants = ranked(db, TENANT_KEY, "");
