@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the {@code invocations} table with DuckDB; the same run again into the same lake adds no alert, and
  * neither does a failure in the middle of a run (restart from the last checkpoint, replay).
  */
-class BudgetAlertsRunTest {
-    static final String BUDGETS = "tenant_id,period,amount_usd,thresholds,effective_from,effective_to,note\n"
+public class BudgetAlertsRunTest {
+    public static final String BUDGETS = "tenant_id,period,amount_usd,thresholds,effective_from,effective_to,note\n"
             + "*,day,0.25,50;100,,,every tenant\n"
             + "*,month,0.5,50;80;95;100,,,\n"
             + "tenant-0001,month,20,25;50;75;100;150,,,the busiest tenant has its own\n";

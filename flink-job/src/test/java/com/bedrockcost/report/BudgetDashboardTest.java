@@ -2,6 +2,7 @@ package com.bedrockcost.report;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.it.BudgetAlertsRunTest;
 import com.bedrockcost.testutil.BrowserPage;
 import com.bedrockcost.testutil.Chromium;
 import com.bedrockcost.testutil.DuckLake;
@@ -27,10 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reached equal what DuckDB reads from the lake's invocations and alerts tables.
  */
 class BudgetDashboardTest {
-    static final String BUDGETS = "tenant_id,period,amount_usd,thresholds,effective_from,effective_to,note\n"
-            + "*,day,0.25,50;100,,,every tenant\n"
-            + "*,month,0.5,50;80;95;100,,,\n"
-            + "tenant-0001,month,20,25;50;75;100;150,,,the busiest tenant has its own\n";
     static final String TENANT = "tenant-0001";
 
     @TempDir Path dir;
@@ -38,7 +35,7 @@ class BudgetDashboardTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void theBudgetsAndAlertsSectionShowsTheLakesSpendBudgetsAndAlerts() throws Exception {
-        Path budgets = Files.writeString(dir.resolve("budgets.csv"), BUDGETS);
+        Path budgets = Files.writeString(dir.resolve("budgets.csv"), BudgetAlertsRunTest.BUDGETS);
         Path lake = dir.resolve("lake");
         JobConfig config = JobConfig.defaults().with(Map.of(
                 "output.path", lake.toString(), "budgets.path", budgets.toString(), "generator.count", "3000",
