@@ -212,7 +212,7 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
                 }
                 if (lineBytes > 0) {
                     // The stream broke inside this line: the partial line belongs to the damage report.
-                    partial = Arrays.copyOf(line, Math.min(lineLen, 4096));
+                    partial = shape == FileShape.BATCH_OUTPUT ? new byte[0] : Arrays.copyOf(line, Math.min(lineLen, 4096));
                     partialBytes = lineBytes;
                 }
                 return null;
@@ -265,7 +265,8 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
         if (lineBytes > LogLineFormat.MAX_LINE_BYTES) {
             return RawInput.damaged(source, ErrorType.RECORD_TOO_LARGE,
                     "Line " + lineNo + " of " + file + " has " + lineBytes + " bytes, more than the limit of " + LogLineFormat.MAX_LINE_BYTES,
-                    Arrays.copyOfRange(b, off, off + Math.min(len, 4096)), lineBytes);
+                    // A batch line starts with its prompt (modelInput), which no redaction marker cuts: none of it is kept.
+                    shape == FileShape.BATCH_OUTPUT ? new byte[0] : Arrays.copyOfRange(b, off, off + Math.min(len, 4096)), lineBytes);
         }
         if (shape == FileShape.CLOUDWATCH_EXPORT) {
             // "<ISO time>Z <message>": CloudWatch's ingestion time, not the record's; the message is the record.

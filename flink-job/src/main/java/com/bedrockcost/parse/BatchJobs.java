@@ -47,7 +47,6 @@ public final class BatchJobs implements Serializable {
     public static final String SERVICE_TIER = "batch";
     /** The job ARN as the Bedrock API documents it: region, account, and a 12-character job id. */
     private static final Pattern JOB_ARN = Pattern.compile("arn:aws[a-z-]*:bedrock:([a-z0-9-]+):(\\d{12}):model-invocation-job/([a-z0-9]+)");
-    private static final Pattern TENANT = Pattern.compile("[a-zA-Z0-9\\s:_@$#=/+,\\-.]{1,256}");
     private static final BatchJobs NONE = new BatchJobs(Collections.emptyMap());
 
     /** One batch inference job: what its output lines do not say. */
@@ -236,7 +235,7 @@ public final class BatchJobs implements Serializable {
                 }
                 String job = cells[0].trim();
                 String tenant = cells[1].trim();
-                if (job.isEmpty() || !TENANT.matcher(tenant).matches()) {
+                if (job.isEmpty() || !ProfileMapping.TENANT.matcher(tenant).matches()) {
                     throw fail(TENANTS_KEY, where, "job must be a job id, a job name or an s3:// input prefix, and tenant 1-256"
                             + " characters of letters, digits, whitespace and : _ @ $ # = / + , - .");
                 }

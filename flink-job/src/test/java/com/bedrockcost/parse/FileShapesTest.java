@@ -283,6 +283,15 @@ class FileShapesTest {
     }
 
     @Test
+    void aCutGzipOfBatchOutputKeepsNoneOfTheCutLineItsPrompt() throws Exception {
+        byte[] gz = Envelopes.gzip(BATCH_OUT);
+        List<RawInput> in = read(write("batch/out/a1b2c3d4e5f6/prompts.jsonl.out.gz", Arrays.copyOf(gz, gz.length - 12)));
+        RawInput damage = in.get(in.size() - 1);
+        assertThat(damage.errorType).isEqualTo(ErrorType.TRUNCATED_GZIP.name());
+        assertThat(damage.payload).isEmpty();
+    }
+
+    @Test
     void aFileNamedLikeABodyThatHoldsRecordsIsRead() throws Exception {
         List<RawInput> in = read(write("x/0f3c2a8e-7f41-4c55-9a0e-2b1d6c9e4a10_input.json.gz", LogShapes.nativeDelivery(records())));
         assertThat(summary(DecodeRun.of(in).rows)).isEqualTo(nativeLayout());
