@@ -4,6 +4,10 @@ import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
+import com.bedrockcost.localrun.RunMarkers;
+import com.bedrockcost.localrun.RunStoppedException;
+import com.bedrockcost.localrun.StopSignals;
+import com.bedrockcost.localrun.StopWithSavepoint;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;
@@ -82,6 +86,10 @@ public final class LocalRunner {
     public static JobExecutionResult run(JobConfig config) throws Exception {
         String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && config.boundedInput()
                 ? RunRollup.newRunId() : null;
+        // Runs interrupted before their tenant_hourly was written: this run writes theirs too.
+        Collection<String> unfinished = runId == null ? List.of() : RunMarkers.begin(config.get(JobConfig.OUTPUT_PATH), runId);
+        StopSignals stop = StopSignals.install(System.err);
+        JobID stoppedJob = null;
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
         conf.set(RestOptions.BIND_PORT, "0");
@@ -104,19 +112,42 @@ public final class LocalRunner {
             JobGraph job = graph.getJobGraph();
             started.get();
             JobID id = job.getJobID();
+            stoppedJob = id;
+            stop.onStop(new StopWithSavepoint(cluster, id, checkpointDir(config) + "/stopped"));
             EndOfInput.listen(id, () -> cluster.triggerCheckpoint(id));
             JobExecutionResult result;
             try {
+                if (stop.requested()) {
+                    throw stopped(stop);
+                }
                 result = execute(cluster, job);
+            } catch (Exception e) {
+                if (stop.requested()) {
+                    throw stopped(stop);
+                }
+                throw e;
             } finally {
                 EndOfInput.forget(id);
             }
-            return runId == null ? result : rollupAfterInput(cluster, config, result, runId);
+            if (stop.requested()) {
+                throw stopped(stop);
+            }
+            // The input is done: a stop requested now lets the short rollup finish.
+            stop.onStop(() -> { });
+            return runId == null ? result : rollupAfterInput(cluster, config, result, runId, unfinished);
         } finally {
+            stop.close();
             // A job that failed to build: let the cluster finish starting before it is shut down.
             started.exceptionally(e -> null).join();
             cluster.close();
+            if (stop.requested() && stoppedJob != null) {
+                StopWithSavepoint.removeCheckpointFolder(checkpointDir(config), stoppedJob);
+            }
         }
+    }
+
+    private static RunStoppedException stopped(StopSignals stop) {
+        return new RunStoppedException("stopped (" + stop.signalName() + ")");
     }
 
     private static JobExecutionResult execute(MiniCluster cluster, JobGraph job) throws Exception {
@@ -130,13 +161,15 @@ public final class LocalRunner {
      * the batch job's net run time added.
      */
     private static JobExecutionResult rollupAfterInput(MiniCluster cluster, JobConfig config, JobExecutionResult run,
-                                                       String runId) throws Exception {
+                                                       String runId, Collection<String> unfinished) throws Exception {
         List<String> lineage = run.getAccumulatorResult(RunLineage.ACCUMULATOR);
-        Collection<String> runs = lineage == null ? List.of(runId) : new TreeSet<>(lineage);
+        Collection<String> runs = new TreeSet<>(lineage == null ? List.of(runId) : lineage);
+        runs.addAll(unfinished);
         StreamExecutionEnvironment env = batchEnvironment(config);
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
         if (!RunRollup.build(env, config, runs)) {
+            RunMarkers.finish(config.get(JobConfig.OUTPUT_PATH), runs);
             return run;
         }
         StreamGraph graph = env.getStreamGraph();
@@ -151,6 +184,7 @@ public final class LocalRunner {
             throw new IllegalStateException("The run's invocations are committed, but writing its tenant_hourly failed"
                     + " (recompute it from invocations: see docs/lake.md, tenant_hourly): " + e.getMessage(), e);
         }
+        RunMarkers.finish(config.get(JobConfig.OUTPUT_PATH), runs);
         Map<String, OptionalFailure<Object>> accumulators = new HashMap<>();
         run.getAllAccumulatorResults().forEach((k, v) -> accumulators.put(k, OptionalFailure.of(v)));
         return new JobExecutionResult(run.getJobID(), run.getNetRuntime() + rollup.getNetRuntime(), accumulators);
@@ -169,11 +203,12 @@ public final class LocalRunner {
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         if (runId == null) {
             return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                    LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec));
+                    LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
+                    .withBudgets(BudgetAlerts.fromConfig(config));
         }
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId)), LakeSinks.failed(root, codec))
-                .withRunLineage(runId);
+                .withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
     }
 
     /** A local environment configured as the job expects: checkpoints (files commit on them), bounded restarts. */
@@ -307,7 +342,7 @@ public final class LocalRunner {
     /** Every configured s3:// location needs the S3 file system plugin: say so before the job starts, naming the key. */
     static void checkFileSystems(JobConfig config) {
         for (ConfigKey<String> key : Arrays.asList(JobConfig.OUTPUT_PATH, JobConfig.INPUT_PATH, JobConfig.PRICING_PATH,
-                JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR, JobConfig.RESTORE_PATH)) {
+                JobConfig.BUDGETS_PATH, JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR, JobConfig.RESTORE_PATH)) {
             if (!config.isSet(key) || !config.get(key).contains("://")) {
                 continue;
             }

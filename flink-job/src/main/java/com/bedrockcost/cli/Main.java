@@ -1,16 +1,23 @@
 package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.ingest.InputUnavailableException;
+import com.bedrockcost.localrun.LakeLeftovers;
+import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
+
+import org.apache.flink.api.common.JobExecutionResult;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /** The {@code bin/bedrock-cost-stream} launcher: subcommands that run the job and its tools on this machine. */
 public final class Main {
@@ -45,6 +53,7 @@ public final class Main {
             "                                 CloudWatch Logs exports, Logs Insights downloads (shape read from content)",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --budgets <file|folder>        budget CSVs: THRESHOLD and BURN_RATE alerts into <output>/alerts",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
             "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
             "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
@@ -76,7 +85,7 @@ public final class Main {
             PricesCommand.USAGE);
 
     private static final Map<String, String> ALIASES = Map.of(
-            "input", "input.path", "output", "output.path", "pricing", "pricing.path");
+            "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
@@ -205,13 +214,44 @@ public final class Main {
         return cause;
     }
 
-    /** Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}. */
+    /**
+     * Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}:
+     * one run at a time per output root ({@link LakeLock}).
+     */
     static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
             config = config.with(JobConfig.OUTPUT_PATH, root);
         }
+        LocalRunner.initFileSystems(config);
+        LakeLock lock;
+        try {
+            lock = LakeLock.acquire(root);
+            if (lock.staleHolder != null) {
+                out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
+                        + ") ended without finishing; its committed invocations are kept and not written again");
+            }
+            LakeLeftovers.remove(root);
+        } catch (LakeLock.HeldException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("bedrock-cost-stream: cannot lock the lake at " + root + ": " + e.getMessage());
+            return 1;
+        }
+        try {
+            return runLocked(config, root, out, err, reportDir);
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                err.println("bedrock-cost-stream: cannot release the lock " + lock + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static int runLocked(JobConfig config, String root, PrintStream out, PrintStream err, Path reportDir) {
         String what = config.inputSource().equals("generator")
                 ? String.format("%,d generated invocation logs", config.get(JobConfig.GENERATOR_COUNT))
                 : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH)
@@ -220,8 +260,17 @@ public final class Main {
         long start = System.nanoTime();
         Instant started = Instant.now();
         InputAccounting input;
+        Set<String> alertsBefore = null;
+        Long alreadyInLake;
         try {
-            input = InputAccounting.of(LocalRunner.run(config));
+            if (config.isSet(JobConfig.BUDGETS_PATH)) {
+                alertsBefore = AlertLake.committedIds(root);
+            }
+            JobExecutionResult result = LocalRunner.run(config);
+            input = InputAccounting.of(result);
+            alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
+        } catch (RunStoppedException e) {
+            return stopped(e, root, started, out, err);
         } catch (Exception e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -248,7 +297,14 @@ public final class Main {
         }
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
-            LakeSummary.read(root, started).print(out, root, 10);
+            LakeSummary summary = LakeSummary.read(root, started);
+            summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
+            summary.print(out, root, 10);
+            if (alertsBefore != null) {
+                int all = AlertLake.committedIds(root).size();
+                out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
+                        all - alertsBefore.size(), all, root);
+            }
         } catch (java.io.IOException e) {
             out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
             return 1;
@@ -259,6 +315,21 @@ public final class Main {
         report.out = reportDir;
         report.ingestedSince = started;
         return report(report, config, out);
+    }
+
+    /** After Ctrl-C: one line with what this run committed and how to go on; exit code 130 (as for SIGINT). */
+    private static int stopped(RunStoppedException e, String root, Instant started, PrintStream out, PrintStream err) {
+        try {
+            LakeLeftovers.remove(root);
+            LakeSummary s = LakeSummary.read(root, started);
+            err.printf("bedrock-cost-stream: %s; %,d invocations (%,d failed inputs) of this run are committed to %s."
+                    + " Run the same command again to complete it: invocations already in the lake are not written again.%n",
+                    e.getMessage(), s.invocations, s.failedRows, root);
+        } catch (IOException io) {
+            err.println("bedrock-cost-stream: " + e.getMessage() + "; cannot read the lake back (" + io.getMessage()
+                    + "). Run the same command again to complete the run.");
+        }
+        return 130;
     }
 
     private static int report(ReportOptions options, JobConfig config, PrintStream out) {

@@ -128,6 +128,29 @@ public final class JobConfig implements Serializable {
             "The most time one download of an offer file may take; a slower or stalled download fails the fetch.",
             Parsers.duration());
 
+    // --- Budgets and alerts -----------------------------------------------------------------------
+    public static final ConfigKey<String> BUDGETS_PATH = key("Budgets", "budgets.path", "",
+            "File or folder (local or s3://) of budget CSVs (tenant_id, period, amount_usd, thresholds, effective dates); empty = no budgets, no alerts.",
+            Parsers.location());
+    public static final ConfigKey<Duration> BUDGETS_WATCH_INTERVAL = key("Budgets", "budgets.watch.interval", "30s",
+            "How often the budget folder is checked for changes in a running (unbounded) job. A job over a bounded input reads it once.",
+            Parsers.duration());
+    public static final ConfigKey<Duration> BUDGETS_RETENTION = key("Budgets", "budgets.retention", "2d",
+            "How long after a period (UTC day or month) ends its spend is kept: later invocations of it still count (after that they are counted in the metric budgetInvocationsTooLate only).",
+            Parsers.duration());
+    public static final ConfigKey<Double> BUDGETS_BURN_FACTOR = key("Budgets", "budgets.burn.factor", "3",
+            "A BURN_RATE alert when a tenant's spend in a UTC hour exceeds this many times its baseline (exponentially weighted hourly average); 0 = no burn-rate alerts.",
+            Parsers.doubleBetween(0, 1_000_000));
+    public static final ConfigKey<Double> BUDGETS_BURN_MIN_USD = key("Budgets", "budgets.burn.min.usd", "5",
+            "A BURN_RATE alert also needs at least this many USD in the hour, so that a tenant spending cents pages no one.",
+            Parsers.doubleBetween(0, 1e12));
+    public static final ConfigKey<Long> BUDGETS_BURN_BASELINE_HOURS = key("Budgets", "budgets.burn.baseline.hours", "24",
+            "Span of the burn-rate baseline (EWMA weight 2/(hours+1)); a tenant needs this many hours of history before it can alert.",
+            Parsers.longAtLeast(1));
+    public static final ConfigKey<String> BUDGETS_ALERTS_STREAM_ARN = key("Budgets", "budgets.alerts.stream.arn", "",
+            "Kinesis data stream that also receives every alert as JSON (at least once; dedupe by alert_id); reached like kinesis.stream.arn (kinesis.endpoint, keys). Empty = alerts go to the lake only.",
+            Parsers.kinesisStreamArn());
+
     // --- Tenant attribution -----------------------------------------------------------------------
     public static final ConfigKey<String> TENANT_KEY = key("Tenant", "tenant.key", "",
             "requestMetadata key that holds the tenant; empty = the first of tenantId, TenantID, tenant_id, tenant (case-insensitive).",
@@ -166,6 +189,15 @@ public final class JobConfig implements Serializable {
             Parsers.oneOf("hashmap", "rocksdb"));
     public static final ConfigKey<Duration> DEDUP_TTL = key("Job", "dedup.ttl", "48h",
             "How long (processing time) a request id is remembered after its last copy, to drop later copies; longer than CloudWatch's 24 h of delivery retries. 0 = forever (state grows without bound).",
+            Parsers.duration());
+    public static final ConfigKey<Boolean> DEDUP_LAKE = key("Job", "dedup.lake", "true",
+            "Exactly once per lake: an invocation whose request id is already committed in invocations (in the partition of its own day) is not written again, whichever run or job wrote it. Counted (metric alreadyInLake, a line of the run summary).",
+            Parsers.bool());
+    public static final ConfigKey<Long> DEDUP_LAKE_CACHE_MAX_IDS = key("Job", "dedup.lake.cache.max.ids", "20000000",
+            "Most request ids of the lake each parallel instance holds (8 bytes each), least recently used partitions dropped first; a dropped partition is read again when needed. The partition in use is always held.",
+            Parsers.longAtLeast(1));
+    public static final ConfigKey<Duration> DEDUP_LAKE_REFRESH = key("Job", "dedup.lake.refresh", "5m",
+            "A held partition's folder is listed again for newly committed files once it is this old (files committed by other jobs while this one runs).",
             Parsers.duration());
     public static final ConfigKey<Duration> WATERMARK_OUT_OF_ORDERNESS = key("Job", "watermark.out.of.orderness", "5m",
             "How far out of order invocation timestamps may arrive before event-time results (rollups) close. Invocations themselves are written whatever their lateness.",

@@ -80,7 +80,7 @@ class ReportCommandTest {
                 "generator.seed", "1", "checkpoint.interval", "1s")));
         Path reportDir = tmp.resolve("report");
         JobConfig config = Main.config(java.util.List.of("--output", lake.toString(), "--generator.count", "300",
-                "--generator.seed", "2", "--checkpoint.interval", "1s"));
+                "--generator.seed", "1001", "--checkpoint.interval", "1s")); // adjacent seeds share request ids
 
         int code = Main.runJob(config, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), reportDir);
 
