@@ -75,6 +75,17 @@ public final class LocalRunner {
 
     private LocalRunner() {}
 
+    /** Follows a local run from outside, e.g. to show its progress: its Flink configuration and the jobs it submits. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** Adds to the MiniCluster's configuration (e.g. a metric reporter) before it starts. */
+        default void configure(Configuration conf) {}
+
+        /** A job is about to be submitted: the run's job, then for a bounded run its {@code tenant_hourly} batch job. */
+        default void jobStarting(JobID id, String name) {}
+    }
+
     /**
      * Runs the whole job and returns when a bounded input is processed (an unbounded one runs until
      * cancelled). The MiniCluster starts while the job is built, and the last checkpoint of a
@@ -84,6 +95,11 @@ public final class LocalRunner {
      * tenant, model) groups of the input, as a window held open to the end of the input would.
      */
     public static JobExecutionResult run(JobConfig config) throws Exception {
+        return run(config, Listener.NONE);
+    }
+
+    /** As {@link #run(JobConfig)}, told to a {@link Listener}. */
+    public static JobExecutionResult run(JobConfig config, Listener listener) throws Exception {
         String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && config.boundedInput()
                 ? RunRollup.newRunId() : null;
         // Runs interrupted before their tenant_hourly was written: this run writes theirs too.
@@ -93,6 +109,7 @@ public final class LocalRunner {
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
         conf.set(RestOptions.BIND_PORT, "0");
+        listener.configure(conf);
         long parallelism = config.get(JobConfig.PARALLELISM);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism > 0 ? (int) parallelism : 1).build());
@@ -115,6 +132,7 @@ public final class LocalRunner {
             stoppedJob = id;
             stop.onStop(new StopWithSavepoint(cluster, id, checkpointDir(config) + "/stopped"));
             EndOfInput.listen(id, () -> cluster.triggerCheckpoint(id));
+            listener.jobStarting(id, JOB_NAME);
             JobExecutionResult result;
             try {
                 if (stop.requested()) {
@@ -134,7 +152,7 @@ public final class LocalRunner {
             }
             // The input is done: a stop requested now lets the short rollup finish.
             stop.onStop(() -> { });
-            return runId == null ? result : rollupAfterInput(cluster, config, result, runId, unfinished);
+            return runId == null ? result : rollupAfterInput(cluster, config, result, runId, unfinished, listener);
         } finally {
             stop.close();
             // A job that failed to build: let the cluster finish starting before it is shut down.
@@ -161,7 +179,8 @@ public final class LocalRunner {
      * the batch job's net run time added.
      */
     private static JobExecutionResult rollupAfterInput(MiniCluster cluster, JobConfig config, JobExecutionResult run,
-                                                       String runId, Collection<String> unfinished) throws Exception {
+                                                       String runId, Collection<String> unfinished,
+                                                       Listener listener) throws Exception {
         List<String> lineage = run.getAccumulatorResult(RunLineage.ACCUMULATOR);
         Collection<String> runs = new TreeSet<>(lineage == null ? List.of(runId) : lineage);
         runs.addAll(unfinished);
@@ -177,7 +196,9 @@ public final class LocalRunner {
         JobExecutionResult rollup;
         long start = System.nanoTime();
         try {
-            rollup = execute(cluster, graph.getJobGraph());
+            JobGraph rollupJob = graph.getJobGraph();
+            listener.jobStarting(rollupJob.getJobID(), "tenant_hourly");
+            rollup = execute(cluster, rollupJob);
             LOG.info("tenant_hourly of this run written in {} ms (a batch job over the invocation files of runs {})",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), runs);
         } catch (Exception e) {

@@ -216,6 +216,15 @@ public final class JobConfig implements Serializable {
         return Collections.unmodifiableList(KEYS);
     }
 
+    /** The names of all keys, in declaration order. */
+    public static List<String> keyNames() {
+        List<String> names = new ArrayList<>();
+        for (ConfigKey<?> k : KEYS) {
+            names.add(k.name());
+        }
+        return names;
+    }
+
     public static JobConfig defaults() {
         return of(Collections.emptyMap());
     }
@@ -226,7 +235,7 @@ public final class JobConfig implements Serializable {
         for (Map.Entry<String, String> e : settings.entrySet()) {
             ConfigKey<?> k = find(e.getKey());
             if (k == null) {
-                throw new ConfigException("Unknown configuration key '" + e.getKey() + "'");
+                throw new ConfigException("Unknown configuration key '" + e.getKey() + "'" + DidYouMean.hint(e.getKey(), keyNames(), ""));
             }
             values.put(k.name(), e.getValue() == null ? "" : e.getValue());
         }
@@ -242,7 +251,8 @@ public final class JobConfig implements Serializable {
             for (String name : g.getValue().stringPropertyNames()) {
                 ConfigKey<?> k = find(name);
                 if (k == null) {
-                    throw new ConfigException("Unknown configuration key '" + name + "' in property group " + g.getKey());
+                    throw new ConfigException("Unknown configuration key '" + name + "' in property group " + g.getKey()
+                            + DidYouMean.hint(name, keyNames(), ""));
                 }
                 if (!k.group().equals(g.getKey())) {
                     throw new ConfigException("Configuration key '" + name + "' belongs in property group "
