@@ -415,6 +415,23 @@ variable "tenant_identity_pattern" {
   default     = ""
 }
 
+variable "tenant_mapping_key" {
+  description = "Job key tenant.mapping.path: S3 key, in the lake bucket, of the tenant mapping CSV (profile_arn,model_id,profile_scope,tenant). The job reads it at start and fails if it cannot; the role may read this one object. Null for no mapping."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tenant_mapping_key == null || can(regex("^[A-Za-z0-9][A-Za-z0-9_./-]*[^/]$", coalesce(var.tenant_mapping_key, "x")))
+    error_message = "tenant_mapping_key must be an object key without leading or trailing slash, e.g. config/tenant-mapping.csv."
+  }
+}
+
+variable "tenant_mapping_file" {
+  description = "Local CSV uploaded to tenant_mapping_key with the stack. Null: upload the file yourself before the application starts."
+  type        = string
+  default     = null
+}
+
 # ---------------------------------------------------------------------------------------------
 # Glue and Athena (catalog.tf)
 # ---------------------------------------------------------------------------------------------
