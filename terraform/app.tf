@@ -107,7 +107,7 @@ data "aws_iam_policy_document" "app" {
 
   # Without s3:prefix condition: the S3 file system looks up keys that do not exist (the price
   # folder key, directory markers), and S3 answers such a lookup 404 only to a caller allowed to list
-  # the bucket, else 403, which the job cannot tell from a denied read (PolicyEnforcedS3Test).
+  # the bucket, else 403, which the job cannot tell from a denied read (FlinkRolePolicyTest).
   # The role lists key names of this stack's lake bucket; reading stays limited to the prefixes below.
   statement {
     sid       = "ListLakeBucket"
@@ -131,7 +131,7 @@ data "aws_iam_policy_document" "app" {
 
   # The S3 file system opens the price folder by looking at the key <pricing_prefix> itself first
   # (HEAD), then at the objects under it: both must be readable, or every invocation is UNPRICED
-  # (PolicyEnforcedS3Test runs the job against this policy).
+  # (FlinkRolePolicyTest runs the job against this policy).
   statement {
     sid     = "ReadPriceTable"
     actions = ["s3:GetObject"]

@@ -328,7 +328,7 @@ async function runContracts(args) {
   });
 
   // ------------------------------------------------------------------------------------------
-  // What the S3 file system really asks for (PolicyEnforcedS3Test runs the job against this policy):
+  // What the S3 file system really asks for (FlinkRolePolicyTest runs the job against this policy):
   // the price folder's own key, list without a prefix condition, the mapping file when configured.
   contract('IAM Flink execution role: the S3 calls the job makes for prices and the tenant mapping', (fail) => {
     const roleName = refName(app.body.service_execution_role, 'aws_iam_role');

@@ -3,11 +3,11 @@
 // Prints the Flink execution role's policy (data.aws_iam_policy_document.app) as Terraform itself
 // evaluates it, as a JSON array of {sid, effect, actions, resources, conditions: [{test, variable,
 // values}]}: the statements are read from the module's HCL (static and dynamic blocks), resource
-// attributes are replaced by stand-ins (a bucket ARN for the lake bucket), and `terraform console`
+// attributes are replaced by stand-ins (the lake bucket's and the stream's ARNs as given), and `terraform console`
 // evaluates every expression offline with the module's own variables.tf (defaults, or -var values).
-// PolicyEnforcedS3Test puts the result in front of S3Mock, so the job's real S3 calls meet the policy.
+// FlinkRolePolicyTest puts the result in front of S3Mock and kinesalite, so the job's real calls meet it.
 //
-// Usage: node flink-policy.js --module <dir> --lake-bucket <name> [--var name=value ...]
+// Usage: node flink-policy.js --module <dir> --lake-bucket <name> [--stream-arn <arn>] [--var name=value ...]
 
 const fs = require('fs');
 const os = require('os');
@@ -53,6 +53,7 @@ async function evaluate(args) {
     (all, type, name, key, attr) => {
       let value = `arn:aws:${type}:stub:${name}${key ? '-' + key : ''}`;
       if (type === 'aws_s3_bucket') value = `arn:aws:s3:::${key === 'lake' ? args['lake-bucket'] : `${name}-${key}`}`;
+      if (type === 'aws_kinesis_stream' && name === 'logs' && attr === 'arn' && args['stream-arn']) value = args['stream-arn'];
       const id = `stub_${stubs.size}`;
       stubs.set(id, value);
       return `local.${id}`;

@@ -1,6 +1,7 @@
 package com.bedrockcost.testutil;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -29,13 +30,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An S3 front for a local S3 server that enforces the S3 statements of an IAM policy: each request
- * is mapped to the IAM action and resource AWS authorizes it as (HEAD object = s3:GetObject, an
- * upload part = s3:PutObject, a list = s3:ListBucket with its s3:prefix, ...), allowed requests are
- * forwarded, others answered 403 AccessDenied and recorded. As on AWS, a missing object reads as
- * 404 only for a caller that may list the bucket, else as 403.
+ * A front for a local S3 or Kinesis server that enforces the S3 and Kinesis statements of an IAM
+ * policy: each request is mapped to the IAM action and resource AWS authorizes it as (HEAD object =
+ * s3:GetObject, an upload part = s3:PutObject, a list = s3:ListBucket with its s3:prefix, a Kinesis
+ * JSON call = kinesis:&lt;operation&gt; on its stream ARN), allowed requests are forwarded, others
+ * answered AccessDenied and recorded. As on AWS, a missing S3 object reads as 404 only for a caller
+ * that may list the bucket, else as 403.
  */
-public final class PolicyS3Front implements AutoCloseable {
+public final class PolicyFront implements AutoCloseable {
     /** One authorization: the action, the resource ARN, the s3:prefix of a list (or null), and the request. */
     public static final class Call {
         public final String action;
@@ -56,6 +58,7 @@ public final class PolicyS3Front implements AutoCloseable {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "transfer-encoding", "keep-alive", "date");
 
@@ -65,13 +68,15 @@ public final class PolicyS3Front implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Call> allowed = new CopyOnWriteArrayList<>();
     private final List<Call> denied = new CopyOnWriteArrayList<>();
+    private volatile String lastStream = "(unknown stream)";
 
-    /** Starts a front on a free loopback port for {@code target} (e.g. S3Mock), enforcing the policy's s3 statements. */
-    public PolicyS3Front(JsonNode policyStatements, String target) throws IOException {
+    /** Starts a front on a free loopback port for {@code target} (S3Mock or kinesalite), enforcing the policy's s3 and kinesis statements. */
+    public PolicyFront(JsonNode policyStatements, String target) throws IOException {
         List<JsonNode> s3 = new ArrayList<>();
         for (JsonNode s : policyStatements) {
             for (JsonNode a : s.get("actions")) {
-                if (a.asText().toLowerCase(Locale.ROOT).startsWith("s3:")) {
+                String action = a.asText().toLowerCase(Locale.ROOT);
+                if (action.startsWith("s3:") || action.startsWith("kinesis:")) {
                     s3.add(s);
                     break;
                 }
@@ -135,11 +140,17 @@ public final class PolicyS3Front implements AutoCloseable {
             String method = ex.getRequestMethod();
             URI uri = ex.getRequestURI();
             String request = method + " " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            List<Call> calls = authorizations(method, uri, ex.getRequestHeaders().getFirst("x-amz-copy-source"), body, request);
+            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            List<Call> calls = target != null ? List.of(kinesis(target, body, request))
+                    : authorizations(method, uri, ex.getRequestHeaders().getFirst("x-amz-copy-source"), body, request);
             for (Call c : calls) {
                 if (!evaluate(statements, c.action, c.resource, c.prefix)) {
                     denied.add(c);
-                    deny(ex, method, c);
+                    if (target != null) {
+                        denyJson(ex, c);
+                    } else {
+                        deny(ex, method, c);
+                    }
                     return;
                 }
             }
@@ -157,6 +168,21 @@ public final class PolicyS3Front implements AutoCloseable {
             }
             reply(ex, method, response);
         }
+    }
+
+    /** A Kinesis JSON-protocol call ({@code X-Amz-Target: Kinesis_20131202.ListShards}): kinesis:ListShards on its stream. */
+    Call kinesis(String target, byte[] body, String request) throws IOException {
+        JsonNode json = JSON.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+        String arn = json.path("StreamARN").asText(json.path("ConsumerARN").asText(""));
+        if (arn.isEmpty() && json.has("StreamName")) {
+            arn = "arn:aws:kinesis:us-east-1:000000000000:stream/" + json.get("StreamName").asText();
+        }
+        if (arn.isEmpty() && json.has("ShardIterator")) {
+            arn = lastStream; // AWS resolves a GetRecords iterator to its stream; one stream per front here
+        } else if (!arn.isEmpty()) {
+            lastStream = arn;
+        }
+        return new Call("kinesis:" + target.substring(target.indexOf('.') + 1), arn, null, request + " " + target);
     }
 
     /** The IAM authorizations S3 checks for one REST request (path-style addressing). */
@@ -312,6 +338,16 @@ public final class PolicyS3Front implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
+        }
+    }
+
+    private static void denyJson(HttpExchange ex, Call call) throws IOException {
+        byte[] json = ("{\"__type\":\"AccessDeniedException\",\"message\":\"the policy does not allow " + call.action + " on "
+                + call.resource + "\"}").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        ex.sendResponseHeaders(400, json.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(json);
         }
     }
 

@@ -2,7 +2,11 @@ package com.bedrockcost.it;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.ingest.KinesisConnection;
+import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.ingest.LogRecords;
+import com.bedrockcost.localcloud.Kinesalite;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.localcloud.S3MockServer;
 import com.bedrockcost.model.Invocation;
@@ -11,13 +15,14 @@ import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceTable;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.testutil.DuckLake;
-import com.bedrockcost.testutil.PolicyS3Front;
+import com.bedrockcost.testutil.PolicyFront;
 import com.bedrockcost.testutil.S3Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +37,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,13 +49,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Flink role's IAM policy, as Terraform generates it (terraform/tests/flink-policy.js evaluates
- * terraform/app.tf offline), put in front of S3Mock ({@link PolicyS3Front}), and the job run against
- * it as on MSF: an unbounded input, prices watched under the pricing prefix, the tenant mapping file,
- * the lake written through the real flink-s3-fs-hadoop plugin (multipart uploads committed on
- * checkpoints), a stop with a savepoint. Every S3 call the job makes must be allowed, and a policy
- * narrowed back to {@code pricing/*} denies the job's own calls.
+ * terraform/app.tf offline), put in front of S3Mock and kinesalite ({@link PolicyFront}), and the job
+ * run against it as on MSF: the Kinesis input (KinesisStreamsSource and the job's preflight), prices
+ * watched under the pricing prefix, the tenant mapping file, the lake written through the real
+ * flink-s3-fs-hadoop plugin (multipart uploads committed on checkpoints), a stop with a savepoint.
+ * Every S3 and Kinesis call the job makes must be allowed, and a policy narrowed back to
+ * {@code pricing/*} denies the job's own calls. The job makes no Glue calls (Glue is Athena's).
  */
-class PolicyEnforcedS3Test {
+class FlinkRolePolicyTest {
     /** As Terraform builds them (main.tf: lake_uri, pricing_uri; variables lake_prefix, pricing_prefix). */
     private static final String BUCKET = "policy-lake";
     private static final String LAKE = "s3://" + BUCKET + "/lake";
@@ -56,17 +64,24 @@ class PolicyEnforcedS3Test {
     private static final String MAPPING_KEY = "config/tenant-mapping.csv";
     private static final int INVOCATIONS = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STREAM = "policy-logs";
+    private static final String STREAM_ARN = Kinesalite.streamArn(STREAM);
+    private static final Set<String> requestIds = new HashSet<>();
 
     @TempDir static Path dir;
     static Path root;
     static S3MockServer s3;
-    static PolicyS3Front front;
+    static PolicyFront front;
+    static Kinesalite kinesis;
+    static PolicyFront kinesisFront;
     static Path lake;
 
     @BeforeAll
     static void runTheJobBehindThePolicy() throws Exception {
+        long t0 = System.nanoTime();
         root = Paths.get(System.getProperty("project.root", ".."));
         s3 = S3MockServer.launch(Paths.get(System.getProperty("s3mock.jar")), dir.resolve("s3"), List.of(BUCKET));
+        kinesis = Kinesalite.start(root.resolve("tools/local-cloud"), System.out);
         JsonNode policy = terraformPolicy(root.resolve("terraform"));
         s3.awaitReady(Duration.ofSeconds(120));
         S3Objects direct = new S3Objects(s3.endpoint(), BUCKET);
@@ -79,21 +94,26 @@ class PolicyEnforcedS3Test {
         direct.put(MAPPING_KEY, ("profile_arn,model_id,profile_scope,tenant\n"
                 + "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6,"
                 + "anthropic.claude-3-haiku-20240307-v1:0,in-region,policy-team\n").getBytes(StandardCharsets.UTF_8));
-        front = new PolicyS3Front(policy, s3.endpoint());
+        front = new PolicyFront(policy, s3.endpoint());
+        kinesisFront = new PolicyFront(policy, kinesis.endpoint());
 
-        Path logs = Files.createDirectories(dir.resolve("logs"));
+        KinesisConnection stream = new KinesisConnection(STREAM_ARN, Kinesalite.REGION, kinesis.endpoint(), "k", "k");
         LogGenerator gen = new LogGenerator(11, INVOCATIONS, 40, Instant.parse("2026-11-01T00:00:00Z"), Duration.ofDays(1));
-        StringBuilder lines = new StringBuilder();
-        for (long i = 0; i < INVOCATIONS; i++) {
-            lines.append(gen.recordText(i)).append('\n');
+        try (KinesisClient client = stream.client(Duration.ofSeconds(30))) {
+            LocalCloud.createStream(client, STREAM, 2);
+            new KinesisReplay(client, STREAM_ARN, new KinesisReplay.Options(), System.out).replay(LogRecords.generator(gen));
         }
-        Files.writeString(logs.resolve("invocations.jsonl"), lines);
+        for (long i = 0; i < INVOCATIONS; i++) {
+            requestIds.add(JSON.readTree(gen.recordText(i)).get("requestId").asText());
+        }
 
-        // Unbounded as on MSF (the input folder is watched), so the price folder is watched too.
-        // Checkpoints stay on local disk: on MSF the service stores them, not the role.
+        // The Kinesis input is unbounded as on MSF, so the price folder is watched too. The job reaches
+        // S3 and Kinesis through the fronts. Checkpoints stay on local disk: on MSF the service stores them.
         JobConfig config = JobConfig.defaults().with(Map.ofEntries(
-                Map.entry("input.path", logs.toString()),
-                Map.entry("input.monitor.interval", "1s"),
+                Map.entry("kinesis.stream.arn", STREAM_ARN),
+                Map.entry("kinesis.endpoint", kinesisFront.endpoint()),
+                Map.entry("kinesis.access.key", "k"),
+                Map.entry("kinesis.secret.key", "k"),
                 Map.entry("output.path", LAKE),
                 Map.entry("pricing.path", PRICES),
                 Map.entry("pricing.watch.interval", "1s"),
@@ -107,12 +127,13 @@ class PolicyEnforcedS3Test {
         JobClient job = LocalRunner.start(config);
         lake = dir.resolve("lake");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (committed(direct) < INVOCATIONS) {
+        while (committed(direct) < requestIds.size()) {
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
             assertThat(System.nanoTime()).as("all invocations committed in time; denied so far: %s", front.denied()).isLessThan(deadline);
             TimeUnit.SECONDS.sleep(1);
         }
         LocalCloud.stopWithSavepoint(job, dir.resolve("savepoints"));
+        System.out.printf("job run behind the policy fronts in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     private static long committed(S3Objects direct) throws Exception {
@@ -138,6 +159,12 @@ class PolicyEnforcedS3Test {
         if (front != null) {
             front.close();
         }
+        if (kinesisFront != null) {
+            kinesisFront.close();
+        }
+        if (kinesis != null) {
+            kinesis.close();
+        }
         if (s3 != null) {
             s3.close();
         }
@@ -145,21 +172,25 @@ class PolicyEnforcedS3Test {
 
     @Test
     void everyS3CallTheJobMakesIsAllowedByTheTerraformPolicy() {
-        System.out.println("S3 calls the job made, all allowed:\n  " + String.join("\n  ", PolicyS3Front.summary(front.allowed())));
+        System.out.println("S3 calls the job made, all allowed:\n  " + String.join("\n  ", PolicyFront.summary(front.allowed())));
         assertThat(front.denied()).as("S3 calls the Flink role's policy denies").isEmpty();
-        assertThat(PolicyS3Front.summary(front.allowed())).as("the job read prices and the mapping, and wrote the lake with multipart uploads")
+        assertThat(PolicyFront.summary(front.allowed())).as("the job read prices and the mapping, and wrote the lake with multipart uploads")
                 .contains("s3:GetObject arn:aws:s3:::" + BUCKET + "/" + MAPPING_KEY,
                         "s3:ListBucket arn:aws:s3:::" + BUCKET + " prefix=pricing/")
                 .anyMatch(c -> c.startsWith("s3:GetObject arn:aws:s3:::" + BUCKET + "/pricing/") && c.endsWith(".csv"))
                 .anyMatch(c -> c.startsWith("s3:PutObject arn:aws:s3:::" + BUCKET + "/lake/invocations/year=*/month=*/day=*/part-*"));
+        System.out.println("Kinesis calls the job made, all allowed:\n  " + String.join("\n  ", PolicyFront.summary(kinesisFront.allowed())));
+        assertThat(kinesisFront.denied()).as("Kinesis calls the Flink role's policy denies").isEmpty();
+        assertThat(PolicyFront.summary(kinesisFront.allowed())).as("the job listed the shards and read records of the stream")
+                .contains("kinesis:ListShards " + STREAM_ARN, "kinesis:GetShardIterator " + STREAM_ARN, "kinesis:GetRecords " + STREAM_ARN);
     }
 
     @Test
     void everyInvocationIsInTheLakeOncePricedFromTheTableOnS3() throws Exception {
         PriceTable table = PriceBook.empty().apply(PriceLocation.builtIn().read()).book.table();
         try (DuckLake db = new DuckLake(lake)) {
-            assertThat(db.count("SELECT count(DISTINCT request_id) FROM invocations")).isEqualTo(INVOCATIONS);
-            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(INVOCATIONS);
+            assertThat(db.count("SELECT count(DISTINCT request_id) FROM invocations")).isEqualTo(requestIds.size());
+            assertThat(db.count("SELECT count(*) FROM invocations")).as("each request once").isEqualTo(requestIds.size());
             List<Map<String, Object>> rows = db.rows("SELECT request_id, epoch_ms(event_time) AS event_ms, region, model, profile_scope,"
                     + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,"
                     + " total_cost, pricing_status FROM invocations");
@@ -181,7 +212,7 @@ class PolicyEnforcedS3Test {
                 assertThat(r.get("pricing_status")).as((String) r.get("request_id")).isEqualTo(expected.pricingStatus);
                 assertThat(r.get("total_cost")).as((String) r.get("request_id")).isEqualTo(expected.totalCost);
             }
-            assertThat(priced).as("invocations priced from the table on S3").isGreaterThan(INVOCATIONS * 9L / 10);
+            assertThat(priced).as("invocations priced from the table on S3").isGreaterThan(requestIds.size() * 9L / 10);
         }
     }
 
@@ -200,9 +231,9 @@ class PolicyEnforcedS3Test {
         assertThat(text).as("app.tf grants the price folder key").contains(folderKey);
         Files.writeString(app, text.replace(folderKey, ""));
         JsonNode narrowed = terraformPolicy(mutant);
-        List<PolicyS3Front.Call> denied = new ArrayList<>();
-        for (PolicyS3Front.Call c : front.allowed()) {
-            if (!PolicyS3Front.allows(narrowed, c)) {
+        List<PolicyFront.Call> denied = new ArrayList<>();
+        for (PolicyFront.Call c : front.allowed()) {
+            if (!PolicyFront.allows(narrowed, c)) {
                 denied.add(c);
             }
         }
@@ -214,7 +245,7 @@ class PolicyEnforcedS3Test {
     static JsonNode terraformPolicy(Path module) throws IOException, InterruptedException {
         Path script = root.resolve("terraform/tests/flink-policy.js");
         assertThat(root.resolve("terraform/tests/node_modules/@cdktf/hcl2json")).as("npm ci in terraform/tests (see .ci/run)").exists();
-        Process p = new ProcessBuilder("node", script.toString(), "--module", module.toString(), "--lake-bucket", BUCKET,
+        Process p = new ProcessBuilder("node", script.toString(), "--module", module.toString(), "--lake-bucket", BUCKET, "--stream-arn", STREAM_ARN,
                 "--var", "tenant_mapping_key=" + MAPPING_KEY).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
