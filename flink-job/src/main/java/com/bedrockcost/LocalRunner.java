@@ -64,8 +64,8 @@ public final class LocalRunner {
     /**
      * Managed (native) memory of the local TaskManager: RocksDB's block cache and write buffers, and
      * batch sorts of the report. Flink's local default (128 MB, shared by every stateful operator)
-     * left RocksDB flushing and compacting tiny files: a 1M-record backfill did not finish in 15
-     * minutes; with 512 MB it takes 68 s. Allocated only when used: the heap backend does not use it.
+     * left RocksDB flushing and compacting tiny files (measured: docs/performance.md, Measured
+     * settings). Allocated only when used: the heap backend does not use it.
      */
     static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.ofMebiBytes(512);
 
@@ -149,7 +149,7 @@ public final class LocalRunner {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), runs);
         } catch (Exception e) {
             throw new IllegalStateException("The run's invocations are committed, but writing its tenant_hourly failed"
-                    + " (recompute it from invocations: see README, Hourly rollups): " + e.getMessage(), e);
+                    + " (recompute it from invocations: see docs/lake.md, tenant_hourly): " + e.getMessage(), e);
         }
         Map<String, OptionalFailure<Object>> accumulators = new HashMap<>();
         run.getAllAccumulatorResults().forEach((k, v) -> accumulators.put(k, OptionalFailure.of(v)));
@@ -203,8 +203,8 @@ public final class LocalRunner {
         conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobConfig.STATE_BACKEND));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         // RocksDB: nearly every de-duplication lookup is of a request id not seen before, which
-        // without bloom filters reads the index of every file that could hold it. With them a 1M-record
-        // run took 15,669 -> 18,005 records/s (bin/benchmark --state.backend rocksdb, same VM period).
+        // without bloom filters reads the index of every file that could hold it (measured:
+        // docs/performance.md, What made it faster).
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // Dedup and pricing state outgrow the JobManager's in-memory checkpoint storage: keep checkpoints in files.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

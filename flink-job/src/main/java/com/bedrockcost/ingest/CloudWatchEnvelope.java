@@ -22,7 +22,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Decodes a CloudWatch Logs subscription payload (domain §3): the gzip bytes of a Kinesis record,
+ * Decodes a CloudWatch Logs subscription payload (docs/decoding.md): the gzip bytes of a Kinesis record,
  * inflated and read as {@code {"messageType", "owner", "logGroup", "logStream", "logEvents": [{"id",
  * "timestamp", "message"}]}}. {@code DATA_MESSAGE} gives one call per log event, whose source is
  * {@code <source>/<logGroup>/<logStream>/<eventId>}; {@code CONTROL_MESSAGE} is reported as such.

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Streaming parser of one Bedrock model invocation log record (domain §1) into an {@link Invocation}
+ * Streaming parser of one Bedrock model invocation log record (docs/decoding.md) into an {@link Invocation}
  * holding what the log says: request id, event time, account, regions, operation, model id as logged,
  * identity, request metadata, token counts, latency and error code. Model canonicalisation, tenant,
  * source and ingest time are the caller's.

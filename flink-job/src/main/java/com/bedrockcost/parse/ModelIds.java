@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Turns the {@code modelId} a caller passed (and Bedrock logged) into the canonical base model id
- * that pricing uses, plus how the model was called ({@code profileScope}). Forms handled (domain
- * §1.4): plain model ids, system inference-profile ids with a geo or global prefix, foundation-model
+ * that pricing uses, plus how the model was called ({@code profileScope}). Forms handled (docs/decoding.md,
+ * Model ids): plain model ids, system inference-profile ids with a geo or global prefix, foundation-model
  * ARNs and inference-profile ARNs. ARNs that name no model (application inference profiles,
  * provisioned, custom and imported models, prompts, prompt routers, other services) resolve to
  * {@link #UNKNOWN}: the row is kept and the application-profile mapping may fill the model in.

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates one price file (contracts §1): UTF-8 CSV with a header row. Any problem rejects
+ * Reads and validates one price file (the format: pricing/README.md): UTF-8 CSV with a header row. Any problem rejects
  * the whole file; every problem is reported with its line.
  *
  * <p>Prices are exact decimals with at most {@value #MAX_PRICE_DECIMALS} decimal places: a cost is

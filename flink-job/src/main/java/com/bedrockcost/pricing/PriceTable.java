@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The price rows in force, indexed by model. Finds the row for an invocation with the precedence of
- * contracts §1: exact region over {@code *}, then exact profile scope over {@code *}, then the largest
+ * docs/pricing.md: exact region over {@code *}, then exact profile scope over {@code *}, then the largest
  * {@code min_prompt_tokens} the prompt reaches; only rows in force at the invocation's own time count.
  */
 public final class PriceTable {

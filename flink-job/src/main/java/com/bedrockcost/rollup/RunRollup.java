@@ -74,11 +74,11 @@ public final class RunRollup {
             return false;
         }
         // Flink SQL's operators are written for object reuse; without it every row is copied between
-        // chained operators (18 % of this job's CPU on 1M invocations).
+        // chained operators (measured: docs/performance.md, Measured settings).
         env.getConfig().enableObjectReuse();
         StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
         // A local pre-aggregation before the shuffle pays only when groups repeat within what it holds;
-        // with many tenants it mostly copies rows (1M invocations of 40,344 tenants: 11.9 s, two phases 12.6-12.8 s).
+        // with many tenants it mostly copies rows (measured: docs/performance.md, Measured settings).
         tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_AGG_PHASE_STRATEGY, AggregatePhaseStrategy.ONE_PHASE);
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         // Planning would otherwise read every Parquet footer for statistics the rollup does not need.

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * Cost of writing one priced invocation into the {@code invocations} Parquet table, as the sink does
  * (same schema, dictionary choices and compression), per record: the largest part of the pricing
  * task's CPU in the end-to-end profile. Invocations come from the generator through the real decoder
- * and pricer. Run: {@code org.openjdk.jmh.Main ParquetWriteBenchmark} (see README, Performance).
+ * and pricer. Run: {@code org.openjdk.jmh.Main ParquetWriteBenchmark} (see docs/performance.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

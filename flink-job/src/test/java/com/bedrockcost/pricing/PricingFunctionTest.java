@@ -157,7 +157,7 @@ class PricingFunctionTest {
     void cacheTokensArePricedPerKindWithOneHourWritesAtTheirOwnRate() throws Exception {
         try (var h = harness(PriceLocation.builtIn().read())) {
             String sonnet45 = "anthropic.claude-sonnet-4-5-20250929-v1:0";
-            // pricing-facts §9: 412 input, 3,072 cache read, 187 output through us. = 0.00545886; via global. 0.0049626.
+            // 412 input, 3,072 cache read, 187 output through us. = 0.00545886; via global. 0.0049626.
             h.processElement(inv("geo", sonnet45, "us-east-1", "geo", T, 412, 187, 3072, 0, 0), 0);
             h.processElement(inv("global", sonnet45, "us-east-1", "global", T, 412, 187, 3072, 0, 0), 0);
             h.processElement(inv("split", sonnet45, "us-east-1", "geo", T, 0, 0, 0, 1000, 400), 0);

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Prices a raw Bedrock invocation log record by the rules of the contract (contracts.md §1) from
+ * Prices a raw Bedrock invocation log record by the rules of docs/pricing.md and pricing/README.md from
  * the price CSVs, with nothing from the job's code: its own canonicalisation of the model id, its
  * own CSV reader and lookup. The yardstick the job's cost totals are checked against.
  */

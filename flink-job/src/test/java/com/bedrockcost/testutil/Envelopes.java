@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
-/** CloudWatch Logs subscription payloads as Kinesis delivers them (domain §3): gzip of the envelope JSON. */
+/** CloudWatch Logs subscription payloads as Kinesis delivers them (docs/decoding.md): gzip of the envelope JSON. */
 public final class Envelopes {
     public static final String LOG_GROUP = "/aws/bedrock/modelinvocations";
     public static final String LOG_STREAM = "aws/bedrock/modelinvocations";
