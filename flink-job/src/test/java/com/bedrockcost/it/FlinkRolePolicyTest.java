@@ -94,6 +94,7 @@ class FlinkRolePolicyTest {
         direct.put(MAPPING_KEY, ("profile_arn,model_id,profile_scope,tenant\n"
                 + "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6,"
                 + "anthropic.claude-3-haiku-20240307-v1:0,in-region,policy-team\n").getBytes(StandardCharsets.UTF_8));
+        System.out.printf("S3Mock, kinesalite and the policy ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         front = new PolicyFront(policy, s3.endpoint());
         kinesisFront = new PolicyFront(policy, kinesis.endpoint());
 
@@ -124,6 +125,7 @@ class FlinkRolePolicyTest {
                 Map.entry("s3.path.style.access", "true"),
                 Map.entry("checkpoint.interval", "1s"),
                 Map.entry("checkpoint.dir", dir.resolve("checkpoints").toString())));
+        System.out.printf("stream filled after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         JobClient job = LocalRunner.start(config);
         lake = dir.resolve("lake");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -132,6 +134,7 @@ class FlinkRolePolicyTest {
             assertThat(System.nanoTime()).as("all invocations committed in time; denied so far: %s", front.denied()).isLessThan(deadline);
             TimeUnit.SECONDS.sleep(1);
         }
+        System.out.printf("all committed after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         LocalCloud.stopWithSavepoint(job, dir.resolve("savepoints"));
         System.out.printf("job run behind the policy fronts in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
