@@ -520,7 +520,7 @@ variable "max_millis_behind_latest" {
 }
 
 variable "max_failed_record_rate" {
-  description = "Alarm when failed inputs exceed this fraction of all inputs over 15 minutes."
+  description = "Alarm when failed inputs exceed this fraction of all inputs in 2 of 3 five-minute periods."
   type        = number
   default     = 0.01
 
@@ -531,7 +531,7 @@ variable "max_failed_record_rate" {
 }
 
 variable "max_unpriced_rate" {
-  description = "Alarm when unpriced invocations exceed this fraction of all invocations over 15 minutes (a model is missing from the price table)."
+  description = "Alarm when unpriced invocations exceed this fraction of all invocations in 2 of 3 five-minute periods (a model is missing from the price table, or the price files cannot be read)."
   type        = number
   default     = 0.01
 
@@ -542,7 +542,7 @@ variable "max_unpriced_rate" {
 }
 
 variable "max_duplicate_rate" {
-  description = "Alarm when dropped duplicate invocations exceed this fraction of all invocations over 15 minutes (a replay overlapping the lake, or redelivery)."
+  description = "Alarm when dropped duplicate invocations exceed this fraction of all invocations in 2 of 3 five-minute periods (a replay overlapping the lake, or redelivery)."
   type        = number
   default     = 0.05
 
