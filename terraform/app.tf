@@ -19,8 +19,10 @@ locals {
       "output.compression" = var.output_compression
     }
     Pricing = {
-      "pricing.path"           = local.pricing_uri
-      "pricing.watch.interval" = var.pricing_watch_interval
+      "pricing.path"               = local.pricing_uri
+      "pricing.watch.interval"     = var.pricing_watch_interval
+      "pricing.aws.offer.enabled"  = tostring(var.pricing_aws_offer_enabled)
+      "pricing.aws.offer.interval" = var.pricing_aws_offer_interval
     }
     # MSF rejects empty property values, so unset optional keys are left out instead.
     Tenant = {

@@ -165,9 +165,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "code" {
 }
 
 # On MSF the job reads prices only from pricing.path (rows it cannot price are written UNPRICED),
-# so ship the repository's table with the stack; the job's watcher picks up later uploads.
+# so ship the repository's table with the stack; the job's watcher picks up later uploads. The unit
+# prices (guardrails, images, video, rerank) go to units/ below it, out of the Glue pricing table's files.
 resource "aws_s3_object" "pricing" {
-  for_each = fileset(local.pricing_dir, "*.csv")
+  for_each = setunion(fileset(local.pricing_dir, "*.csv"), fileset(local.pricing_dir, "units/*.csv"))
 
   bucket       = aws_s3_bucket.this["lake"].id
   key          = "${var.pricing_prefix}/${each.value}"

@@ -381,6 +381,23 @@ variable "pricing_watch_interval" {
   }
 }
 
+variable "pricing_aws_offer_enabled" {
+  description = "Job key pricing.aws.offer.enabled: also price from the AWS Price List, fetched from its public bulk endpoint (https://pricing.us-east-1.amazonaws.com, no AWS credentials needed) while the job runs; the CSVs under pricing_uri win for the keys they state. Off by default. Needs outbound HTTPS from the application: an application without VPC configuration has it; one in a VPC needs a route to the internet through a NAT gateway (the bulk files are not served through a VPC endpoint). A failed fetch keeps the prices in force (metric priceListFetchFailures)."
+  type        = bool
+  default     = false
+}
+
+variable "pricing_aws_offer_interval" {
+  description = "Job key pricing.aws.offer.interval: how often the job fetches the AWS Price List when pricing_aws_offer_enabled is true."
+  type        = string
+  default     = "1d"
+
+  validation {
+    condition     = can(regex("^[0-9]+(ms|s|m|h|d)?$", var.pricing_aws_offer_interval))
+    error_message = "pricing_aws_offer_interval must be a duration such as 12h or 1d."
+  }
+}
+
 variable "dedup_ttl" {
   description = "Job key dedup.ttl: how long a request id is remembered. CloudWatch Logs retries deliveries for up to 24 h."
   type        = string

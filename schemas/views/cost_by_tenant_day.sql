@@ -1,5 +1,6 @@
--- Cost and tokens per tenant per UTC day. Filter on year/month/day (partition columns, strings
--- such as '2026', '03') so Athena reads only those days.
+-- Cost (tokens, guardrails, images, video, rerank; total_cost includes them all) and tokens per
+-- tenant per UTC day. Filter on year/month/day (partition columns, strings such as '2026', '03')
+-- so Athena reads only those days.
 SELECT
   year,
   month,
@@ -16,6 +17,14 @@ SELECT
   sum(cache_write_cost) AS cache_write_cost,
   sum(total_cost) AS total_cost,
   count_if(pricing_status = 'UNPRICED') AS unpriced_invocations,
-  count_if(error_code IS NOT NULL) AS error_invocations
+  count_if(error_code IS NOT NULL) AS error_invocations,
+  sum(guardrail_text_units) AS guardrail_text_units,
+  sum(guardrail_cost) AS guardrail_cost,
+  sum(image_count) AS image_count,
+  sum(image_cost) AS image_cost,
+  sum(video_seconds) AS video_seconds,
+  sum(video_cost) AS video_cost,
+  sum(rerank_queries) AS rerank_queries,
+  sum(rerank_cost) AS rerank_cost
 FROM invocations
 GROUP BY year, month, day, tenant_id

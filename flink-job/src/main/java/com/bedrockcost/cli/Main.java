@@ -37,6 +37,7 @@ public final class Main {
             "           dashboard (index.html) and CSV files of the same tables.",
             "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
             "           would: gzip envelopes of log events, control messages, random partition keys.",
+            "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
@@ -69,7 +70,8 @@ public final class Main {
             "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",
             "  --control-every <n>            a CONTROL_MESSAGE first and after every n records (default 100, 0 = none)",
             "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
-            "");
+            "",
+            PricesCommand.USAGE);
 
     private static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path");
@@ -110,6 +112,9 @@ public final class Main {
             }
             if (command.equals("replay")) {
                 return Replay.run(rest, out, err);
+            }
+            if (command.equals("prices")) {
+                return PricesCommand.run(rest, out, err);
             }
             throw new ConfigException("Unknown command '" + command + "'");
         } catch (ConfigException e) {

@@ -115,6 +115,18 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<Long> PRICING_WAIT_MAX_RECORDS = key("Pricing", "pricing.wait.max.records", "100000",
             "At most this many invocations per parallel instance wait for the first price table; further ones are written UNPRICED at once.",
             Parsers.longAtLeast(0));
+    public static final ConfigKey<Boolean> PRICING_AWS_OFFER_ENABLED = key("Pricing", "pricing.aws.offer.enabled", "false",
+            "Also price from the AWS Price List, fetched from pricing.aws.offer.url every pricing.aws.offer.interval while the job runs; rows of your price CSVs win over it for the same model, region, scope and threshold, it wins over the built-in table. Needs outbound HTTPS (a NAT gateway when the application runs in a VPC). Ignored by runs over a bounded input.",
+            Parsers.bool());
+    public static final ConfigKey<String> PRICING_AWS_OFFER_URL = key("Pricing", "pricing.aws.offer.url", "https://pricing.us-east-1.amazonaws.com",
+            "The AWS Price List bulk endpoint (the current offers of AmazonBedrock, AmazonBedrockFoundationModels and AmazonBedrockService are fetched from it), or the URL of one offer file.",
+            Parsers.httpUrl());
+    public static final ConfigKey<Duration> PRICING_AWS_OFFER_INTERVAL = key("Pricing", "pricing.aws.offer.interval", "1d",
+            "How often the running job fetches the AWS Price List (pricing.aws.offer.enabled), at least 1m; a failed fetch keeps the prices in force and is retried at the next interval.",
+            Parsers.duration());
+    public static final ConfigKey<Duration> PRICING_AWS_OFFER_TIMEOUT = key("Pricing", "pricing.aws.offer.timeout", "10m",
+            "The most time one download of an offer file may take; a slower or stalled download fails the fetch.",
+            Parsers.duration());
 
     // --- Tenant attribution -----------------------------------------------------------------------
     public static final ConfigKey<String> TENANT_KEY = key("Tenant", "tenant.key", "",

@@ -57,7 +57,41 @@ public class Invocation {
     /** Where the record came from (file and line, or stream, shard and sequence). */
     public String source;
 
+    // Charges other than tokens (issue 26). Quantities are null when the record does not say.
+    /**
+     * Guardrail units per policy ({@link GuardrailPolicy} order), summed over the input and every output
+     * assessment of every guardrail in the record; null when the record has no guardrail usage.
+     */
+    public long[] guardrailUnits;
+    /** USD for {@link #guardrailUnits}; null when there are none or a policy with units has no price. */
+    public BigDecimal guardrailCost;
+    /**
+     * The service tier the call ran in as the log says ({@code priority}, {@code flex}, {@code reserved},
+     * {@code default}), or {@code latency-optimized} from {@code performanceConfig}; null when not logged.
+     */
+    public String serviceTier;
+    /** Images generated (or embedded), from the request or the response body. */
+    public Long imageCount;
+    /** What prices one image: {@code <width>x<height>/<quality>} as requested, e.g. {@code 1024x1024/standard}. */
+    public String imageVariant;
+    /** Seconds of generated video ({@code output.outputVideoDurationSeconds}). */
+    public BigDecimal videoSeconds;
+    /** Rerank queries: one per 100 documents of a rerank request, at least one. */
+    public Long rerankQueries;
+    public BigDecimal imageCost;
+    public BigDecimal videoCost;
+    public BigDecimal rerankCost;
+    /** Why a body-borne quantity could not be read (body in S3 or not logged); null when the body was read. */
+    public String quantityGap;
+    /** What could not be priced and why (a charge with no price, or a quantity the log does not give); null when none. */
+    public String unpricedReason;
+
     public Invocation() {}
+
+    /** Units of the guardrail policies AWS charges for text ({@code guardrail_text_units}); null without guardrail usage. */
+    public Long guardrailTextUnits() {
+        return GuardrailPolicy.pricedTextUnits(guardrailUnits);
+    }
 
     /** Tokens that count towards the prompt size (long-context tiers): input + cache read + cache write. */
     public long promptTokens() {
@@ -100,7 +134,19 @@ public class Invocation {
                 && Objects.equals(pricingStatus, that.pricingStatus)
                 && Objects.equals(priceSource, that.priceSource)
                 && Objects.equals(ingestTime, that.ingestTime)
-                && Objects.equals(source, that.source);
+                && Objects.equals(source, that.source)
+                && java.util.Arrays.equals(guardrailUnits, that.guardrailUnits)
+                && Objects.equals(guardrailCost, that.guardrailCost)
+                && Objects.equals(serviceTier, that.serviceTier)
+                && Objects.equals(imageCount, that.imageCount)
+                && Objects.equals(imageVariant, that.imageVariant)
+                && Objects.equals(videoSeconds, that.videoSeconds)
+                && Objects.equals(rerankQueries, that.rerankQueries)
+                && Objects.equals(imageCost, that.imageCost)
+                && Objects.equals(videoCost, that.videoCost)
+                && Objects.equals(rerankCost, that.rerankCost)
+                && Objects.equals(quantityGap, that.quantityGap)
+                && Objects.equals(unpricedReason, that.unpricedReason);
     }
 
     @Override

@@ -21,13 +21,16 @@ import java.util.Map;
  * a sixth of that operator's CPU there, most of it decoding strings char by char and setting fields
  * by reflection. This one writes strings as UTF-8 bytes and fields in a fixed order.
  *
- * <p>Format version {@value #VERSION}: a bit set of the null fields, then the fields in declaration
- * order. A field added to {@link Invocation} must be added here with a new version, and
- * {@link Snapshot} must then read the old versions (state written by an older job).
+ * <p>Format version 1: a bit set of the null fields, then the fields in declaration order up to
+ * {@code source}. Version {@value #VERSION} appends the charges other than tokens (a second null bit
+ * set, then guardrail units, costs, service tier and media quantities). A field added to
+ * {@link Invocation} must be added here with a new version, and {@link Snapshot} must then read the old
+ * versions (state written by an older job): a serializer restored from an older snapshot reads that
+ * version's format and leaves the newer fields null.
  */
 public final class InvocationSerializer extends TypeSerializer<Invocation> {
     private static final long serialVersionUID = 1L;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final int EVENT_TIME = 1;
     private static final int METADATA = 1 << 1;
@@ -38,9 +41,29 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
     private static final int CACHE_WRITE_COST = 1 << 6;
     private static final int TOTAL_COST = 1 << 7;
     private static final int INGEST_TIME = 1 << 8;
+    // Second null bit set (version 2).
+    private static final int GUARDRAIL_UNITS = 1;
+    private static final int GUARDRAIL_COST = 1 << 1;
+    private static final int IMAGE_COUNT = 1 << 2;
+    private static final int VIDEO_SECONDS = 1 << 3;
+    private static final int RERANK_QUERIES = 1 << 4;
+    private static final int IMAGE_COST = 1 << 5;
+    private static final int VIDEO_COST = 1 << 6;
+    private static final int RERANK_COST = 1 << 7;
+
+    /** The format {@link #deserialize} reads: {@link #VERSION}, or an older one for state written by an older job. */
+    private final int readVersion;
 
     /** Reused for reading strings; each thread has its own serializer ({@link #duplicate()}). */
     private transient byte[] buffer;
+
+    public InvocationSerializer() {
+        this(VERSION);
+    }
+
+    InvocationSerializer(int readVersion) {
+        this.readVersion = readVersion;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -49,7 +72,7 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
 
     @Override
     public TypeSerializer<Invocation> duplicate() {
-        return new InvocationSerializer();
+        return new InvocationSerializer(readVersion);
     }
 
     @Override
@@ -88,6 +111,18 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
         to.priceSource = from.priceSource;
         to.ingestTime = from.ingestTime;
         to.source = from.source;
+        to.guardrailUnits = from.guardrailUnits == null ? null : from.guardrailUnits.clone();
+        to.guardrailCost = from.guardrailCost;
+        to.serviceTier = from.serviceTier;
+        to.imageCount = from.imageCount;
+        to.imageVariant = from.imageVariant;
+        to.videoSeconds = from.videoSeconds;
+        to.rerankQueries = from.rerankQueries;
+        to.imageCost = from.imageCost;
+        to.videoCost = from.videoCost;
+        to.rerankCost = from.rerankCost;
+        to.quantityGap = from.quantityGap;
+        to.unpricedReason = from.unpricedReason;
         return to;
     }
 
@@ -153,6 +188,36 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
             writeInstant(r.ingestTime, out);
         }
         writeString(r.source, out);
+        int nulls2 = (r.guardrailUnits == null ? GUARDRAIL_UNITS : 0)
+                | (r.guardrailCost == null ? GUARDRAIL_COST : 0)
+                | (r.imageCount == null ? IMAGE_COUNT : 0)
+                | (r.videoSeconds == null ? VIDEO_SECONDS : 0)
+                | (r.rerankQueries == null ? RERANK_QUERIES : 0)
+                | (r.imageCost == null ? IMAGE_COST : 0)
+                | (r.videoCost == null ? VIDEO_COST : 0)
+                | (r.rerankCost == null ? RERANK_COST : 0);
+        out.writeShort(nulls2);
+        if (r.guardrailUnits != null) {
+            out.writeInt(r.guardrailUnits.length);
+            for (long u : r.guardrailUnits) {
+                out.writeLong(u);
+            }
+        }
+        writeDecimal(r.guardrailCost, out);
+        writeString(r.serviceTier, out);
+        if (r.imageCount != null) {
+            out.writeLong(r.imageCount);
+        }
+        writeString(r.imageVariant, out);
+        writeDecimal(r.videoSeconds, out);
+        if (r.rerankQueries != null) {
+            out.writeLong(r.rerankQueries);
+        }
+        writeDecimal(r.imageCost, out);
+        writeDecimal(r.videoCost, out);
+        writeDecimal(r.rerankCost, out);
+        writeString(r.quantityGap, out);
+        writeString(r.unpricedReason, out);
     }
 
     @Override
@@ -194,6 +259,27 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
         r.priceSource = readString(in);
         r.ingestTime = (nulls & INGEST_TIME) != 0 ? null : readInstant(in);
         r.source = readString(in);
+        if (readVersion >= 2) {
+            int nulls2 = in.readUnsignedShort();
+            if ((nulls2 & GUARDRAIL_UNITS) == 0) {
+                long[] units = new long[in.readInt()];
+                for (int i = 0; i < units.length; i++) {
+                    units[i] = in.readLong();
+                }
+                r.guardrailUnits = units;
+            }
+            r.guardrailCost = (nulls2 & GUARDRAIL_COST) != 0 ? null : readDecimal(in);
+            r.serviceTier = readString(in);
+            r.imageCount = (nulls2 & IMAGE_COUNT) != 0 ? null : in.readLong();
+            r.imageVariant = readString(in);
+            r.videoSeconds = (nulls2 & VIDEO_SECONDS) != 0 ? null : readDecimal(in);
+            r.rerankQueries = (nulls2 & RERANK_QUERIES) != 0 ? null : in.readLong();
+            r.imageCost = (nulls2 & IMAGE_COST) != 0 ? null : readDecimal(in);
+            r.videoCost = (nulls2 & VIDEO_COST) != 0 ? null : readDecimal(in);
+            r.rerankCost = (nulls2 & RERANK_COST) != 0 ? null : readDecimal(in);
+            r.quantityGap = readString(in);
+            r.unpricedReason = readString(in);
+        }
         return r;
     }
 
@@ -205,6 +291,11 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
+    }
+
+    /** The format version this serializer reads. */
+    int readVersion() {
+        return readVersion;
     }
 
     /** Length + 1 (0: null), then the UTF-8 bytes. */
@@ -259,12 +350,12 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InvocationSerializer;
+        return o instanceof InvocationSerializer && ((InvocationSerializer) o).readVersion == readVersion;
     }
 
     @Override
     public int hashCode() {
-        return InvocationSerializer.class.hashCode();
+        return InvocationSerializer.class.hashCode() + readVersion;
     }
 
     @Override
@@ -295,15 +386,24 @@ public final class InvocationSerializer extends TypeSerializer<Invocation> {
             readVersion = version;
         }
 
+        /** A serializer that reads the format the snapshot was written in. */
         @Override
         public TypeSerializer<Invocation> restoreSerializer() {
-            return new InvocationSerializer();
+            return new InvocationSerializer(readVersion);
         }
 
+        /** Same version: as is; an older version: Flink reads the old state with the restored serializer and rewrites it. */
         @Override
         public TypeSerializerSchemaCompatibility<Invocation> resolveSchemaCompatibility(TypeSerializerSnapshot<Invocation> old) {
-            return old instanceof Snapshot && ((Snapshot) old).readVersion == VERSION
-                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+            if (!(old instanceof Snapshot)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            int oldVersion = ((Snapshot) old).readVersion;
+            if (oldVersion == VERSION) {
+                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            }
+            return oldVersion >= 1 && oldVersion < VERSION
+                    ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                     : TypeSerializerSchemaCompatibility.incompatible();
         }
     }

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * it does not need, so prompt and completion bodies are scanned but never built into strings or
  * trees. Inside {@code outputBodyJson} it descends only into {@code usage}, {@code metrics} and the
  * stream chunks' {@code amazon-bedrock-invocationMetrics}, for latency and for token counts missing
- * at the top level. Not thread-safe: one instance per operator instance.
+ * at the top level, and into the parts {@link ChargeFields} reads for the charges other than tokens
+ * (guardrail usage, service tier, image, video and rerank quantities). Not thread-safe: one instance
+ * per operator instance.
  */
 public final class InvocationLogParser {
     public static final String SCHEMA_TYPE = "ModelInvocationLog";
@@ -70,6 +72,7 @@ public final class InvocationLogParser {
     private String modelIdProblem;
     /** The top-level field being read, for error messages. */
     private String section;
+    private final ChargeFields charges = new ChargeFields();
 
     public InvocationLogParser() {
         this(newJsonFactory(ParseOptions.DEFAULT_MAX_ENVELOPE_BYTES));
@@ -179,6 +182,7 @@ public final class InvocationLogParser {
         timestampProblem = null;
         modelIdProblem = null;
         section = null;
+        charges.reset();
     }
 
     private Invocation parse(JsonParser p) throws IOException, RecordException {
@@ -276,6 +280,10 @@ public final class InvocationLogParser {
                     shape |= SHAPE_OUTPUT;
                     output(p, v);
                     break;
+                case "performanceConfig":
+                case "serviceTier":
+                    charges.topLevel(name, p, v);
+                    break;
                 default:
                     p.skipChildren();
             }
@@ -335,6 +343,7 @@ public final class InvocationLogParser {
         if (inv.modelId == null) {
             throw new RecordException(ErrorType.MISSING_MODEL_ID, modelIdProblem != null ? modelIdProblem : "no modelId");
         }
+        charges.apply(inv);
         return inv;
     }
 
@@ -410,8 +419,15 @@ public final class InvocationLogParser {
                 case "cacheWriteInputTokenCount":
                     setTop(CACHE_WRITE, p, t);
                     break;
+                case "inputBodyJson":
+                    charges.inputBody(p, t); // image, rerank and tier settings only; no text is read
+                    break;
+                case "inputBodyS3Path":
+                    charges.inputBodyInS3();
+                    p.skipChildren();
+                    break;
                 default:
-                    p.skipChildren(); // inputBodyJson and the rest: never built
+                    p.skipChildren(); // the rest: never built
             }
         }
     }
@@ -429,7 +445,17 @@ public final class InvocationLogParser {
                     setTop(OUT, p, t);
                     break;
                 case "outputBodyJson":
+                    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                        charges.outputBodyRead();
+                    }
                     body(p, t);
+                    break;
+                case "outputBodyS3Path":
+                    charges.outputBodyInS3();
+                    p.skipChildren();
+                    break;
+                case "outputVideoDurationSeconds":
+                    charges.videoDuration(p, t);
                     break;
                 default:
                     p.skipChildren();
@@ -458,7 +484,9 @@ public final class InvocationLogParser {
                         invocationMetrics(p, v);
                         break;
                     default:
-                        p.skipChildren(); // output.message, content, embedding, trace ...
+                        if (!charges.outputBodyField(n, p, v)) {
+                            p.skipChildren(); // output.message, content, embedding ...
+                        }
                 }
             }
         } else if (t == JsonToken.START_ARRAY) {
@@ -471,6 +499,8 @@ public final class InvocationLogParser {
                         JsonToken v = p.nextToken();
                         if (n.equals("amazon-bedrock-invocationMetrics")) {
                             invocationMetrics(p, v);
+                        } else if (n.equals("amazon-bedrock-trace")) {
+                            charges.outputBodyField(n, p, v);
                         } else {
                             p.skipChildren();
                         }
@@ -517,7 +547,9 @@ public final class InvocationLogParser {
                     anthropicCacheCreation(p, v);
                     break;
                 default:
-                    p.skipChildren();
+                    if (!charges.usageField(n, p, v)) {
+                        p.skipChildren();
+                    }
             }
         }
     }

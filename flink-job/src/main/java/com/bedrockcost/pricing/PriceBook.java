@@ -17,18 +17,26 @@ import java.util.TreeMap;
  * that is rejected.
  */
 public final class PriceBook {
-    private static final PriceBook EMPTY = new PriceBook(new TreeMap<>(), new TreeMap<>());
+    private static final PriceBook EMPTY = new PriceBook(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
     private final SortedMap<String, String> files;
     private final SortedMap<String, List<PriceRow>> rows;
     private final PriceTable table;
+    /** Rows of the unit price files ({@link UnitPriceCsv}); a file is either a token or a unit price file. */
+    private final SortedMap<String, List<UnitPriceRow>> units;
+    private final UnitPrices unitPrices;
 
-    private PriceBook(SortedMap<String, String> files, SortedMap<String, List<PriceRow>> rows) {
+    private PriceBook(SortedMap<String, String> files, SortedMap<String, List<PriceRow>> rows,
+                      SortedMap<String, List<UnitPriceRow>> units) {
         this.files = Collections.unmodifiableSortedMap(files);
         this.rows = Collections.unmodifiableSortedMap(rows);
         List<PriceRow> all = new ArrayList<>();
         rows.values().forEach(all::addAll);
         this.table = PriceTable.of(all);
+        this.units = Collections.unmodifiableSortedMap(units);
+        List<UnitPriceRow> allUnits = new ArrayList<>();
+        units.values().forEach(allUnits::addAll);
+        this.unitPrices = UnitPrices.of(allUnits);
     }
 
     public static PriceBook empty() {
@@ -42,6 +50,11 @@ public final class PriceBook {
 
     public PriceTable table() {
         return table;
+    }
+
+    /** The prices of the charges that are not tokens. */
+    public UnitPrices unitPrices() {
+        return unitPrices;
     }
 
     /** True when at least one file is in force (an empty book means: no price table yet). */
@@ -83,6 +96,7 @@ public final class PriceBook {
         }
         SortedMap<String, String> nextFiles = new TreeMap<>();
         SortedMap<String, List<PriceRow>> nextRows = new TreeMap<>();
+        SortedMap<String, List<UnitPriceRow>> nextUnits = new TreeMap<>();
         List<PriceFileException> rejected = new ArrayList<>();
         Set<String> fresh = new HashSet<>();
         for (Map.Entry<String, String> e : new TreeMap<>(reading).entrySet()) {
@@ -91,18 +105,25 @@ public final class PriceBook {
             if (content != null && content.equals(files.get(name))) {
                 nextFiles.put(name, content);
                 nextRows.put(name, rows.get(name));
+                nextUnits.put(name, units.get(name));
                 continue;
             }
             try {
                 if (content == null) {
                     throw new PriceFileException(name, 0, "the file could not be read (too large or unreadable)");
                 }
-                nextRows.put(name, PriceCsv.parse(name, content));
+                if (UnitPriceCsv.recognises(content)) {
+                    nextUnits.put(name, UnitPriceCsv.parse(name, content));
+                    nextRows.put(name, List.of());
+                } else {
+                    nextRows.put(name, PriceCsv.parse(name, content));
+                    nextUnits.put(name, List.of());
+                }
                 nextFiles.put(name, content);
                 fresh.add(name);
             } catch (PriceFileException ex) {
                 rejected.add(ex);
-                keepPrevious(name, nextFiles, nextRows);
+                keepPrevious(name, nextFiles, nextRows, nextUnits);
             }
         }
         // Rows of different files must not contradict each other either; blame the new versions.
@@ -112,7 +133,8 @@ public final class PriceBook {
             fresh.remove(conflict.file());
             nextFiles.remove(conflict.file());
             nextRows.remove(conflict.file());
-            keepPrevious(conflict.file(), nextFiles, nextRows);
+            nextUnits.remove(conflict.file());
+            keepPrevious(conflict.file(), nextFiles, nextRows, nextUnits);
         }
         if (nextFiles.isEmpty() && !files.isEmpty()) {
             // Never from a table to none: that is a broken upload far more often than an intent.
@@ -120,7 +142,7 @@ public final class PriceBook {
             kept.rejected.addAll(rejected);
             return kept;
         }
-        Outcome out = new Outcome(new PriceBook(nextFiles, nextRows), false);
+        Outcome out = new Outcome(new PriceBook(nextFiles, nextRows, nextUnits), false);
         out.rejected.addAll(rejected);
         for (String name : nextFiles.keySet()) {
             if (!files.containsKey(name)) {
@@ -137,10 +159,12 @@ public final class PriceBook {
         return out;
     }
 
-    private void keepPrevious(String name, Map<String, String> nextFiles, Map<String, List<PriceRow>> nextRows) {
+    private void keepPrevious(String name, Map<String, String> nextFiles, Map<String, List<PriceRow>> nextRows,
+                              Map<String, List<UnitPriceRow>> nextUnits) {
         if (files.containsKey(name)) {
             nextFiles.put(name, files.get(name));
             nextRows.put(name, rows.get(name));
+            nextUnits.put(name, units.get(name));
         }
     }
 

@@ -43,11 +43,18 @@ public final class PriceCsv {
     static final String CACHE_WRITE_1H = "cache_write_1h_per_mtok";
     /** Free text (where a number comes from); ignored by pricing. */
     static final String NOTE = "note";
+    /** Service tier of the row: standard (the default when empty), batch, flex, priority or latency-optimized. */
+    static final String SERVICE_TIER = "service_tier";
+    /** AWS usage types of the row's components (what the bill calls them); ignored by pricing. */
+    static final String USAGE_TYPE = "usage_type";
+    /** Where the row's prices come from in the AWS Price List (offer, version, rate codes); ignored by pricing. */
+    static final String PRICE_REF = "price_ref";
 
     private static final List<String> REQUIRED = List.of(MODEL_ID, REGION, EFFECTIVE_FROM, INPUT, OUTPUT);
     private static final Set<String> KNOWN = Set.of(MODEL_ID, REGION, EFFECTIVE_FROM, EFFECTIVE_TO, INPUT, OUTPUT,
-            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE);
+            CACHE_READ, CACHE_WRITE, MIN_PROMPT_TOKENS, PROFILE_SCOPE, CACHE_WRITE_1H, NOTE, SERVICE_TIER, USAGE_TYPE, PRICE_REF);
     private static final Set<String> SCOPES = Set.of("in-region", "geo", "global", PriceRow.ANY);
+    private static final Set<String> TIERS = Set.of(PriceRow.STANDARD, "batch", "flex", "priority", PriceRow.LATENCY_OPTIMIZED);
 
     private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("\\d+");
@@ -113,6 +120,12 @@ public final class PriceCsv {
     }
 
     private static Map<String, Integer> header(String line, List<PriceFileException.Problem> problems) {
+        return header(line, KNOWN, REQUIRED, "", problems);
+    }
+
+    /** Column name → position of a header row; unknown, repeated and missing required columns are problems of line 1. */
+    static Map<String, Integer> header(String line, Set<String> known, List<String> required, String ofWhat,
+                                       List<PriceFileException.Problem> problems) {
         Map<String, Integer> columns = new LinkedHashMap<>();
         List<String> names;
         try {
@@ -123,14 +136,14 @@ public final class PriceCsv {
         }
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            if (!KNOWN.contains(name)) {
-                problems.add(new PriceFileException.Problem(1, "unknown column '" + names.get(i).trim() + "' (known columns: "
-                        + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")"));
+            if (!known.contains(name)) {
+                problems.add(new PriceFileException.Problem(1, "unknown column '" + names.get(i).trim() + "'" + ofWhat + " (known columns: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
             } else if (columns.put(name, i) != null) {
                 problems.add(new PriceFileException.Problem(1, "column '" + name + "' appears twice"));
             }
         }
-        for (String r : REQUIRED) {
+        for (String r : required) {
             if (!columns.containsKey(r)) {
                 problems.add(new PriceFileException.Problem(1, "missing required column '" + r + "'"));
             }
@@ -176,9 +189,15 @@ public final class PriceCsv {
         } else if (!SCOPES.contains(scope)) {
             f.problem("unknown profile_scope '" + scope + "' (use in-region, geo, global or *)");
         }
+        String tier = f.text(SERVICE_TIER);
+        if (tier.isEmpty()) {
+            tier = PriceRow.STANDARD;
+        } else if (!TIERS.contains(tier)) {
+            f.problem("unknown service_tier '" + tier + "' (use standard, batch, flex, priority or latency-optimized)");
+        }
         return new PriceRow(model, region, scope, from, to, input, output,
                 cacheRead == null ? BigDecimal.ZERO : cacheRead, cacheWrite == null ? BigDecimal.ZERO : cacheWrite,
-                cacheWrite1h, minPrompt, file + ":" + lineNo);
+                cacheWrite1h, minPrompt, file + ":" + lineNo, tier);
     }
 
     /** Rows for the same model, region, scope and threshold whose date ranges overlap contradict each other. */

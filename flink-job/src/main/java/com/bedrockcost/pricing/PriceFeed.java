@@ -3,6 +3,7 @@ package com.bedrockcost.pricing;
 import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.pricing.pricelist.PriceListFeed;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -27,14 +28,26 @@ public final class PriceFeed {
     /** The configured price stream. */
     public static StreamFactory<PriceUpdate> fromConfig(JobConfig config) {
         PriceLocation location = PriceLocation.fromConfig(config);
-        Duration interval = inputIsBounded(config) || location.isBuiltIn()
+        PriceListFeed priceList = PriceListFeed.fromConfig(config);
+        if (priceList != null && inputIsBounded(config)) {
+            // A bounded run re-prices logs: it needs a fixed, reviewed table, not whatever AWS publishes today.
+            LOG.warn("pricing.aws.offer.enabled is ignored for a run over a bounded input; to price with the AWS Price List, "
+                    + "run `prices import` and pass its folder with --pricing");
+            priceList = null;
+        }
+        Duration interval = inputIsBounded(config) || location.isBuiltIn() && priceList == null
                 ? Duration.ZERO : config.get(JobConfig.PRICING_WATCH_INTERVAL);
-        return watch(location, interval);
+        return watch(location, interval, priceList);
     }
 
     /** Readings of {@code location} every {@code interval}; a zero interval reads once and ends. */
     public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval) {
-        return env -> env.fromSource(new PriceWatchSource(location, interval), WatermarkStrategy.noWatermarks(),
+        return watch(location, interval, null);
+    }
+
+    /** As {@link #watch(PriceLocation, Duration)}, merging in the AWS Price List fetched by {@code priceList} (null: off). */
+    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval, PriceListFeed priceList) {
+        return env -> env.fromSource(new PriceWatchSource(location, interval, priceList), WatermarkStrategy.noWatermarks(),
                         "price-files", TypeInformation.of(PriceUpdate.class))
                 .setParallelism(1).uid("source-prices");
     }

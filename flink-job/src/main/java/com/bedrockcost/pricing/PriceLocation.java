@@ -34,6 +34,11 @@ public final class PriceLocation implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Folder of the built-in table on the classpath. */
     static final String BUILT_IN = "pricing";
+    /**
+     * The built-in unit price files (guardrails, images, video, rerank): a subfolder, because the Glue
+     * {@code pricing} table reads the token price files of the folder by column position.
+     */
+    static final String BUILT_IN_UNITS = BUILT_IN + "/units";
     /** Larger files are refused: a price table is a few kilobytes, and every file is held in state. */
     static final long MAX_FILE_BYTES = 4L << 20;
 
@@ -152,11 +157,12 @@ public final class PriceLocation implements Serializable {
             throw new IOException("Cannot locate the built-in price table from " + location, e);
         }
         if (base.isDirectory()) {
-            File dir = new File(base, BUILT_IN);
-            File[] list = dir.listFiles((d, n) -> n.endsWith(".csv") && !n.startsWith(".") && !n.startsWith("_"));
-            if (list != null) {
-                for (File f : list) {
-                    files.put(BUILT_IN + "/" + f.getName(), new String(Files.readAllBytes(f.toPath()), StandardCharsets.UTF_8));
+            for (String folder : new String[] {BUILT_IN, BUILT_IN_UNITS}) {
+                File[] list = new File(base, folder).listFiles((d, n) -> n.endsWith(".csv") && !n.startsWith(".") && !n.startsWith("_"));
+                if (list != null) {
+                    for (File f : list) {
+                        files.put(folder + "/" + f.getName(), new String(Files.readAllBytes(f.toPath()), StandardCharsets.UTF_8));
+                    }
                 }
             }
         } else {
@@ -164,7 +170,9 @@ public final class PriceLocation implements Serializable {
                 for (Enumeration<JarEntry> en = jar.entries(); en.hasMoreElements(); ) {
                     JarEntry e = en.nextElement();
                     String n = e.getName();
-                    if (n.startsWith(BUILT_IN + "/") && n.endsWith(".csv") && n.indexOf('/', BUILT_IN.length() + 1) < 0) {
+                    boolean top = n.startsWith(BUILT_IN + "/") && n.indexOf('/', BUILT_IN.length() + 1) < 0;
+                    boolean units = n.startsWith(BUILT_IN_UNITS + "/") && n.indexOf('/', BUILT_IN_UNITS.length() + 1) < 0;
+                    if ((top || units) && n.endsWith(".csv")) {
                         try (InputStream in = jar.getInputStream(e)) {
                             files.put(n, decode(in));
                         }

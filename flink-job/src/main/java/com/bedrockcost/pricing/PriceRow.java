@@ -10,6 +10,10 @@ public final class PriceRow implements Serializable {
 
     /** {@code region} or {@code profile_scope} value that matches any invocation. */
     public static final String ANY = "*";
+    /** The service tier of on-demand calls without a tier. */
+    public static final String STANDARD = "standard";
+    /** The tier of calls with {@code performanceConfig.latency = optimized}. */
+    public static final String LATENCY_OPTIMIZED = "latency-optimized";
 
     final String model;
     final String region;
@@ -26,9 +30,17 @@ public final class PriceRow implements Serializable {
     final long minPromptTokens;
     /** Where the row is: {@code <file name>:<line>}. */
     final String source;
+    /** {@link #STANDARD}, batch, flex, priority or latency-optimized; a row prices calls of its own tier only. */
+    final String tier;
 
     PriceRow(String model, String region, String scope, Instant from, Instant to, BigDecimal input, BigDecimal output,
              BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal cacheWrite1h, long minPromptTokens, String source) {
+        this(model, region, scope, from, to, input, output, cacheRead, cacheWrite, cacheWrite1h, minPromptTokens, source, STANDARD);
+    }
+
+    PriceRow(String model, String region, String scope, Instant from, Instant to, BigDecimal input, BigDecimal output,
+             BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal cacheWrite1h, long minPromptTokens, String source,
+             String tier) {
         this.model = model;
         this.region = region;
         this.scope = scope;
@@ -41,6 +53,7 @@ public final class PriceRow implements Serializable {
         this.cacheWrite1h = cacheWrite1h;
         this.minPromptTokens = minPromptTokens;
         this.source = source;
+        this.tier = tier;
     }
 
     public String source() {
@@ -58,7 +71,8 @@ public final class PriceRow implements Serializable {
 
     /** Same model, region, scope and threshold: such rows must not be in force at the same time. */
     boolean sameSlot(PriceRow o) {
-        return model.equals(o.model) && region.equals(o.region) && scope.equals(o.scope) && minPromptTokens == o.minPromptTokens;
+        return model.equals(o.model) && region.equals(o.region) && scope.equals(o.scope) && minPromptTokens == o.minPromptTokens
+                && tier.equals(o.tier);
     }
 
     boolean overlaps(PriceRow o) {
@@ -66,7 +80,8 @@ public final class PriceRow implements Serializable {
     }
 
     String slot() {
-        return "model " + model + ", region " + region + ", profile_scope " + scope + ", min_prompt_tokens " + minPromptTokens;
+        return "model " + model + ", region " + region + ", profile_scope " + scope + ", min_prompt_tokens " + minPromptTokens
+                + (tier.equals(STANDARD) ? "" : ", service_tier " + tier);
     }
 
     String range() {

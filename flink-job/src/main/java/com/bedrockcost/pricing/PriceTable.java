@@ -41,12 +41,22 @@ public final class PriceTable {
         return size;
     }
 
+    /** True when some row (of any region, scope, tier or time) prices tokens of {@code model}. */
+    public boolean hasModel(String model) {
+        return model != null && byModel.containsKey(model);
+    }
+
     /**
      * The row that prices an invocation of {@code model} called in {@code region} through a profile of
      * {@code scope} at {@code at} with a prompt of {@code promptTokens}; null when none applies. A null
      * region or scope matches only {@code *} rows.
      */
     public PriceRow find(String model, String region, String scope, Instant at, long promptTokens) {
+        return find(model, region, scope, PriceRow.STANDARD, at, promptTokens);
+    }
+
+    /** As {@link #find(String, String, String, Instant, long)} for a call in service tier {@code tier}: only that tier's rows apply. */
+    public PriceRow find(String model, String region, String scope, String tier, Instant at, long promptTokens) {
         if (model == null || at == null) {
             return null;
         }
@@ -56,7 +66,8 @@ public final class PriceTable {
         for (PriceRow r : rows) {
             boolean regionExact = r.region.equals(region);
             boolean scopeExact = r.scope.equals(scope);
-            if (!regionExact && !r.region.equals(PriceRow.ANY)
+            if (!r.tier.equals(tier)
+                    || !regionExact && !r.region.equals(PriceRow.ANY)
                     || !scopeExact && !r.scope.equals(PriceRow.ANY)
                     || r.minPromptTokens > promptTokens
                     || !r.inForceAt(at)) {

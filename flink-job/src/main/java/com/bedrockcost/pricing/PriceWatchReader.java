@@ -1,5 +1,9 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.pricing.pricelist.ModelMapping;
+import com.bedrockcost.pricing.pricelist.PriceListFeed;
+import com.bedrockcost.pricing.pricelist.PriceListPoller;
+
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -43,11 +47,18 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     private Counter readFailures;
     private Counter readingsEmitted;
 
-    PriceWatchReader(SourceReaderContext ctx, PriceLocation location, Duration interval) {
+    private final PriceListFeed priceListFeed;
+    private PriceListPoller priceList;
+    private Map<String, String> restoredPriceList;
+    /** The built-in table's file contents: CSVs equal to one of them lose to the Price List (see PriceLayers). */
+    private java.util.Set<String> builtInContents = java.util.Set.of();
+
+    PriceWatchReader(SourceReaderContext ctx, PriceLocation location, Duration interval, PriceListFeed priceListFeed) {
         this.ctx = ctx;
         this.location = location;
         this.interval = interval;
         this.watching = !interval.isZero() && !interval.isNegative();
+        this.priceListFeed = priceListFeed;
     }
 
     @Override
@@ -59,6 +70,21 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         });
         readFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceReadFailures");
         readingsEmitted = PricingMetrics.group(ctx.metricGroup()).counter("priceReadingsEmitted");
+        if (priceListFeed != null) {
+            Counter fetchFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceListFetchFailures");
+            try {
+                builtInContents = new java.util.HashSet<>(PriceLocation.builtIn().read().values());
+                priceList = new PriceListPoller(priceListFeed, ModelMapping.builtIn(), fetchFailures,
+                        PricingMetrics.group(ctx.metricGroup()).counter("priceListFetches"));
+                if (restoredPriceList != null) {
+                    priceList.restore(restoredPriceList);
+                }
+                priceList.start();
+            } catch (java.io.IOException e) {
+                fetchFailures.inc();
+                LOG.error("The AWS Price List refresh cannot start; prices come from the CSVs only: {}", e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -105,7 +131,8 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         CompletableFuture<Map<String, String>> f = new CompletableFuture<>();
         executor.schedule(() -> {
             try {
-                f.complete(location.read());
+                Map<String, String> files = location.read();
+                f.complete(priceList == null ? files : PriceLayers.compose(files, builtInContents, priceList.latest()));
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }
@@ -126,12 +153,17 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
 
     @Override
     public List<PriceWatchSource.Split> snapshotState(long checkpointId) {
-        return hasSplit ? List.of(new PriceWatchSource.Split()) : Collections.emptyList();
+        return hasSplit ? List.of(new PriceWatchSource.Split(priceList == null ? null : priceList.latest())) : Collections.emptyList();
     }
 
     @Override
     public void addSplits(List<PriceWatchSource.Split> splits) {
         if (!splits.isEmpty()) {
+            // Flink adds restored splits before start(): keep them for the poller start() creates.
+            restoredPriceList = splits.get(0).priceList;
+            if (priceList != null && restoredPriceList != null) {
+                priceList.restore(restoredPriceList);
+            }
             hasSplit = true;
             splitSignal.complete(null);
         }
@@ -147,6 +179,9 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     public void close() {
         if (executor != null) {
             executor.shutdownNow();
+        }
+        if (priceList != null) {
+            priceList.close();
         }
     }
 }

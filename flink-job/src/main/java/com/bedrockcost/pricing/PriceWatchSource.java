@@ -1,5 +1,7 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.pricing.pricelist.PriceListFeed;
+
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -11,7 +13,13 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,10 +42,18 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
 
     private final PriceLocation location;
     private final Duration interval;
+    /** Null unless the live refresh from the AWS Price List is on. */
+    private final PriceListFeed priceList;
 
     public PriceWatchSource(PriceLocation location, Duration interval) {
+        this(location, interval, null);
+    }
+
+    /** Also merges the AWS Price List fetched by {@code priceList} (null: off) into every reading, see {@link PriceLayers}. */
+    public PriceWatchSource(PriceLocation location, Duration interval, PriceListFeed priceList) {
         this.location = location;
         this.interval = interval;
+        this.priceList = priceList;
     }
 
     public boolean isWatching() {
@@ -71,7 +87,7 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
 
     @Override
     public SourceReader<PriceUpdate, Split> createReader(SourceReaderContext ctx) {
-        return new PriceWatchReader(ctx, location, interval);
+        return new PriceWatchReader(ctx, location, interval, priceList);
     }
 
     @Override
@@ -79,9 +95,23 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
         return TypeInformation.of(PriceUpdate.class);
     }
 
-    /** The one unit of work: watching the location. It carries no position; every reading is complete. */
+    /**
+     * The one unit of work: watching the location. It carries no position (every reading is complete),
+     * only the last good AWS Price List conversion, so that a restarted job keeps those prices while
+     * its first fetch is under way or fails.
+     */
     public static final class Split implements SourceSplit {
         static final String ID = "price-location";
+        /** File name → CSV of the last good Price List fetch; null when there is none. */
+        final Map<String, String> priceList;
+
+        public Split() {
+            this(null);
+        }
+
+        Split(Map<String, String> priceList) {
+            this.priceList = priceList;
+        }
 
         @Override
         public String splitId() {
@@ -132,20 +162,46 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
     static final class SplitSerializer implements SimpleVersionedSerializer<Split> {
         @Override
         public int getVersion() {
-            return 1;
+            return 2;
         }
 
         @Override
-        public byte[] serialize(Split split) {
-            return new byte[0];
+        public byte[] serialize(Split split) throws IOException {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            out.writeBoolean(split.priceList != null);
+            if (split.priceList != null) {
+                out.writeInt(split.priceList.size());
+                for (Map.Entry<String, String> e : split.priceList.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    byte[] content = e.getValue().getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(content.length);
+                    out.write(content);
+                }
+            }
+            return out.getCopyOfBuffer();
         }
 
         @Override
         public Split deserialize(int version, byte[] serialized) throws IOException {
-            if (version != 1) {
+            if (version == 1) {
+                return new Split(); // before the live refresh: nothing carried
+            }
+            if (version != 2) {
                 throw new IOException("Unknown price split version " + version);
             }
-            return new Split();
+            DataInputDeserializer in = new DataInputDeserializer(serialized);
+            if (!in.readBoolean()) {
+                return new Split();
+            }
+            Map<String, String> files = new TreeMap<>();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                byte[] content = new byte[in.readInt()];
+                in.readFully(content);
+                files.put(name, new String(content, StandardCharsets.UTF_8));
+            }
+            return new Split(files);
         }
     }
 

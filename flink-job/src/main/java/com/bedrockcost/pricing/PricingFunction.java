@@ -256,7 +256,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     }
 
     private void price(Invocation inv, PriceBook current) {
-        if (Pricer.price(inv, current.table())) {
+        if (ChargePricer.price(inv, current)) {
             priced.inc();
         } else {
             countUnpriced(inv);
@@ -264,7 +264,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     }
 
     private void markUnpriced(Invocation inv) {
-        Pricer.unpriced(inv);
+        ChargePricer.unpriced(inv, "no price table was available");
         countUnpriced(inv);
     }
 
@@ -277,9 +277,9 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
                 c = metrics.addGroup("UnpricedModel", model).counter("unpricedInvocations");
                 unpricedByModel.put(model, c);
                 if (book != null && book.hasTable()) {
-                    LOG.warn("No price for model {} (region {}, scope {}, at {}, prompt {} tokens): written UNPRICED; add a row "
+                    LOG.warn("No price for model {} (region {}, scope {}, at {}, prompt {} tokens): written UNPRICED ({}); add a row "
                                     + "to the price table. Metric UnpricedModel={}.unpricedInvocations counts them",
-                            model, inv.region, inv.profileScope, inv.eventTime, inv.promptTokens(), model);
+                            model, inv.region, inv.profileScope, inv.eventTime, inv.promptTokens(), inv.unpricedReason, model);
                 }
             } else {
                 if (otherModels == null) {

@@ -21,6 +21,8 @@ final class CsvTables {
         totalsHeader.add("latency_ms_sum");
         totalsHeader.add("latency_ms_p50");
         totalsHeader.add("latency_ms_p95");
+        totalsHeader.add("guardrail_text_units");
+        totalsHeader.add("guardrail_cost");
 
         try (Writer w = open(dir.resolve("summary.csv"))) {
             line(w, concat("slice", totalsHeader, "failed_inputs"));
@@ -72,6 +74,8 @@ final class CsvTables {
         out.add(String.valueOf(t.latencyMsSum));
         out.add(text(t.latencyMsP50));
         out.add(text(t.latencyMsP95));
+        out.add(String.valueOf(t.guardrailTextUnits));
+        out.add(text(t.guardrailCost));
         return out;
     }
 

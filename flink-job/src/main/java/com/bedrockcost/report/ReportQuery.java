@@ -61,6 +61,8 @@ public final class ReportQuery {
         {"latency_count", "BIGINT", "COUNT(latency_ms)"},
         {"latency_ms_sum", "BIGINT", "SUM(latency_ms)"},
         {"latency_ms_max", "BIGINT", "MAX(latency_ms)"},
+        {"guardrail_text_units", "BIGINT", "SUM(guardrail_text_units)"},
+        {"guardrail_cost", "DECIMAL(38, 12)", "SUM(guardrail_cost)"},
     };
 
     private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
@@ -86,7 +88,8 @@ public final class ReportQuery {
         sql.executeSql("CREATE TEMPORARY VIEW inv AS SELECT tenant_id, request_metadata['company'] AS company,"
                 + " request_metadata['department'] AS department, `model`, DATE_FORMAT(event_time, 'yyyy-MM-dd HH') AS `hour`,"
                 + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-                + " input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost, pricing_status, error_code, latency_ms"
+                + " input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost, pricing_status, error_code, latency_ms,"
+                + " guardrail_text_units, guardrail_cost"
                 + " FROM invocations" + where(options, true));
         if (withFailed) {
             sql.executeSql(LakeTablesSql.createTable(LakeTables.FAILED, root));
@@ -261,6 +264,8 @@ public final class ReportQuery {
         t.latencyCount = asLong(r.getField(14));
         t.latencyMsSum = asLong(r.getField(15));
         t.latencyMsMax = (Long) r.getField(16);
+        t.guardrailTextUnits = asLong(r.getField(17));
+        t.guardrailCost = (BigDecimal) r.getField(18);
         return t;
     }
 

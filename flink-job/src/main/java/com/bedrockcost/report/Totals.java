@@ -23,6 +23,9 @@ public final class Totals {
     public long latencyCount;
     public long latencyMsSum;
     public Long latencyMsMax;
+    /** Guardrail text units and their cost (part of {@link #totalCost}). */
+    public long guardrailTextUnits;
+    public BigDecimal guardrailCost;
     /** Exact nearest-rank percentiles of latency_ms; set for models and the overall totals only. */
     public Long latencyMsP50;
     public Long latencyMsP95;
@@ -49,6 +52,8 @@ public final class Totals {
         cacheReadCost = plus(cacheReadCost, o.cacheReadCost);
         cacheWriteCost = plus(cacheWriteCost, o.cacheWriteCost);
         totalCost = plus(totalCost, o.totalCost);
+        guardrailTextUnits += o.guardrailTextUnits;
+        guardrailCost = plus(guardrailCost, o.guardrailCost);
         unpriced += o.unpriced;
         errors += o.errors;
         latencyCount += o.latencyCount;

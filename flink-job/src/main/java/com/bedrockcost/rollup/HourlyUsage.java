@@ -25,6 +25,11 @@ public class HourlyUsage {
     public BigDecimal cacheReadCost;
     public BigDecimal cacheWriteCost;
     public BigDecimal totalCost;
+    public Long guardrailTextUnits;
+    public BigDecimal guardrailCost;
+    public BigDecimal imageCost;
+    public BigDecimal videoCost;
+    public BigDecimal rerankCost;
     public long unpriced;
     public long errors;
     public long latencyCount;
@@ -52,6 +57,14 @@ public class HourlyUsage {
         cacheReadCost = plus(cacheReadCost, inv.cacheReadCost);
         cacheWriteCost = plus(cacheWriteCost, inv.cacheWriteCost);
         totalCost = plus(totalCost, inv.totalCost);
+        Long units = inv.guardrailTextUnits();
+        if (units != null) {
+            guardrailTextUnits = guardrailTextUnits == null ? units : guardrailTextUnits + units;
+        }
+        guardrailCost = plus(guardrailCost, inv.guardrailCost);
+        imageCost = plus(imageCost, inv.imageCost);
+        videoCost = plus(videoCost, inv.videoCost);
+        rerankCost = plus(rerankCost, inv.rerankCost);
         if (Invocation.UNPRICED.equals(inv.pricingStatus)) {
             unpriced++;
         }

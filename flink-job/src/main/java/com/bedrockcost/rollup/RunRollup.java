@@ -48,7 +48,9 @@ public final class RunRollup {
             "  CAST(CASE WHEN pricing_status = " + literal(Invocation.UNPRICED) + " THEN 1 ELSE 0 END AS BIGINT) AS `unpriced`",
             "  CAST(CASE WHEN error_code IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `errors`",
             "  CAST(CASE WHEN latency_ms IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `latencyCount`",
-            "  latency_ms AS `latencyMsSum`, latency_ms AS `latencyMsMax`");
+            "  latency_ms AS `latencyMsSum`, latency_ms AS `latencyMsMax`",
+            "  guardrail_text_units AS `guardrailTextUnits`, guardrail_cost AS `guardrailCost`",
+            "  image_cost AS `imageCost`, video_cost AS `videoCost`, rerank_cost AS `rerankCost`");
 
     private RunRollup() {}
 

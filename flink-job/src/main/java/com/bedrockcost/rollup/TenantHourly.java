@@ -29,6 +29,13 @@ public class TenantHourly {
     public BigDecimal cacheReadCost;
     public BigDecimal cacheWriteCost;
     public BigDecimal totalCost;
+    /** Guardrail text units of the hour's invocations (priced or not); null when none had guardrail usage. */
+    public Long guardrailTextUnits;
+    /** Parts of {@link #totalCost}: guardrails, images, video, rerank; null when no priced invocation had one. */
+    public BigDecimal guardrailCost;
+    public BigDecimal imageCost;
+    public BigDecimal videoCost;
+    public BigDecimal rerankCost;
 
     public long unpriced;
     public long errors;
@@ -59,7 +66,10 @@ public class TenantHourly {
                 && Objects.equals(inputCost, t.inputCost) && Objects.equals(outputCost, t.outputCost)
                 && Objects.equals(cacheReadCost, t.cacheReadCost) && Objects.equals(cacheWriteCost, t.cacheWriteCost)
                 && Objects.equals(totalCost, t.totalCost) && Objects.equals(latencyMsSum, t.latencyMsSum)
-                && Objects.equals(latencyMsAvg, t.latencyMsAvg) && Objects.equals(latencyMsMax, t.latencyMsMax);
+                && Objects.equals(latencyMsAvg, t.latencyMsAvg) && Objects.equals(latencyMsMax, t.latencyMsMax)
+                && Objects.equals(guardrailTextUnits, t.guardrailTextUnits) && Objects.equals(guardrailCost, t.guardrailCost)
+                && Objects.equals(imageCost, t.imageCost) && Objects.equals(videoCost, t.videoCost)
+                && Objects.equals(rerankCost, t.rerankCost);
     }
 
     @Override

@@ -65,7 +65,12 @@ public final class TenantHourlyRollup {
             "  SUM(`errors`) AS errors,",
             "  SUM(`latencyCount`) AS latency_count,",
             "  SUM(`latencyMsSum`) AS latency_ms_sum,",
-            "  MAX(`latencyMsMax`) AS latency_ms_max",
+            "  MAX(`latencyMsMax`) AS latency_ms_max,",
+            "  SUM(`guardrailTextUnits`) AS guardrail_text_units,",
+            "  CAST(SUM(`guardrailCost`) AS DECIMAL(38, 12)) AS guardrail_cost,",
+            "  CAST(SUM(`imageCost`) AS DECIMAL(38, 12)) AS image_cost,",
+            "  CAST(SUM(`videoCost`) AS DECIMAL(38, 12)) AS video_cost,",
+            "  CAST(SUM(`rerankCost`) AS DECIMAL(38, 12)) AS rerank_cost",
             "FROM TABLE(TUMBLE(TABLE " + INPUT_VIEW + ", DESCRIPTOR(rowtime), INTERVAL '1' HOUR))",
             "GROUP BY window_start, window_end, `tenantId`, `model`");
 
@@ -123,6 +128,11 @@ public final class TenantHourlyRollup {
                 .column("latencyCount", "BIGINT NOT NULL")
                 .column("latencyMsSum", "BIGINT")
                 .column("latencyMsMax", "BIGINT")
+                .column("guardrailTextUnits", "BIGINT")
+                .column("guardrailCost", "DECIMAL(38, 12)")
+                .column("imageCost", "DECIMAL(38, 12)")
+                .column("videoCost", "DECIMAL(38, 12)")
+                .column("rerankCost", "DECIMAL(38, 12)")
                 .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's timestamp: its hour's start
                 .watermark("rowtime", "SOURCE_WATERMARK()")        // the stream's own watermarks
                 .build());
@@ -159,6 +169,11 @@ public final class TenantHourlyRollup {
             h.latencyCount = r.<Long>getFieldAs("latency_count");
             h.latencyMsSum = r.getFieldAs("latency_ms_sum");
             h.latencyMsMax = r.getFieldAs("latency_ms_max");
+            h.guardrailTextUnits = r.getFieldAs("guardrail_text_units");
+            h.guardrailCost = r.getFieldAs("guardrail_cost");
+            h.imageCost = r.getFieldAs("image_cost");
+            h.videoCost = r.getFieldAs("video_cost");
+            h.rerankCost = r.getFieldAs("rerank_cost");
             h.latencyMsAvg = h.latencyCount == 0 || h.latencyMsSum == null ? null
                     : BigDecimal.valueOf(h.latencyMsSum).divide(BigDecimal.valueOf(h.latencyCount), 3, RoundingMode.HALF_EVEN);
             return h;

@@ -1,6 +1,7 @@
 package com.bedrockcost.sink;
 
 import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.rollup.TenantHourly;
 
@@ -40,7 +41,18 @@ public final class LakeTables {
                 .add("total_cost", r -> r.totalCost)
                 .add("pricing_status", r -> r.pricingStatus)
                 .add("price_source", r -> r.priceSource)
-                .addUnique("ingest_time", r -> r.ingestTime);
+                .addUnique("ingest_time", r -> r.ingestTime)
+                .add("guardrail_text_units", Invocation::guardrailTextUnits)
+                .add("guardrail_policy_units", r -> GuardrailPolicy.byVariant(r.guardrailUnits))
+                .add("guardrail_cost", r -> r.guardrailCost)
+                .add("service_tier", r -> r.serviceTier)
+                .add("image_count", r -> r.imageCount)
+                .add("image_cost", r -> r.imageCost)
+                .add("video_seconds", r -> r.videoSeconds)
+                .add("video_cost", r -> r.videoCost)
+                .add("rerank_queries", r -> r.rerankQueries)
+                .add("rerank_cost", r -> r.rerankCost)
+                .add("unpriced_reason", r -> r.unpricedReason);
     }
 
     public static Columns<FailedRecord> failedColumns() {
@@ -75,6 +87,11 @@ public final class LakeTables {
                 .add("latency_count", r -> r.latencyCount)
                 .add("latency_ms_sum", r -> r.latencyMsSum)
                 .add("latency_ms_avg", r -> r.latencyMsAvg)
-                .add("latency_ms_max", r -> r.latencyMsMax);
+                .add("latency_ms_max", r -> r.latencyMsMax)
+                .add("guardrail_text_units", r -> r.guardrailTextUnits)
+                .add("guardrail_cost", r -> r.guardrailCost)
+                .add("image_cost", r -> r.imageCost)
+                .add("video_cost", r -> r.videoCost)
+                .add("rerank_cost", r -> r.rerankCost);
     }
 }

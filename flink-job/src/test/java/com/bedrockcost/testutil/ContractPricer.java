@@ -47,6 +47,9 @@ public final class ContractPricer {
         for (Path f : files) {
             List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
             List<String> header = List.of(lines.get(0).split(",", -1));
+            if (header.get(0).equals("charge")) {
+                continue; // a unit price file (guardrails, images, ...): not token prices
+            }
             for (int i = 1; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) {
                     continue;

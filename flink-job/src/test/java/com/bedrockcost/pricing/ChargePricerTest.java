@@ -1,0 +1,206 @@
+package com.bedrockcost.pricing;
+
+import com.bedrockcost.model.GuardrailPolicy;
+import com.bedrockcost.model.Invocation;
+import com.bedrockcost.parse.InvocationLogParser;
+import com.bedrockcost.parse.ModelIds;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every charge a log explains, priced from real record shapes ({@code charges/records.jsonl}: guardrail
+ * traces of Converse and stream records as in Elastic's public test log, a request blocked at the input,
+ * service tiers, Nova Canvas, Nova Reel, Amazon Rerank) with exact expected costs.
+ */
+class ChargePricerTest {
+    private static final String TEST_TIERS = "charges/tiers-and-media.csv";
+    private static final String TEST_UNITS = "charges/units.csv";
+
+    @Test
+    void guardrailUnitsOfTheInputAreBilledWithTheTokensByTheBuiltInTable() throws Exception {
+        Invocation inv = priced("guard-converse-pii", builtIn());
+        // topic 1 × 0.15 / 1000 + sensitive information 1 × 0.10 / 1000
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.00025");
+        assertThat(inv.guardrailTextUnits()).isEqualTo(2L);
+        // 20 × 3 / 1e6 + 18 × 15 / 1e6 = 0.00033; total = tokens + guardrail
+        assertThat(inv.inputCost.add(inv.outputCost)).isEqualByComparingTo("0.00033");
+        assertThat(inv.totalCost).isEqualByComparingTo("0.00058");
+        assertThat(inv.totalCost.scale()).isEqualTo(Pricer.SCALE);
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.PRICED);
+        assertThat(inv.unpricedReason).isNull();
+        assertThat(inv.priceSource).contains("pricing/anthropic.csv:").contains("pricing/units/guardrails.csv:");
+    }
+
+    @Test
+    void aStreamWhoseGuardrailIntervenedPaysEveryPolicyOfEveryOutputAndNoTokens() throws Exception {
+        Invocation inv = priced("guard-stream-intervened", builtIn());
+        // topic 1 × 0.15 + content 2 × 0.15 + word 1 × 0 + sensitive 2 × 0.10 + regex 1 × 0, per 1000 units
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.00065");
+        assertThat(inv.guardrailTextUnits()).isEqualTo(5L);
+        assertThat(inv.guardrailUnits[GuardrailPolicy.WORD.ordinal()]).isEqualTo(1);
+        assertThat(inv.guardrailUnits[GuardrailPolicy.SENSITIVE_INFORMATION_FREE.ordinal()]).isEqualTo(1);
+        assertThat(inv.totalCost).isEqualByComparingTo("0.00065");
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.PRICED);
+    }
+
+    @Test
+    void aRequestBlockedAtTheInputStillPaysItsGuardrail() throws Exception {
+        Invocation inv = priced("guard-input-blocked", builtIn());
+        assertThat(inv.inputTokens + inv.outputTokens).isZero();
+        // topic, content, word, sensitive information: 1 unit each = (0.15 + 0.15 + 0 + 0.10) / 1000
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.0004");
+        assertThat(inv.totalCost).isEqualByComparingTo("0.0004");
+        assertThat(inv.guardrailTextUnits()).isEqualTo(3L);
+    }
+
+    @Test
+    void aPolicyWithoutASourcedPriceLeavesTheGuardrailChargeNullWithTheReasonNeverZero() throws Exception {
+        Invocation inv = priced("guard-converse-grounding", builtIn());
+        assertThat(inv.guardrailUnits[GuardrailPolicy.CONTEXTUAL_GROUNDING.ordinal()]).isEqualTo(2);
+        assertThat(inv.guardrailCost).isNull();
+        assertThat(inv.totalCost).isNull();
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.UNPRICED);
+        assertThat(inv.unpricedReason).isEqualTo("guardrail: no price for contextual_grounding (2 units)");
+        assertThat(inv.inputCost).isNull(); // an incomplete bill is no bill
+        assertThat(inv.priceSource).isNull();
+    }
+
+    @Test
+    void aGuardrailTraceWithoutUsageIsReportedNotPricedZero() throws Exception {
+        Invocation inv = priced("guard-trace-without-usage", builtIn());
+        assertThat(inv.guardrailUnits).isNull();
+        assertThat(inv.totalCost).isNull();
+        assertThat(inv.unpricedReason).isEqualTo("guardrail: the guardrail trace has no usage (invocationMetrics.usage) to price");
+    }
+
+    @Test
+    void inputAndOutputAssessmentsAddUpWhenEveryPolicyHasAPrice() throws Exception {
+        Invocation inv = priced("guard-converse-grounding", builtIn(TEST_UNITS));
+        // input: topic, content, word, sensitive 1 each; output: the same + grounding 2
+        // = (2 × 0.15 + 2 × 0.15 + 2 × 0 + 2 × 0.10 + 2 × 0.10) / 1000
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.001");
+        assertThat(inv.guardrailTextUnits()).isEqualTo(8L);
+        assertThat(inv.totalCost).isEqualByComparingTo("0.004345");
+    }
+
+    @Test
+    void serviceTiersArePricedAtTheirOwnRatesAndNeverAtTheStandardOne() throws Exception {
+        Map<String, String> tiers = builtIn(TEST_TIERS);
+        Invocation flex = priced("tier-flex", tiers);
+        assertThat(flex.serviceTier).isEqualTo("flex");
+        assertThat(flex.totalCost).isEqualByComparingTo("0.000675"); // 1000 × 0.075 + 2000 × 0.30
+        Invocation priority = priced("tier-priority", tiers);
+        assertThat(priority.totalCost).isEqualByComparingTo("0.0023625"); // 1000 × 0.2625 + 2000 × 1.05
+        Invocation standard = priced("tier-default", tiers);
+        assertThat(standard.serviceTier).isEqualTo("default");
+        assertThat(standard.totalCost).isEqualByComparingTo("0.00135"); // 1000 × 0.15 + 2000 × 0.60
+        Invocation optimized = priced("latency-optimized", tiers);
+        assertThat(optimized.serviceTier).isEqualTo("latency-optimized");
+        assertThat(optimized.totalCost).isEqualByComparingTo("0.011"); // 1000 × 1 + 2000 × 5
+
+        Invocation flexBuiltIn = priced("tier-flex", builtIn());
+        assertThat(flexBuiltIn.totalCost).isNull();
+        assertThat(flexBuiltIn.pricingStatus).isEqualTo(Invocation.UNPRICED);
+        assertThat(flexBuiltIn.unpricedReason).isEqualTo(
+                "tokens: no flex tier price for openai.gpt-oss-120b-1:0 in us-east-1 (the standard rate does not apply)");
+        Invocation reserved = priced("tier-reserved", tiers);
+        assertThat(reserved.totalCost).isNull();
+        assertThat(reserved.unpricedReason).contains("reserved");
+    }
+
+    @Test
+    void imagesArePricedPerImageBySizeBucketAndQuality() throws Exception {
+        Invocation inv = priced("image-canvas", builtIn(TEST_UNITS));
+        assertThat(inv.imageCount).isEqualTo(2L);
+        assertThat(inv.imageVariant).isEqualTo("1280x720/premium");
+        assertThat(inv.imageCost).isEqualByComparingTo("0.12"); // 2 × 0.06 (up to 1024 × 1024 pixels, premium)
+        assertThat(inv.totalCost).isEqualByComparingTo("0.12");
+        assertThat(inv.inputCost).isEqualByComparingTo("0");
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.PRICED);
+    }
+
+    @Test
+    void anImageCountTheRecordDoesNotGiveIsReportedNeverPricedZero() throws Exception {
+        Invocation inv = priced("image-canvas-offloaded", builtIn(TEST_UNITS));
+        assertThat(inv.imageCount).isNull();
+        assertThat(inv.imageCost).isNull();
+        assertThat(inv.totalCost).isNull();
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.UNPRICED);
+        assertThat(inv.unpricedReason).isEqualTo("image: the number of images is not in the record "
+                + "(the request body is in S3 (inputBodyS3Path), which the job does not read)");
+    }
+
+    @Test
+    void videoSecondsAndRerankQueriesArePricedPerUnit() throws Exception {
+        Invocation video = priced("video-reel", builtIn(TEST_UNITS));
+        assertThat(video.imageCount).isNull();
+        assertThat(video.videoSeconds).isEqualByComparingTo("6");
+        assertThat(video.videoCost).isEqualByComparingTo("0.48");
+        assertThat(video.totalCost).isEqualByComparingTo("0.48");
+
+        Invocation rerank = priced("rerank-101", builtIn());
+        assertThat(rerank.rerankQueries).isEqualTo(2L); // 101 documents: a query per 100
+        assertThat(rerank.rerankCost).isEqualByComparingTo("0.002"); // 2 × 1 / 1000, built-in table
+        assertThat(rerank.totalCost).isEqualByComparingTo("0.002");
+        assertThat(rerank.priceSource).isEqualTo("pricing/units/per-unit.csv:2");
+    }
+
+    @Test
+    void noCompletionTextIsKept() throws Exception {
+        Invocation inv = priced("guard-converse-grounding", builtIn());
+        assertThat(inv.toString() + inv.unpricedReason + inv.quantityGap + inv.priceSource).doesNotContain("SECRET-COMPLETION");
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------
+
+    private static Map<String, String> builtIn(String... extra) throws IOException {
+        Map<String, String> files = new TreeMap<>(PriceLocation.builtIn().read());
+        for (String e : extra) {
+            files.put("test/" + e, resource(e));
+        }
+        return files;
+    }
+
+    private static Invocation priced(String requestId, Map<String, String> files) throws Exception {
+        PriceBook.Outcome outcome = PriceBook.empty().apply(files);
+        assertThat(outcome.rejected).isEmpty();
+        Invocation inv = records().get(requestId);
+        assertThat(inv).as(requestId).isNotNull();
+        ChargePricer.price(inv, outcome.book);
+        return inv;
+    }
+
+    private static Map<String, Invocation> records() throws Exception {
+        Map<String, Invocation> out = new HashMap<>();
+        InvocationLogParser parser = new InvocationLogParser();
+        for (String line : resource("charges/records.jsonl").split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            Invocation inv = parser.parse(b, 0, b.length);
+            ModelIds.Resolved r = ModelIds.resolve(inv.modelId);
+            inv.model = r.model;
+            inv.profileScope = r.profileScope;
+            out.put(inv.requestId, inv);
+        }
+        return out;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ChargePricerTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
