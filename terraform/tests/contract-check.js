@@ -365,6 +365,8 @@ async function runContracts(args) {
     's3.endpoint': 'MSF provides S3 itself', 's3.access.key': 'MSF provides S3 itself', 's3.secret.key': 'MSF provides S3 itself',
     's3.path.style.access': 'MSF provides S3 itself',
     'pricing.wait.timeout': 'the job default suits MSF', 'pricing.wait.max.records': 'the job default suits MSF',
+    'pricing.aws.offer.url': 'the public AWS Price List endpoint is the default; another URL is for tests',
+    'pricing.aws.offer.timeout': 'the job default suits MSF',
     'job.parallelism': 'MSF parallelism_configuration (var.parallelism)',
     'checkpoint.interval': 'MSF checkpoint_configuration (var.checkpoint_interval_ms)', 'checkpoint.dir': 'MSF stores checkpoints',
     'checkpoint.min.pause': 'MSF checkpoint_configuration', 'restore.path': 'MSF restores from its snapshots',

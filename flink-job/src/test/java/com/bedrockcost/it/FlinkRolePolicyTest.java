@@ -85,10 +85,12 @@ class FlinkRolePolicyTest {
         JsonNode policy = terraformPolicy(root.resolve("terraform"));
         s3.awaitReady(Duration.ofSeconds(120));
         S3Objects direct = new S3Objects(s3.endpoint(), BUCKET);
-        // What Terraform uploads (lake.tf: aws_s3_object.pricing, aws_s3_object.tenant_mapping).
-        try (Stream<Path> csv = Files.list(root.resolve("pricing"))) {
-            for (Path f : csv.filter(p -> p.toString().endsWith(".csv")).collect(Collectors.toList())) {
-                direct.put("pricing/" + f.getFileName(), Files.readAllBytes(f));
+        // What Terraform uploads (lake.tf: aws_s3_object.pricing with units/, aws_s3_object.tenant_mapping).
+        for (String folder : new String[] {"", "units/"}) {
+            try (Stream<Path> csv = Files.list(root.resolve("pricing/" + folder))) {
+                for (Path f : csv.filter(p -> p.toString().endsWith(".csv")).collect(Collectors.toList())) {
+                    direct.put("pricing/" + folder + f.getFileName(), Files.readAllBytes(f));
+                }
             }
         }
         direct.put(MAPPING_KEY, ("profile_arn,model_id,profile_scope,tenant\n"
