@@ -6,6 +6,7 @@ import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
 import com.bedrockcost.localcloud.LocalCloud;
+import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
@@ -40,7 +41,8 @@ public final class Main {
             "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
             "",
             "Options of run:",
-            "  --input <file|folder|s3 uri>   read Bedrock invocation logs (S3 delivery format), bounded",
+            "  --input <file|folder|s3 uri>   read Bedrock invocation logs, bounded: S3 delivery, Firehose archives,",
+            "                                 CloudWatch Logs exports, Logs Insights downloads (shape read from content)",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
@@ -64,7 +66,7 @@ public final class Main {
             "Options of replay:",
             "  --stream-arn <arn>             the stream (required); --endpoint <url> for an emulator,",
             "                                 --region <region> (default: the ARN's)",
-            "  --input <file|folder|s3 uri>   invocation logs in the S3 delivery format (.json, .jsonl, .gz);",
+            "  --input <file|folder|s3 uri>   invocation logs in any shape `run --input` reads;",
             "                                 without it, the built-in generator (--generator.count etc.)",
             "  --batch <n>                    most log events per Kinesis record (default 100; 1 MiB limit kept)",
             "  --rate <n>                     invocations per second (default 0 = as fast as the stream takes)",
@@ -217,8 +219,9 @@ public final class Main {
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
+        InputAccounting input;
         try {
-            LocalRunner.run(config);
+            input = InputAccounting.of(LocalRunner.run(config));
         } catch (Exception e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -238,6 +241,11 @@ public final class Main {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
+        input.print(out);
+        if (input.readNothing()) {
+            err.println("bedrock-cost-stream: " + input.nothingReadMessage());
+            return 1;
+        }
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary.read(root, started).print(out, root, 10);

@@ -39,7 +39,7 @@ public final class JobConfig implements Serializable {
             "Where invocation logs come from: generator, files, kinesis, or auto (kinesis when kinesis.stream.arn is set, files when input.path is set, else generator).",
             Parsers.oneOf("auto", "generator", "files", "kinesis"));
     public static final ConfigKey<String> INPUT_PATH = key("Input", "input.path", "",
-            "File or folder (read recursively) of Bedrock invocation logs in the S3 delivery format (.json, .jsonl, .gz); a local path or s3:// URI.",
+            "File or folder (read recursively) of Bedrock invocation logs in any shape the job reads (S3 delivery, Firehose archives, CloudWatch Logs exports, Logs Insights downloads; plain or gzip, told by content); a local path or s3:// URI.",
             Parsers.location());
     public static final ConfigKey<Duration> INPUT_MONITOR_INTERVAL = key("Input", "input.monitor.interval", "0",
             "0 reads the input once and ends (bounded); a duration such as 30s keeps watching the folder for new files.",

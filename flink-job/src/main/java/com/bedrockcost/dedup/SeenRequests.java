@@ -1,5 +1,6 @@
 package com.bedrockcost.dedup;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -52,6 +53,7 @@ public final class SeenRequests implements Serializable {
     private final Duration ttl;
     private transient ValueState<Boolean> seen;
     private transient Counter duplicates;
+    private transient LongCounter duplicatesOfRun;
 
     /** {@code ttl}: how long (processing time) a request id is remembered after its last copy; zero = forever. */
     public SeenRequests(Duration ttl) {
@@ -81,6 +83,8 @@ public final class SeenRequests implements Serializable {
         seen = context.getState(descriptor(ttl));
         duplicates = context.getMetricGroup().counter(DUPLICATES_METRIC);
         context.getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter(DUPLICATES_METRIC, duplicates);
+        // The same count for the run summary of a local run (an accumulator reaches the job's result).
+        duplicatesOfRun = context.getLongCounter(DUPLICATES_METRIC);
     }
 
     /**
@@ -92,6 +96,7 @@ public final class SeenRequests implements Serializable {
         seen.update(Boolean.TRUE);
         if (duplicate) {
             duplicates.inc();
+            duplicatesOfRun.add(1);
         }
         return !duplicate;
     }

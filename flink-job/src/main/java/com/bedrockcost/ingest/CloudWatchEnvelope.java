@@ -58,6 +58,8 @@ public final class CloudWatchEnvelope {
     private final JsonFactory json;
     private final int maxInflatedBytes;
     private byte[] buf = new byte[64 * 1024];
+    /** The envelope JSON being parsed: {@link #buf} (inflated) or the caller's array ({@link #decodeJson}). */
+    private byte[] text = buf;
 
     public CloudWatchEnvelope(JsonFactory json, int maxInflatedBytes) {
         this.json = json;
@@ -108,9 +110,23 @@ public final class CloudWatchEnvelope {
             return;
         }
         try {
+            text = buf;
             parse(source, len, gzipDamage, payload.length, h);
         } finally {
             shrink();
+        }
+    }
+
+    /**
+     * Decodes one envelope that is already JSON text (a file archived by Firehose holds the envelopes
+     * of a subscription, inflated from their gzip members); outcomes as for {@link #decode}.
+     */
+    public void decodeJson(String source, byte[] envelope, Handler h) {
+        text = envelope;
+        try {
+            parse(source, envelope.length, null, envelope.length, h);
+        } finally {
+            text = buf;
         }
     }
 
@@ -141,7 +157,7 @@ public final class CloudWatchEnvelope {
         boolean eventsNotArray = false;
         int events = 0;
         List<Pending> pending = null;
-        try (JsonParser p = json.createParser(buf, 0, len)) {
+        try (JsonParser p = json.createParser(text, 0, len)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) {
                 if (t == null && gzipDamage != null) {
@@ -315,7 +331,7 @@ public final class CloudWatchEnvelope {
 
     /** The inflated payload up to its log events (they hold records, whose bodies are never stored). */
     private String envelopeRaw(int len) {
-        return Redaction.envelope(new String(buf, 0, Math.min(len, 64 * 1024), StandardCharsets.UTF_8));
+        return Redaction.envelope(new String(text, 0, Math.min(len, 64 * 1024), StandardCharsets.UTF_8));
     }
 
     private static String offset(JsonLocation loc) {

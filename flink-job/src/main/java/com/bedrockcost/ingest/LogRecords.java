@@ -1,6 +1,9 @@
 package com.bedrockcost.ingest;
 
+import com.bedrockcost.model.ErrorType;
 import com.bedrockcost.model.RawInput;
+
+import com.fasterxml.jackson.core.JsonFactory;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -15,6 +18,7 @@ import javax.annotation.Nullable;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,11 +29,13 @@ import java.util.NoSuchElementException;
 
 /**
  * Invocation log records outside a Flink job, one {@link RawInput} at a time, for tools such as the
- * replay: from a file or folder in the S3 delivery format (read by the job's own
- * {@link LogLineFormat}, so the same files give the same lines, skips and damage reports), or from
- * the {@link LogGenerator}.
+ * replay: from a file or folder in any shape the job reads (read by the job's own
+ * {@link LogLineFormat}, so the same files give the same records, skips and damage reports; envelopes
+ * are unpacked into one log line per log event by the job's envelope decoder), or
+ * from the {@link LogGenerator}. Elements are {@code LOG_LINE}, {@code SKIPPED} or {@code DAMAGED}.
  */
 public abstract class LogRecords implements Iterator<RawInput>, Closeable {
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** Files under {@code path} (a file or a folder, recursively, in path order; local or any Flink file system). */
     public static LogRecords files(String path) throws IOException {
@@ -86,6 +92,8 @@ public abstract class LogRecords implements Iterator<RawInput>, Closeable {
         @Nullable private BulkFormat.Reader<RawInput> reader;
         @Nullable private BulkFormat.RecordIterator<RawInput> batch;
         @Nullable private RawInput lookahead;
+        private final Deque<RawInput> unpacked = new ArrayDeque<>();
+        private final CloudWatchEnvelope envelopes = new CloudWatchEnvelope(JSON, LogLineFormat.MAX_LINE_BYTES);
         private int splitId;
 
         FileRecords(List<FileStatus> files) {
@@ -96,11 +104,15 @@ public abstract class LogRecords implements Iterator<RawInput>, Closeable {
         public boolean hasNext() {
             try {
                 while (lookahead == null) {
+                    if (!unpacked.isEmpty()) {
+                        lookahead = unpacked.poll();
+                        break;
+                    }
                     if (batch != null) {
                         RecordAndPosition<RawInput> r = batch.next();
                         if (r != null) {
-                            lookahead = r.getRecord();
-                            break;
+                            unpack(r.getRecord());
+                            continue;
                         }
                         batch.releaseBatch();
                         batch = null;
@@ -134,6 +146,39 @@ public abstract class LogRecords implements Iterator<RawInput>, Closeable {
             RawInput r = lookahead;
             lookahead = null;
             return r;
+        }
+
+        /** Queues what {@code in} holds as log lines, skips and damage. */
+        private void unpack(RawInput in) {
+            switch (in.kind) {
+                case FILE:
+                    return; // a note on the shape: nothing to replay
+                case ENVELOPE_JSON:
+                    envelopes.decodeJson(in.source, in.payload, new CloudWatchEnvelope.Handler() {
+                        @Override
+                        public void logEvent(String source, char[] text, int offset, int length) {
+                            unpacked.add(RawInput.logLine(source, new String(text, offset, length).getBytes(StandardCharsets.UTF_8)));
+                        }
+
+                        @Override
+                        public void control(String source) {
+                            unpacked.add(RawInput.skipped(source, "CloudWatch Logs control message"));
+                        }
+
+                        @Override
+                        public void empty(String source) {
+                            unpacked.add(RawInput.skipped(source, "DATA_MESSAGE with no log events"));
+                        }
+
+                        @Override
+                        public void failed(String source, ErrorType type, String message, String raw, long rawBytes) {
+                            unpacked.add(RawInput.damaged(source, type, message, new byte[0], rawBytes));
+                        }
+                    });
+                    return;
+                default:
+                    unpacked.add(in);
+            }
         }
 
         @Override

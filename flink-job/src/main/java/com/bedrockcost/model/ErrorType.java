@@ -27,5 +27,7 @@ public enum ErrorType {
      * An input the decoder failed on in a way it does not expect (a bug in the job): kept here so
      * that the job keeps running and nothing is lost silently. Please report it.
      */
-    DECODE_ERROR
+    DECODE_ERROR,
+    /** A file in none of the shapes the job reads (binary, or text that is not a log): one row for the whole file. */
+    NOT_A_LOG_FILE
 }

@@ -7,14 +7,18 @@ package com.bedrockcost.model;
 public class RawInput {
     /** What {@link #payload} holds. */
     public enum Kind {
-        /** One invocation log record as JSON text (S3 delivery format: one record per line). */
+        /** One invocation log record as JSON text: a line, an export line's message, an array element or a pretty-printed record. */
         LOG_LINE,
         /** A gzip-compressed CloudWatch Logs subscription payload (Kinesis record data). */
         CLOUDWATCH_ENVELOPE,
         /** An input that is expected and not an invocation record (permission check, large body object). */
         SKIPPED,
         /** A reader found damage it could not read past; {@link #note} says what. */
-        DAMAGED
+        DAMAGED,
+        /** One CloudWatch Logs subscription envelope as JSON text, not compressed (from a Firehose archive file). */
+        ENVELOPE_JSON,
+        /** A file was opened and is read; {@link #note} is the name of its detected {@code FileShape}. */
+        FILE
     }
 
     public Kind kind;
@@ -23,7 +27,10 @@ public class RawInput {
     public byte[] payload;
     /** The reason, for {@link Kind#SKIPPED} and {@link Kind#DAMAGED}. */
     public String note;
-    /** For {@link Kind#DAMAGED}: the {@link ErrorType} name the damage is reported under. */
+    /**
+     * For {@link Kind#DAMAGED}: the {@link ErrorType} name the damage is reported under; for a
+     * {@link Kind#SKIPPED} file: the name of its {@code FileSkip} reason.
+     */
     public String errorType;
     /** Full size of the input in bytes (payload may be a prefix for DAMAGED). */
     public long size;
@@ -48,6 +55,18 @@ public class RawInput {
 
     public static RawInput skipped(String source, String reason) {
         return of(Kind.SKIPPED, source, new byte[0], reason, 0);
+    }
+
+    /** A whole file not read, for {@code reason} (a {@code FileSkip} name) described by {@code note}. */
+    public static RawInput skippedFile(String source, String reason, String note) {
+        RawInput r = skipped(source, note);
+        r.errorType = reason;
+        return r;
+    }
+
+    /** The note that file {@code source} is read as {@code shape} (a {@code FileShape} name). */
+    public static RawInput file(String source, String shape) {
+        return of(Kind.FILE, source, new byte[0], shape, 0);
     }
 
     public static RawInput logLine(String source, byte[] line) {

@@ -1,6 +1,8 @@
 package com.bedrockcost.parse;
 
 import com.bedrockcost.model.ErrorType;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -23,6 +25,10 @@ public final class DecodeMetrics {
     public static final String FAILED = "decodeFailed";
     public static final String SKIPPED = "decodeSkipped";
     public static final String CONTROL_MESSAGES = "decodeControlMessages";
+    /** Files read, per detected shape: {@code decodeFilesRead_<SHAPE>}; under kinesisanalytics with dimension FileShape. */
+    public static final String FILES_READ = "decodeFilesRead";
+    /** Files not read, per reason: {@code decodeFilesSkipped_<REASON>}; under kinesisanalytics with dimension SkipReason. */
+    public static final String FILES_SKIPPED = "decodeFilesSkipped";
 
     /** Inputs (log lines, Kinesis records, reader notes). */
     public final Counter recordsIn = new SimpleCounter();
@@ -34,15 +40,31 @@ public final class DecodeMetrics {
     public final Counter parsed = new SimpleCounter();
     /** Rows sent to the failed output, all types. */
     public final Counter failed = new SimpleCounter();
-    /** Expected non-records: permission checks, /data/ objects, empty batches. */
+    /** Expected non-records: permission checks, large-body objects, empty files and batches (not unknown files: those fail). */
     public final Counter skipped = new SimpleCounter();
     public final Counter controlMessages = new SimpleCounter();
     private final Map<ErrorType, Counter> failedByType = new EnumMap<>(ErrorType.class);
+    private final Map<FileShape, Counter> filesRead = new EnumMap<>(FileShape.class);
+    private final Map<FileSkip, Counter> filesSkipped = new EnumMap<>(FileSkip.class);
 
     public DecodeMetrics() {
         for (ErrorType t : ErrorType.values()) {
             failedByType.put(t, new SimpleCounter());
         }
+        for (FileShape s : FileShape.values()) {
+            filesRead.put(s, new SimpleCounter());
+        }
+        for (FileSkip s : FileSkip.values()) {
+            filesSkipped.put(s, new SimpleCounter());
+        }
+    }
+
+    public Counter filesRead(FileShape shape) {
+        return filesRead.get(shape);
+    }
+
+    public Counter filesSkipped(FileSkip reason) {
+        return filesSkipped.get(reason);
     }
 
     /** Name of the per-type failure counter on the operator group. */
@@ -78,6 +100,14 @@ public final class DecodeMetrics {
         for (Map.Entry<ErrorType, Counter> e : failedByType.entrySet()) {
             operator.counter(failedName(e.getKey()), e.getValue());
             cloudWatch.addGroup("ErrorType", e.getKey().name()).counter(FAILED, e.getValue());
+        }
+        for (Map.Entry<FileShape, Counter> e : filesRead.entrySet()) {
+            operator.counter(FILES_READ + "_" + e.getKey().name(), e.getValue());
+            cloudWatch.addGroup("FileShape", e.getKey().name()).counter(FILES_READ, e.getValue());
+        }
+        for (Map.Entry<FileSkip, Counter> e : filesSkipped.entrySet()) {
+            operator.counter(FILES_SKIPPED + "_" + e.getKey().name(), e.getValue());
+            cloudWatch.addGroup("SkipReason", e.getKey().name()).counter(FILES_SKIPPED, e.getValue());
         }
         return this;
     }

@@ -3,6 +3,8 @@ package com.bedrockcost.parse;
 import com.bedrockcost.ingest.CloudWatchEnvelope;
 import com.bedrockcost.model.ErrorType;
 import com.bedrockcost.model.FailedRecord;
+import com.bedrockcost.model.FileShape;
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 
@@ -16,7 +18,8 @@ import java.util.Map;
 /**
  * Raw input to outcomes, without Flink: every {@link RawInput} ends as invocation rows, failed
  * records or a counted skip or control message, and nothing is thrown. A log line is one record; a
- * CloudWatch envelope is inflated and each of its log events is one record. Each invocation gets its
+ * CloudWatch envelope (gzip from Kinesis, or JSON text from a Firehose archive file: one decoder for
+ * both) gives one record per log event. Each invocation gets its
  * canonical model and scope (the application-profile mapping first, then {@link ModelIds}), its
  * tenant ({@link TenantResolver}), source and ingest time. Not thread-safe: one per operator instance.
  */
@@ -39,6 +42,12 @@ public final class InvocationDecoder {
 
         /** Called once per log event found in an envelope (before its outcome). */
         default void logEvent() {}
+
+        /** A file is read as {@code shape} (a {@code FileShape} name). */
+        default void file(String source, String shape) {}
+
+        /** A whole file is not read, for {@code reason} (a {@code FileSkip} name). */
+        default void fileSkipped(String source, String reason) {}
     }
 
     private final ParseOptions options;
@@ -71,9 +80,18 @@ public final class InvocationDecoder {
             switch (in.kind) {
                 case SKIPPED:
                     out.skipped(source, in.note);
+                    if (in.errorType != null) {
+                        out.fileSkipped(source, in.errorType);
+                    }
                     return;
                 case DAMAGED:
                     damaged(in, source, payload, now, out);
+                    if (ErrorType.NOT_A_LOG_FILE.name().equals(in.errorType)) {
+                        out.fileSkipped(source, in.errorType);
+                    }
+                    return;
+                case FILE:
+                    out.file(source, in.note);
                     return;
                 case LOG_LINE:
                     line(source, payload, now, out);
@@ -81,6 +99,10 @@ public final class InvocationDecoder {
                 case CLOUDWATCH_ENVELOPE:
                     events.start(now, out);
                     envelopes.decode(source, payload, events);
+                    return;
+                case ENVELOPE_JSON:
+                    events.start(now, out);
+                    envelopes.decodeJson(source, payload, events);
                     return;
                 default:
                     out.failed(FailedRecord.of(source, ErrorType.DECODE_ERROR, "an input of unknown kind " + in.kind

@@ -1,6 +1,8 @@
 package com.bedrockcost.ingest;
 
+import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.RawInput;
+import com.bedrockcost.testutil.LogShapes;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -71,7 +73,9 @@ class LogLineFormatTest {
             while ((batch = r.readBatch()) != null) {
                 RecordAndPosition<RawInput> p;
                 while ((p = batch.next()) != null) {
-                    out.add(new Read(p));
+                    if (p.getRecord().kind != RawInput.Kind.FILE) { // the note naming the file's shape (FileShapesTest)
+                        out.add(new Read(p));
+                    }
                 }
                 batch.releaseBatch();
             }
@@ -128,19 +132,21 @@ class LogLineFormatTest {
     @Test
     void linesOfEverySizeAroundTheReadBufferAreReadWholeWithTheirNumbers() throws Exception {
         // The reader fills a 64 KiB buffer: lines end exactly at, just before and just after its
-        // edge, span several fills, and blank and CRLF lines sit on the edge too.
+        // edge, span several fills, and blank and CRLF lines sit on the edge too. Each line is a JSON
+        // object with a request id of letters: the shape read line by line.
         java.util.Random random = new java.util.Random(7);
-        int[] sizes = {1, 2, 100, 65_535, 65_536, 65_537, 65_534, 131_072, 200_000, 3_000, 1};
+        int[] sizes = {17, 18, 100, 65_535, 65_536, 65_537, 65_534, 131_072, 200_000, 3_000, 17};
         List<String> expected = new ArrayList<>();
         List<Integer> expectedLines = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         int lineNo = 0;
         for (int round = 0; round < 40; round++) {
-            int size = round < sizes.length ? sizes[round] : 1 + random.nextInt(90_000);
-            StringBuilder line = new StringBuilder(size);
-            for (int i = 0; i < size; i++) {
+            int size = round < sizes.length ? sizes[round] : 17 + random.nextInt(90_000);
+            StringBuilder line = new StringBuilder(size).append("{\"requestId\":\"");
+            for (int i = 17; i < size; i++) {
                 line.append((char) ('a' + random.nextInt(26)));
             }
+            line.append("\"}");
             expected.add(line.toString());
             expectedLines.add(++lineNo);
             text.append(line).append(round % 3 == 0 ? "\r\n" : "\n");
@@ -197,7 +203,7 @@ class LogLineFormatTest {
         // What the fix is for: the JDK's GZIPInputStream stops after the first member on such a stream (JDK-7036144).
         byte[] naive = new GZIPInputStream(networkLike(three), 64 * 1024).readAllBytes();
         assertThat(new String(naive, StandardCharsets.UTF_8)).isEqualTo("one\n");
-        byte[] ours = LogLineFormat.openGzip(networkLike(three), "f", three.length).readAllBytes();
+        byte[] ours = LogLineFormat.openGzip(networkLike(three)).readAllBytes();
         assertThat(new String(ours, StandardCharsets.UTF_8)).isEqualTo("one\ntwo\nthree\n");
     }
 
@@ -290,28 +296,37 @@ class LogLineFormatTest {
         List<Read> other = read(write("logs/readme.txt", "hello".getBytes(StandardCharsets.UTF_8)));
         assertThat(data).singleElement().satisfies(r -> {
             assertThat(r.input.kind).isEqualTo(RawInput.Kind.SKIPPED);
-            assertThat(r.input.note).contains("/data/");
+            assertThat(r.input.errorType).isEqualTo(FileSkip.LARGE_BODY.name());
+            assertThat(r.input.note).isEqualTo(FileSkip.LARGE_BODY.label);
         });
         assertThat(check).singleElement().satisfies(r -> assertThat(r.input.note).isEqualTo("Bedrock permission-check object"));
-        assertThat(other).singleElement().satisfies(r -> assertThat(r.input.kind).isEqualTo(RawInput.Kind.SKIPPED));
+        assertThat(other).singleElement().satisfies(r -> {
+            assertThat(r.input.kind).isEqualTo(RawInput.Kind.DAMAGED);
+            assertThat(r.input.errorType).isEqualTo("NOT_A_LOG_FILE");
+        });
     }
 
     @Test
-    void aGzNameOnSomethingElseIsNotGzipAndAnEmptyFileIsNothing() throws Exception {
-        List<Read> got = read(write("x.json.gz", records(0, 2).get(0).getBytes(StandardCharsets.UTF_8)));
+    void aGzNameOnPlainTextIsReadAsTextAndAnEmptyFileIsCountedAsSkipped() throws Exception {
+        String record = records(0, 2).get(0);
+        List<Read> got = read(write("x.json.gz", record.getBytes(StandardCharsets.UTF_8)));
         assertThat(got).singleElement().satisfies(r -> {
-            assertThat(r.input.kind).isEqualTo(RawInput.Kind.DAMAGED);
-            assertThat(r.input.errorType).isEqualTo("NOT_GZIP");
-            assertThat(r.input.note).contains("is named .gz but is not gzip (it starts with 7b 22)");
+            assertThat(r.input.kind).isEqualTo(RawInput.Kind.LOG_LINE);
+            assertThat(r.text()).isEqualTo(record);
         });
-        assertThat(read(write("empty.json.gz", new byte[0]))).isEmpty();
-        assertThat(read(write("empty.json", new byte[0]))).isEmpty();
+        for (String name : List.of("empty.json.gz", "empty.json")) {
+            assertThat(read(write(name, new byte[0]))).singleElement().satisfies(r -> {
+                assertThat(r.input.kind).isEqualTo(RawInput.Kind.SKIPPED);
+                assertThat(r.input.errorType).isEqualTo(FileSkip.EMPTY.name());
+            });
+        }
     }
 
     @Test
     void aLineOverTheLimitIsReportedAndTheNextLineStillRead() throws Exception {
         byte[] huge = new byte[LogLineFormat.MAX_LINE_BYTES + 10];
         Arrays.fill(huge, (byte) 'x');
+        huge[0] = '{';
         String next = records(0, 1).get(0);
         java.nio.file.Path f = write("big.jsonl", concat(huge, "\n".getBytes(StandardCharsets.UTF_8), next.getBytes(StandardCharsets.UTF_8)));
         List<Read> got = read(f);
@@ -334,6 +349,24 @@ class LogLineFormatTest {
             List<Read> rest = read(f, new CheckpointedPosition(at.position.getOffset(), at.position.getRecordSkipCount()));
             assertThat(rest).as("restored after record " + k).extracting(Read::text)
                     .containsExactlyElementsOf(recs.subList(k + 1, recs.size()));
+        }
+    }
+
+    @Test
+    void aRestoredReaderContinuesAfterTheLastCheckpointedValueInEveryJsonValueShape() throws Exception {
+        List<String> recs = records(0, 700); // envelopes, array elements and pretty records: more than one batch of 512
+        for (java.nio.file.Path f : List.of(write("v/archive", LogShapes.firehoseArchive(recs, 1)),
+                write("v/array.json", LogShapes.jsonArray(recs)),
+                write("v/pretty.json", LogShapes.prettyRecords(recs)))) {
+            List<Read> all = read(f);
+            assertThat(all.size()).as("elements of %s", f).isGreaterThan(600);
+            for (int k : new int[] {0, 511, 512, all.size() - 2}) {
+                Read at = all.get(k);
+                List<Read> rest = read(f, new CheckpointedPosition(at.position.getOffset(), at.position.getRecordSkipCount()));
+                assertThat(rest).as("%s restored after element %d", f, k).extracting(Read::text)
+                        .containsExactlyElementsOf(all.subList(k + 1, all.size()).stream().map(Read::text)
+                                .collect(java.util.stream.Collectors.toList()));
+            }
         }
     }
 

@@ -23,6 +23,8 @@ import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.report.CommittedRows;
 import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.DuckLake;
+import com.bedrockcost.testutil.Envelopes;
+import com.bedrockcost.testutil.LogShapes;
 import com.bedrockcost.testutil.S3Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -239,6 +241,40 @@ class KinesisToS3IntegrationTest {
             assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly"))
                     .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
         }
+    }
+
+    /** The file reader on s3:// (Flink's S3 file system): the shapes are told by content, the layout by path, as on a local disk. */
+    @Test
+    void everyShapeIsReadFromS3UnderAPrefixNamedData() throws Exception {
+        List<String> recs = new ArrayList<>(LogShapes.DOMAIN_EXAMPLES);
+        LogGenerator gen = new LogGenerator(23, 40, 5, Instant.parse("2026-03-14T00:00:00Z"), Duration.ofDays(1));
+        for (int i = 0; i < 40; i++) {
+            recs.add(gen.recordText(i));
+        }
+        S3Objects objects = new S3Objects(s3.endpoint(), BUCKET);
+        String hour = "data/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/03/14/09/";
+        objects.put(hour + "part.json.gz", LogShapes.nativeDelivery(recs.subList(0, 10)));
+        objects.put(hour + "data/0f3c2a8e-7f41-4c55-9a0e-2b1d6c9e4a10_input.json.gz", Envelopes.gzip("{\"messages\":[]}"));
+        objects.put("data/firehose/bedrock-logs-1-2026-03-14-09-21-07-6b0d4c1e", LogShapes.firehoseArchive(recs.subList(10, 30), 6));
+        objects.put("data/exportedlogs/t1/aws/bedrock/modelinvocations/000000.gz", LogShapes.cloudWatchExport(recs.subList(30, recs.size())));
+        LocalRunner.initFileSystems(JobConfig.defaults().with(s3Access()));
+        List<String> lines = new ArrayList<>();
+        List<RawInput> other = new ArrayList<>();
+        try (LogRecords in = LogRecords.files("s3://" + BUCKET + "/data")) {
+            while (in.hasNext()) {
+                RawInput r = in.next();
+                if (r.kind == RawInput.Kind.LOG_LINE) {
+                    lines.add(new String(r.payload, StandardCharsets.UTF_8));
+                } else {
+                    other.add(r);
+                }
+            }
+        }
+        List<String> expected = new ArrayList<>(recs);
+        expected.add(LogShapes.PERMISSION_EVENT); // the export's first event: the decoder skips it
+        assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
+        // the large body, and the archive's control message
+        assertThat(other).extracting(r -> r.kind).containsExactly(RawInput.Kind.SKIPPED, RawInput.Kind.SKIPPED);
     }
 
     @Test
