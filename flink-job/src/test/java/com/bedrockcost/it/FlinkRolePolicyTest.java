@@ -15,6 +15,7 @@ import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceTable;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.testutil.DuckLake;
+import com.bedrockcost.testutil.LakeInvocations;
 import com.bedrockcost.testutil.PolicyFront;
 import com.bedrockcost.testutil.S3Objects;
 
@@ -196,21 +197,10 @@ class FlinkRolePolicyTest {
         try (DuckLake db = new DuckLake(lake)) {
             assertThat(db.count("SELECT count(DISTINCT request_id) FROM invocations")).isEqualTo(requestIds.size());
             assertThat(db.count("SELECT count(*) FROM invocations")).as("each request once").isEqualTo(requestIds.size());
-            List<Map<String, Object>> rows = db.rows("SELECT request_id, epoch_ms(event_time) AS event_ms, region, model, profile_scope,"
-                    + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,"
-                    + " total_cost, pricing_status FROM invocations");
+            List<Map<String, Object>> rows = db.rows("SELECT " + LakeInvocations.PRICING_INPUT_COLUMNS + ", total_cost, pricing_status FROM invocations");
             long priced = 0;
             for (Map<String, Object> r : rows) {
-                Invocation expected = new Invocation();
-                expected.model = (String) r.get("model");
-                expected.region = (String) r.get("region");
-                expected.profileScope = (String) r.get("profile_scope");
-                expected.eventTime = Instant.ofEpochMilli(((Number) r.get("event_ms")).longValue());
-                expected.inputTokens = ((Number) r.get("input_tokens")).longValue();
-                expected.outputTokens = ((Number) r.get("output_tokens")).longValue();
-                expected.cacheReadTokens = ((Number) r.get("cache_read_tokens")).longValue();
-                expected.cacheWriteTokens = ((Number) r.get("cache_write_tokens")).longValue();
-                expected.cacheWrite1hTokens = ((Number) r.get("cache_write_1h_tokens")).longValue();
+                Invocation expected = LakeInvocations.unpriced(r);
                 if (Pricer.price(expected, table)) {
                     priced++;
                 }
