@@ -24,6 +24,13 @@ locals {
       "pricing.aws.offer.enabled"  = tostring(var.pricing_aws_offer_enabled)
       "pricing.aws.offer.interval" = var.pricing_aws_offer_interval
     }
+    Budgets = {
+      "budgets.path"              = local.budgets_uri
+      "budgets.watch.interval"    = var.pricing_watch_interval
+      "budgets.alerts.stream.arn" = aws_kinesis_stream.alerts.arn
+      "budgets.burn.factor"       = tostring(var.budget_burn_factor)
+      "budgets.burn.min.usd"      = tostring(var.budget_burn_min_usd)
+    }
     # MSF rejects empty property values, so unset optional keys are left out instead.
     Tenant = {
       for k, v in {

@@ -197,7 +197,9 @@ async function runContracts(args) {
     if (f.distribution !== 'Random') fail(`distribution is ${f.distribution}: Bedrock logs to one log stream, so ByLogStream means one hot shard`);
     if (f.destination_arn !== '${aws_kinesis_stream.logs.arn}') fail('destination must be the stream the job reads');
     if (!refName(f.role_arn, 'aws_iam_role')) fail('role_arn must be a role of this module');
-    const k = one(res('aws_kinesis_stream'), 'aws_kinesis_stream').body;
+    const logs = res('aws_kinesis_stream').find((x) => x.name === 'logs');
+    if (!logs) throw new Error('aws_kinesis_stream.logs not found');
+    const k = logs.body;
     if (k.encryption_type !== 'KMS') fail('the stream must be encrypted');
     if (mod.variables.kinesis_stream_mode.body.default !== 'ON_DEMAND') fail('the stream must be on-demand by default');
     return 'Random, KMS-encrypted on-demand stream';
@@ -250,10 +252,12 @@ async function runContracts(args) {
 
   const lakeObjects = 'aws_s3_bucket.this["lake"].arn}/${var.lake_prefix}/*';
   checkRole('Flink execution role', app.body.service_execution_role, {
-    summary: 'reads this stream, writes this lake prefix, reads prices and the jar, logs, publishes metrics; nothing more',
+    summary: 'reads this stream, writes this lake prefix and the alerts stream, reads prices, budgets and the jar, logs, publishes metrics; nothing more',
     principal: 'kinesisanalytics.amazonaws.com',
     trustConditions: ['aws:SourceAccount', 'aws:SourceArn'],
     required: [
+      [['kinesis:PutRecords'], '${aws_kinesis_stream.alerts.arn}'],
+      [['s3:GetObject'], 'aws_s3_bucket.this["lake"].arn}/${var.budgets_prefix}/*'],
       [['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'], '${aws_kinesis_stream.logs.arn}'],
       [['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], lakeObjects],
       [['s3:GetObject'], 'aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}/*'],
@@ -271,6 +275,36 @@ async function runContracts(args) {
     principal: 'logs.${local.region}.amazonaws.com',
     trustConditions: ['aws:SourceArn'],
     required: [[['kinesis:PutRecord', 'kinesis:PutRecords'], '${aws_kinesis_stream.logs.arn}']],
+  });
+
+  const pipe = one(res('aws_pipes_pipe'), 'budget alerts pipe');
+  checkRole('budget alerts pipe role', pipe.body.role_arn, {
+    summary: 'reads the alerts stream, publishes to the budget alerts topic (and its key); nothing more',
+    principal: 'pipes.amazonaws.com',
+    trustConditions: ['aws:SourceAccount'],
+    required: [
+      [['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'], '${aws_kinesis_stream.alerts.arn}'],
+      [['sns:Publish'], '${aws_sns_topic.budget_alerts.arn}'],
+      [['kms:Decrypt', 'kms:GenerateDataKey'], '${aws_kms_key.this.arn}'],
+    ],
+  });
+
+  contract('budget alerts: the job writes the alerts stream, a pipe delivers it to an SNS topic with an e-mail endpoint variable', (fail) => {
+    const budgets = (mod.locals.msf_property_groups.value || {}).Budgets || {};
+    if (budgets['budgets.alerts.stream.arn'] !== '${aws_kinesis_stream.alerts.arn}') fail('property budgets.alerts.stream.arn must be the alerts stream');
+    if (budgets['budgets.path'] !== '${local.budgets_uri}') fail('property budgets.path must be local.budgets_uri');
+    const stream = res('aws_kinesis_stream').find((x) => x.name === 'alerts');
+    if (!stream) fail('aws_kinesis_stream.alerts is missing');
+    else if (stream.body.encryption_type !== 'KMS') fail('the alerts stream must be encrypted');
+    const p = pipe.body;
+    if (p.source !== '${aws_kinesis_stream.alerts.arn}') fail(`the pipe must read the alerts stream, not ${p.source}`);
+    if (p.target !== '${aws_sns_topic.budget_alerts.arn}') fail(`the pipe must publish to the budget alerts topic, not ${p.target}`);
+    const template = (((p.target_parameters || [])[0] || {}).input_template) || '';
+    if (!template.includes('$.data.message')) fail('the pipe must send the alert\'s message, not the raw record');
+    const sub = res('aws_sns_topic_subscription').find((x) => x.body.topic_arn === '${aws_sns_topic.budget_alerts.arn}');
+    if (!sub || sub.body.protocol !== 'email' || sub.body.endpoint !== '${var.budget_alert_email}') fail('an e-mail subscription of the topic to var.budget_alert_email is missing');
+    if (!mod.variables.budget_alert_email) fail('variable budget_alert_email is missing');
+    return 'stream -> pipe -> SNS topic -> e-mail';
   });
 
   const bedrock = one(res('aws_bedrock_model_invocation_logging_configuration'), 'Bedrock logging configuration');

@@ -12,6 +12,20 @@ const { runContracts, parseArgs } = require('./contract-check');
 
 const MUTANTS = [
   {
+    name: 'a job that cannot write its alerts stream',
+    file: 'alerts.tf',
+    from: 'actions   = ["kinesis:PutRecords"]',
+    to: 'actions   = ["kinesis:PutRecord"]',
+    expect: 'missing kinesis:PutRecords on ${aws_kinesis_stream.alerts.arn}',
+  },
+  {
+    name: 'a pipe that forwards raw records',
+    file: 'alerts.tf',
+    from: 'input_template = "<$.data.message>',
+    to: 'input_template = "<$.data>',
+    expect: "the pipe must send the alert's message, not the raw record",
+  },
+  {
     name: 'an unknown job key',
     file: 'app.tf',
     from: '"pricing.watch.interval"',

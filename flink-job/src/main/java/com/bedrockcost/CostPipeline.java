@@ -36,6 +36,7 @@ public final class CostPipeline {
     private final Sink<FailedRecord> failedSink;
     private final Sink<TenantHourly> hourlySink;
     private String runId;
+    private BudgetAlerts budgets;
 
     /** The job without the hourly rollup. */
     public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
@@ -61,6 +62,12 @@ public final class CostPipeline {
      */
     public CostPipeline withRunLineage(String runId) {
         this.runId = runId;
+        return this;
+    }
+
+    /** Adds budgets and alerts after pricing ({@code budgets} null: none, as without budgets.path). */
+    public CostPipeline withBudgets(BudgetAlerts budgets) {
+        this.budgets = budgets;
         return this;
     }
 
@@ -105,6 +112,9 @@ public final class CostPipeline {
         if (hasRollup()) {
             PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
                     .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+        }
+        if (budgets != null) {
+            budgets.attach(priced);
         }
         decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
         return priced;

@@ -169,11 +169,12 @@ public final class LocalRunner {
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         if (runId == null) {
             return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                    LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec));
+                    LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
+                    .withBudgets(BudgetAlerts.fromConfig(config));
         }
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId)), LakeSinks.failed(root, codec))
-                .withRunLineage(runId);
+                .withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
     }
 
     /** A local environment configured as the job expects: checkpoints (files commit on them), bounded restarts. */
@@ -307,7 +308,7 @@ public final class LocalRunner {
     /** Every configured s3:// location needs the S3 file system plugin: say so before the job starts, naming the key. */
     static void checkFileSystems(JobConfig config) {
         for (ConfigKey<String> key : Arrays.asList(JobConfig.OUTPUT_PATH, JobConfig.INPUT_PATH, JobConfig.PRICING_PATH,
-                JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR, JobConfig.RESTORE_PATH)) {
+                JobConfig.BUDGETS_PATH, JobConfig.TENANT_MAPPING_PATH, JobConfig.CHECKPOINT_DIR, JobConfig.RESTORE_PATH)) {
             if (!config.isSet(key) || !config.get(key).contains("://")) {
                 continue;
             }

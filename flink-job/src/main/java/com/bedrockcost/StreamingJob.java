@@ -46,7 +46,8 @@ public final class StreamingJob {
         String root = config.get(JobConfig.OUTPUT_PATH);
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec)).build(env);
+                LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
+                .withBudgets(BudgetAlerts.fromConfig(config)).build(env);
         env.execute("bedrock-cost-stream");
     }
 }

@@ -1,6 +1,7 @@
 package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /** The {@code bin/bedrock-cost-stream} launcher: subcommands that run the job and its tools on this machine. */
 public final class Main {
@@ -45,6 +47,7 @@ public final class Main {
             "                                 CloudWatch Logs exports, Logs Insights downloads (shape read from content)",
             "  --output <folder|s3 uri>       root of the Parquet lake (default: ./lake)",
             "  --pricing <file|folder>        price CSVs (default: the table built into the job)",
+            "  --budgets <file|folder>        budget CSVs: THRESHOLD and BURN_RATE alerts into <output>/alerts",
             "  --kinesis.stream.arn <arn>     read CloudWatch Logs payloads from this Kinesis stream instead",
             "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
             "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
@@ -76,7 +79,7 @@ public final class Main {
             PricesCommand.USAGE);
 
     private static final Map<String, String> ALIASES = Map.of(
-            "input", "input.path", "output", "output.path", "pricing", "pricing.path");
+            "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
@@ -220,7 +223,12 @@ public final class Main {
         long start = System.nanoTime();
         Instant started = Instant.now();
         InputAccounting input;
+        Set<String> alertsBefore = null;
         try {
+            if (config.isSet(JobConfig.BUDGETS_PATH)) {
+                LocalRunner.initFileSystems(config);
+                alertsBefore = AlertLake.committedIds(root);
+            }
             input = InputAccounting.of(LocalRunner.run(config));
         } catch (Exception e) {
             Throwable cause = e;
@@ -249,6 +257,11 @@ public final class Main {
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary.read(root, started).print(out, root, 10);
+            if (alertsBefore != null) {
+                int all = AlertLake.committedIds(root).size();
+                out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
+                        all - alertsBefore.size(), all, root);
+            }
         } catch (java.io.IOException e) {
             out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
             return 1;

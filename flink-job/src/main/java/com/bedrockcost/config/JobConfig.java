@@ -128,6 +128,29 @@ public final class JobConfig implements Serializable {
             "The most time one download of an offer file may take; a slower or stalled download fails the fetch.",
             Parsers.duration());
 
+    // --- Budgets and alerts -----------------------------------------------------------------------
+    public static final ConfigKey<String> BUDGETS_PATH = key("Budgets", "budgets.path", "",
+            "File or folder (local or s3://) of budget CSVs (tenant_id, period, amount_usd, thresholds, effective dates); empty = no budgets, no alerts.",
+            Parsers.location());
+    public static final ConfigKey<Duration> BUDGETS_WATCH_INTERVAL = key("Budgets", "budgets.watch.interval", "30s",
+            "How often the budget folder is checked for changes in a running (unbounded) job. A job over a bounded input reads it once.",
+            Parsers.duration());
+    public static final ConfigKey<Duration> BUDGETS_RETENTION = key("Budgets", "budgets.retention", "2d",
+            "How long after a period (UTC day or month) ends its spend is kept: later invocations of it still count (after that they are counted in the metric budgetInvocationsTooLate only).",
+            Parsers.duration());
+    public static final ConfigKey<Double> BUDGETS_BURN_FACTOR = key("Budgets", "budgets.burn.factor", "3",
+            "A BURN_RATE alert when a tenant's spend in a UTC hour exceeds this many times its baseline (exponentially weighted hourly average); 0 = no burn-rate alerts.",
+            Parsers.doubleBetween(0, 1_000_000));
+    public static final ConfigKey<Double> BUDGETS_BURN_MIN_USD = key("Budgets", "budgets.burn.min.usd", "5",
+            "A BURN_RATE alert also needs at least this many USD in the hour, so that a tenant spending cents pages no one.",
+            Parsers.doubleBetween(0, 1e12));
+    public static final ConfigKey<Long> BUDGETS_BURN_BASELINE_HOURS = key("Budgets", "budgets.burn.baseline.hours", "24",
+            "Span of the burn-rate baseline (EWMA weight 2/(hours+1)); a tenant needs this many hours of history before it can alert.",
+            Parsers.longAtLeast(1));
+    public static final ConfigKey<String> BUDGETS_ALERTS_STREAM_ARN = key("Budgets", "budgets.alerts.stream.arn", "",
+            "Kinesis data stream that also receives every alert as JSON (at least once; dedupe by alert_id); reached like kinesis.stream.arn (kinesis.endpoint, keys). Empty = alerts go to the lake only.",
+            Parsers.kinesisStreamArn());
+
     // --- Tenant attribution -----------------------------------------------------------------------
     public static final ConfigKey<String> TENANT_KEY = key("Tenant", "tenant.key", "",
             "requestMetadata key that holds the tenant; empty = the first of tenantId, TenantID, tenant_id, tenant (case-insensitive).",

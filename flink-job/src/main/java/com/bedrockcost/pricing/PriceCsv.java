@@ -225,7 +225,7 @@ public final class PriceCsv {
      * Splits one CSV line: fields separated by commas, optionally in double quotes (a quote inside a
      * quoted field is written twice). Line breaks inside fields are not supported.
      */
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         int i = 0;
@@ -268,6 +268,14 @@ public final class PriceCsv {
             }
             i++; // the comma
         }
+    }
+
+    /** A UTC date ({@code YYYY-MM-DD}, its start) or an ISO-8601 instant with an offset, as effective dates are written. */
+    public static Instant instant(String v) {
+        if (DATE.matcher(v).matches()) {
+            return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+        return OffsetDateTime.parse(v).toInstant();
     }
 
     /** Reads the fields of one line, collecting problems. */
@@ -347,10 +355,7 @@ public final class PriceCsv {
                 return null;
             }
             try {
-                if (DATE.matcher(v).matches()) {
-                    return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-                }
-                return OffsetDateTime.parse(v).toInstant();
+                return PriceCsv.instant(v);
             } catch (DateTimeParseException e) {
                 problem(column + " '" + v + "' is not a UTC date (YYYY-MM-DD) or an ISO-8601 instant with an offset (2026-12-01T00:00:00Z)");
                 return null;

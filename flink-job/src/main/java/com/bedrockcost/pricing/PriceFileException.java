@@ -14,7 +14,7 @@ public class PriceFileException extends Exception {
         public final int line;
         public final String reason;
 
-        Problem(int line, String reason) {
+        public Problem(int line, String reason) {
             this.line = line;
             this.reason = reason;
         }
@@ -29,7 +29,12 @@ public class PriceFileException extends Exception {
     private final List<Problem> problems;
 
     PriceFileException(String file, List<Problem> problems) {
-        super(message(file, problems));
+        this("Price", file, problems);
+    }
+
+    /** A file of another CSV table read like the price table ({@code kind}: e.g. {@code Budget}) that cannot be used. */
+    protected PriceFileException(String kind, String file, List<Problem> problems) {
+        super(message(kind, file, problems));
         this.file = file;
         this.problems = Collections.unmodifiableList(new ArrayList<>(problems));
     }
@@ -46,8 +51,8 @@ public class PriceFileException extends Exception {
         return problems;
     }
 
-    private static String message(String file, List<Problem> problems) {
-        StringBuilder b = new StringBuilder("Price file ").append(file).append(" rejected: ");
+    private static String message(String kind, String file, List<Problem> problems) {
+        StringBuilder b = new StringBuilder(kind).append(" file ").append(file).append(" rejected: ");
         for (int i = 0; i < problems.size() && i < MAX_LISTED; i++) {
             Problem p = problems.get(i);
             b.append(i == 0 ? "" : "; ").append(p.line > 0 ? file + ":" + p.line + ": " : "").append(p.reason);

@@ -44,21 +44,37 @@ public final class PriceLocation implements Serializable {
 
     /** Null for the built-in table. */
     private final String uri;
+    /** What the files hold, for messages and metric names: {@code price}, {@code budget}. */
+    private final String kind;
 
-    private PriceLocation(String uri) {
+    private PriceLocation(String uri, String kind) {
         this.uri = uri;
+        this.kind = kind;
     }
 
     public static PriceLocation builtIn() {
-        return new PriceLocation(null);
+        return new PriceLocation(null, "price");
     }
 
     /** A local path (made absolute) or a URI such as {@code s3://bucket/prices/}. */
     public static PriceLocation of(String path) {
+        return of(path, "price");
+    }
+
+    /**
+     * A folder or file of other CSV tables read the same way ({@code kind} names them in messages
+     * and metrics, e.g. {@code budget}: the budget table).
+     */
+    public static PriceLocation of(String path, String kind) {
         if (path.contains("://")) {
-            return new PriceLocation(path);
+            return new PriceLocation(path, kind);
         }
-        return new PriceLocation(new File(path).getAbsoluteFile().toURI().toString());
+        return new PriceLocation(new File(path).getAbsoluteFile().toURI().toString(), kind);
+    }
+
+    /** What the files hold: {@code price} or {@code budget}. */
+    public String kind() {
+        return kind;
     }
 
     /** {@code pricing.path}, or the built-in table when it is empty. */
@@ -92,7 +108,7 @@ public final class PriceLocation implements Serializable {
         try {
             status = fs.getFileStatus(root);
         } catch (FileNotFoundException e) {
-            throw new FileNotFoundException("No price file or folder at " + uri);
+            throw new FileNotFoundException("No " + kind + " file or folder at " + uri);
         }
         if (!status.isDir()) {
             files.put(root.getName(), content(fs, status));
@@ -100,7 +116,7 @@ public final class PriceLocation implements Serializable {
         }
         String name = root.getName();
         if (name.isEmpty()) {
-            name = root.toUri().getHost() == null ? "prices" : root.toUri().getHost();
+            name = root.toUri().getHost() == null ? kind + "s" : root.toUri().getHost();
         }
         walk(fs, root, name, files);
         return files;

@@ -64,12 +64,12 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     @Override
     public void start() {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "price-watch");
+            Thread t = new Thread(r, location.kind() + "-watch");
             t.setDaemon(true);
             return t;
         });
-        readFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceReadFailures");
-        readingsEmitted = PricingMetrics.group(ctx.metricGroup()).counter("priceReadingsEmitted");
+        readFailures = PricingMetrics.group(ctx.metricGroup()).counter(location.kind() + "ReadFailures");
+        readingsEmitted = PricingMetrics.group(ctx.metricGroup()).counter(location.kind() + "ReadingsEmitted");
         if (priceListFeed != null) {
             Counter fetchFailures = PricingMetrics.group(ctx.metricGroup()).counter("priceListFetchFailures");
             try {
@@ -104,12 +104,12 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
             files = pending.join();
         } catch (CompletionException e) {
             readFailures.inc();
-            LOG.warn("Cannot read price files at {} (the table in force stays; next try in {}): {}",
-                    location, watching ? interval : "never, this run is bounded", e.getCause().toString());
+            LOG.warn("Cannot read {} files at {} (the table in force stays; next try in {}): {}",
+                    location.kind(), location, watching ? interval : "never, this run is bounded", e.getCause().toString());
         }
         pending = null;
         if (files != null && !files.equals(lastEmitted)) {
-            LOG.info("Price files at {}: {}", location, files.keySet());
+            LOG.info("{} files at {}: {}", location.kind(), location, files.keySet());
             output.collect(new PriceUpdate(location.toString(), System.currentTimeMillis(), files));
             lastEmitted = files;
             readingsEmitted.inc();

@@ -1,5 +1,6 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.rollup.TenantHourly;
@@ -50,6 +51,12 @@ public final class LakeSinks {
     public static FileSink<TenantHourly> tenantHourly(String root, String compression) {
         return sink(root, LakeTables.TENANT_HOURLY, compression, LakeTables::tenantHourlyColumns,
                 new DatePartitioner<>(r -> r.windowStart), PART_PREFIX);
+    }
+
+    /** {@code <root>/alerts/year=/month=/day=} by the event time of the invocation that crossed (UTC). */
+    public static FileSink<Alert> alerts(String root, String compression) {
+        return sink(root, LakeTables.ALERTS, compression, LakeTables::alertColumns,
+                new DatePartitioner<>(r -> r.eventTime), PART_PREFIX);
     }
 
     /** A column mapping made where the writer runs. */

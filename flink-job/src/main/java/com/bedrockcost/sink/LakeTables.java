@@ -1,5 +1,6 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
@@ -10,6 +11,7 @@ public final class LakeTables {
     public static final String INVOCATIONS = "invocations";
     public static final String FAILED = "failed";
     public static final String TENANT_HOURLY = "tenant_hourly";
+    public static final String ALERTS = "alerts";
 
     private LakeTables() {}
 
@@ -93,5 +95,23 @@ public final class LakeTables {
                 .add("image_cost", r -> r.imageCost)
                 .add("video_cost", r -> r.videoCost)
                 .add("rerank_cost", r -> r.rerankCost);
+    }
+
+    public static Columns<Alert> alertColumns() {
+        return new Columns<Alert>()
+                .addUnique("alert_id", r -> r.alertId)
+                .add("alert_type", r -> r.alertType)
+                .add("tenant_id", r -> r.tenantId)
+                .add("period", r -> r.period)
+                .add("period_start", r -> r.periodStart)
+                .add("threshold_pct", r -> r.thresholdPct)
+                .add("budget_usd", r -> r.budgetUsd)
+                .add("spend_usd", r -> r.spendUsd)
+                .addUnique("request_id", r -> r.requestId)
+                .add("event_time", r -> r.eventTime)
+                .add("emitted_at", r -> r.emittedAt)
+                .add("dimension", r -> r.dimension)
+                .add("baseline_usd", r -> r.baselineUsd)
+                .add("budget_source", r -> r.budgetSource);
     }
 }

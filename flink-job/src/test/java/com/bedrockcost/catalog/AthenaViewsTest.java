@@ -70,12 +70,15 @@ class AthenaViewsTest {
         }
         Files.write(input.resolve("logs.jsonl"), String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
         Path lake = dir.resolve("lake");
+        Path budgets = Files.writeString(dir.resolve("budgets.csv"),
+                "tenant_id,period,amount_usd,thresholds\n*,day,0.05,50;100\n*,month,0.2,50;80;100\n");
         LocalRunner.run(JobConfig.defaults().with(Map.of(
-                "input.path", input.toString(), "output.path", lake.toString(), "checkpoint.interval", "1s")));
+                "input.path", input.toString(), "output.path", lake.toString(), "checkpoint.interval", "1s",
+                "budgets.path", budgets.toString())));
 
         db = DriverManager.getConnection("jdbc:duckdb:");
         exec("SET TimeZone = 'UTC'"); // Athena's session time zone
-        for (String table : List.of("invocations", "failed")) {
+        for (String table : List.of("invocations", "failed", "alerts")) {
             // Glue declares the partition keys as strings ('03'), so DuckDB must not infer integers.
             String hiveTypes = partitionKeys(table).stream().map(k -> "'" + k + "': VARCHAR").collect(Collectors.joining(", "));
             exec("CREATE VIEW " + table + " AS SELECT * FROM read_parquet('" + lake.resolve(table)
@@ -111,7 +114,7 @@ class AthenaViewsTest {
 
     @Test
     void everyViewFileIsCoveredAndRuns() throws Exception {
-        assertThat(views.keySet()).containsExactly("cache_savings_day", "cost_by_department_day", "cost_by_model_day",
+        assertThat(views.keySet()).containsExactly("budget_alerts_by_period", "cache_savings_day", "cost_by_department_day", "cost_by_model_day",
                 "cost_by_tenant_day", "failed_by_day", "latency_by_model_day", "unpriced_by_model_day");
         for (String v : views.keySet()) {
             rows("SELECT * FROM " + v);
@@ -119,8 +122,25 @@ class AthenaViewsTest {
     }
 
     @Test
+    void budgetAlertsByPeriodCountsEveryAlertOnceWithItsHighestThreshold() throws Exception {
+        List<Map<String, Object>> view = rows("SELECT v.*, (SELECT sum(total_cost) FROM invocations i WHERE i.tenant_id = v.tenant_id"
+                + " AND CASE v.period WHEN 'day' THEN date_trunc('day', i.event_time) ELSE date_trunc('month', i.event_time) END"
+                + " = v.period_start) AS final_spend FROM budget_alerts_by_period v WHERE alert_type = 'THRESHOLD'");
+        assertThat(view).hasSizeGreaterThan(5);
+        assertThat(view.stream().mapToLong(r -> num(r, "alerts")).sum()).isEqualTo(num(rows("SELECT count(*) AS n FROM alerts"
+                + " WHERE alert_type = 'THRESHOLD'").get(0), "n"));
+        for (Map<String, Object> r : view) {
+            // The highest threshold is reached by the period's final spend; no alert saw more than that.
+            BigDecimal finalSpend = (BigDecimal) r.get("final_spend");
+            BigDecimal reached = ((BigDecimal) r.get("budget_usd")).multiply((BigDecimal) r.get("max_threshold_pct")).movePointLeft(2);
+            assertThat(finalSpend).as(r.toString()).isGreaterThanOrEqualTo(reached);
+            assertThat((BigDecimal) r.get("max_spend_usd")).as(r.toString()).isLessThanOrEqualTo(finalSpend);
+        }
+    }
+
+    @Test
     void glueColumnsFromSchemasEqualTheParquetTheJobWrote() throws Exception {
-        for (String table : List.of("invocations", "failed")) {
+        for (String table : List.of("invocations", "failed", "alerts")) {
             JsonNode schema = schema(table);
             Map<String, String> expected = new LinkedHashMap<>();
             schema.get("columns").forEach(c -> expected.put(c.get("name").asText(), duckType(c.get("type").asText())));

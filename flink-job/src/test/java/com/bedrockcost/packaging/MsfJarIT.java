@@ -14,12 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,7 +77,8 @@ class MsfJarIT {
                 .filteredOn(e -> e.contains("libzstd-jni")).hasSize(2)
                 .allMatch(e -> e.startsWith("linux/amd64/") || e.startsWith("linux/aarch64/"))
                 .noneMatch(e -> e.contains("1.5.0-1"));
-        assertThat(entries).contains("org/apache/flink/connector/kinesis/source/KinesisStreamsSource.class");
+        assertThat(entries).contains("org/apache/flink/connector/kinesis/source/KinesisStreamsSource.class",
+                "org/apache/flink/connector/kinesis/sink/KinesisStreamsSink.class");
     }
 
     @Test
@@ -97,6 +102,39 @@ class MsfJarIT {
             }
         }
         assertThat(offenders).as("classes in the MSF jar that reference classes left out of it").isEmpty();
+    }
+
+    /** Every class the job's own classes name is in the jar or on the cluster's classpath: the filters left out nothing the job uses. */
+    @Test
+    void everyClassTheJobNamesIsInTheJarOrProvided() throws IOException {
+        Set<String> available = new HashSet<>(entries);
+        for (String path : Files.readString(jar.resolveSibling("provided-classpath.txt")).trim().split(File.pathSeparator)) {
+            if (path.endsWith(".jar")) {
+                try (JarFile j = new JarFile(path)) {
+                    j.stream().map(JarEntry::getName).forEach(available::add);
+                }
+            }
+        }
+        Pattern className = Pattern.compile("(?:org|com|software)/[A-Za-z0-9_$]+(?:/[A-Za-z0-9_$]+){2,}");
+        List<String> missing = new ArrayList<>();
+        try (JarFile j = new JarFile(jar.toFile())) {
+            for (JarEntry e : (Iterable<JarEntry>) j.stream()::iterator) {
+                if (!e.getName().startsWith("com/bedrockcost/") || !e.getName().endsWith(".class")) {
+                    continue;
+                }
+                String constants;
+                try (InputStream in = j.getInputStream(e)) {
+                    constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                }
+                Matcher m = className.matcher(constants);
+                while (m.find()) {
+                    if (!available.contains(m.group() + ".class") && !available.contains(m.group() + "/")) {
+                        missing.add(e.getName() + " -> " + m.group());
+                    }
+                }
+            }
+        }
+        assertThat(missing).as("classes the job names that neither the jar nor the cluster has").isEmpty();
     }
 
     @Test

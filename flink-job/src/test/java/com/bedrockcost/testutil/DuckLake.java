@@ -19,7 +19,7 @@ public final class DuckLake implements AutoCloseable {
 
     public DuckLake(Path root) throws SQLException {
         conn = DriverManager.getConnection("jdbc:duckdb:");
-        for (String table : new String[] {"invocations", "failed", "tenant_hourly"}) {
+        for (String table : new String[] {"invocations", "failed", "tenant_hourly", "alerts"}) {
             Path dir = root.resolve(table);
             String sql;
             if (Files.isDirectory(dir) && hasParquet(dir)) {
