@@ -371,6 +371,9 @@ async function runContracts(args) {
     if (!allow.some((x) => x.actions.includes('s3:GetObject') && x.resources.includes(`${lake}/\${var.pricing_prefix}`))) {
       fail('s3:GetObject on the price folder key itself (<lake>/${var.pricing_prefix}) is missing: the S3 file system reads it before the files, and every invocation is UNPRICED');
     }
+    if (mod.variables.budgets_prefix && !allow.some((x) => x.actions.includes('s3:GetObject') && x.resources.includes(`${lake}/\${var.budgets_prefix}`))) {
+      fail('s3:GetObject on the budget folder key itself (<lake>/${var.budgets_prefix}) is missing: the S3 file system reads it before the files');
+    }
     const list = allow.filter((x) => x.actions.includes('s3:ListBucket') && x.resources.includes(lake));
     if (!list.length) fail('s3:ListBucket on the lake bucket is missing');
     if (list.some((x) => x.conditions.includes('s3:prefix'))) fail('s3:ListBucket must not be limited by s3:prefix: S3 then answers 403, not 404, for keys the file system probes');
@@ -400,6 +403,7 @@ async function runContracts(args) {
     's3.path.style.access': 'MSF provides S3 itself',
     'pricing.wait.timeout': 'the job default suits MSF', 'pricing.wait.max.records': 'the job default suits MSF',
     'pricing.aws.offer.url': 'the public AWS Price List endpoint is the default; another URL is for tests',
+    'budgets.retention': 'the job default suits MSF', 'budgets.burn.baseline.hours': 'the job default suits MSF',
     'pricing.aws.offer.timeout': 'the job default suits MSF',
     'job.parallelism': 'MSF parallelism_configuration (var.parallelism)',
     'checkpoint.interval': 'MSF checkpoint_configuration (var.checkpoint_interval_ms)', 'checkpoint.dir': 'MSF stores checkpoints',
@@ -424,7 +428,8 @@ async function runContracts(args) {
     }
     for (const [k, v] of set) {
       const used = [...v.matchAll(/var\.([a-z0-9_]+)/g)].map((x) => x[1]);
-      for (const u of used) if (!new RegExp(`^Job key ${k.replace(/\./g, '\\.')}:`).test((mod.variables[u] && mod.variables[u].body.description) || '')) fail(`${k} is set from var.${u}, whose description does not start "Job key ${k}:"`);
+      // A variable may feed more than one key (budgets.watch.interval follows pricing_watch_interval); it must be a job-key variable.
+      for (const u of used) if (!/^Job key [A-Za-z0-9_.-]+:/.test((mod.variables[u] && mod.variables[u].body.description) || '')) fail(`${k} is set from var.${u}, whose description does not start "Job key <key>:"`);
     }
     for (const k of keys) {
       if (set.has(k.name) && NOT_DEPLOYED[k.name]) fail(`${k.name} is set by the module but listed as not deployed (${NOT_DEPLOYED[k.name]})`);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// Prints the Flink execution role's policy (data.aws_iam_policy_document.app) as Terraform itself
+// Prints the Flink execution role's policies (every aws_iam_role_policy of aws_iam_role.app) as Terraform itself
 // evaluates it, as a JSON array of {sid, effect, actions, resources, conditions: [{test, variable,
 // values}]}: the statements are read from the module's HCL (static and dynamic blocks), resource
 // attributes are replaced by stand-ins (the lake bucket's and the stream's ARNs as given), and `terraform console`
-// evaluates every expression offline with the module's own variables.tf (defaults, or -var values).
+// evaluates every expression offline with the module's own variables (defaults, or -var values).
 // FlinkRolePolicyTest puts the result in front of S3Mock and kinesalite, so the job's real calls meet it.
 //
 // Usage: node flink-policy.js --module <dir> --lake-bucket <name> [--stream-arn <arn>] [--var name=value ...]
@@ -34,14 +34,18 @@ const expression = (s) => {
 
 async function evaluate(args) {
   const mod = await parseModule(args.module);
-  const doc = mod.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === 'app');
-  if (!doc) throw new Error('data.aws_iam_policy_document.app not found');
+  // Every inline policy of the Flink role (aws_iam_role.app), e.g. app and app_alerts.
+  const names = mod.resources.filter((r) => r.type === 'aws_iam_role_policy' && /aws_iam_role\.app\.id/.test(r.body.role))
+    .map((r) => (/data\.aws_iam_policy_document\.([A-Za-z0-9_]+)/.exec(r.body.policy) || [])[1]);
+  const docs = names.map((n) => mod.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === n));
+  if (!docs.length || docs.some((d) => !d)) throw new Error(`policy documents of aws_iam_role.app not found: ${names}`);
   const normal = (s) => ({
     sid: s.sid || '', effect: s.effect || 'Allow', actions: s.actions || [], resources: s.resources || [],
     conditions: (s.condition || []).map((c) => ({ test: c.test, variable: c.variable, values: c.values })),
   });
-  const parts = [JSON.stringify((doc.body.statement || []).map(normal))];
-  for (const d of (doc.body.dynamic && doc.body.dynamic.statement) || []) {
+  const parts = [];
+  for (const doc of docs) parts.push(JSON.stringify((doc.body.statement || []).map(normal)));
+  for (const d of docs.flatMap((doc) => (doc.body.dynamic && doc.body.dynamic.statement) || [])) {
     const iterator = d.iterator || 'statement';
     // A dynamic block's iterator has .key and .value.
     parts.push(`[for ${iterator} in [for k, v in ${expression(d.for_each)} : { key = k, value = v }] : ${JSON.stringify(normal(d.content[0]))}]`);
@@ -63,7 +67,9 @@ async function evaluate(args) {
     + [...stubs].map(([id, v]) => `  ${id} = ${JSON.stringify(v)}\n`).join('') + '}\n';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flink-policy-'));
   try {
-    fs.copyFileSync(path.join(args.module, 'variables.tf'), path.join(dir, 'variables.tf'));
+    // The module's variables (from every file) with their defaults; -var values override them.
+    fs.writeFileSync(path.join(dir, 'variables.tf'), Object.entries(mod.variables)
+      .map(([name, v]) => `variable "${name}" {\n  default = ${JSON.stringify(v.body.default === undefined ? null : v.body.default)}\n}\n`).join(''));
     fs.writeFileSync(path.join(dir, 'policy.tf'), hcl);
     const rc = path.join(dir, 'terraformrc');
     fs.writeFileSync(rc, '');

@@ -96,6 +96,13 @@ const MUTANTS = [
     expect: 's3:GetObject on the price folder key itself',
   },
   {
+    name: 'the budget statement without the budget folder key',
+    file: 'alerts.tf',
+    from: '      "${aws_s3_bucket.this["lake"].arn}/${var.budgets_prefix}",\n',
+    to: '',
+    expect: 's3:GetObject on the budget folder key itself',
+  },
+  {
     name: 'list limited by s3:prefix again',
     file: 'app.tf',
     from: 'sid       = "ListLakeBucket"\n    actions   = ["s3:ListBucket"]\n    resources = [aws_s3_bucket.this["lake"].arn]\n',
