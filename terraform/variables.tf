@@ -376,7 +376,7 @@ variable "pricing_watch_interval" {
   default     = "5m"
 
   validation {
-    condition     = can(regex("^[0-9]+(ms|s|m|h|d)?$", var.pricing_watch_interval))
+    condition     = can(regex("^(0|[0-9]+(ms|s|m|h|d))$", var.pricing_watch_interval))
     error_message = "pricing_watch_interval must be a duration such as 30s, 5m or 1h."
   }
 }
@@ -404,7 +404,7 @@ variable "dedup_ttl" {
   default     = "48h"
 
   validation {
-    condition     = can(regex("^[0-9]+(ms|s|m|h|d)?$", var.dedup_ttl))
+    condition     = can(regex("^(0|[0-9]+(ms|s|m|h|d))$", var.dedup_ttl))
     error_message = "dedup_ttl must be a duration such as 24h or 2d."
   }
 }

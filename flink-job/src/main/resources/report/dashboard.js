@@ -1,297 +1,498 @@
-/* bedrock-cost-stream dashboard: draws SVG charts from the JSON block #report-data.
- * No library, no network. Money stays an exact decimal string: it is rounded for labels with
- * BigInt arithmetic; binary floating point is used for chart geometry only. */
+/* bedrock-cost-stream dashboard: charts (Chart.js, inlined) and tables from the JSON block #report-data.
+ * No network. Money stays exact: decimal strings are added up as BigInt millionths of a millionth
+ * of a dollar (the lake's scale 12) and rounded half-even for display; binary floating point is used
+ * for chart geometry only.
+ *
+ * The page is a list of sections; each registers a renderer with BedrockDashboard.addSection(id, fn).
+ * fn(view) is called on load and whenever the date range changes; view holds the picked range's
+ * aggregates (see aggregate()). Another panel (e.g. budgets) adds its <section> in Dashboard.java
+ * and its renderer here or in a script after this one. */
 (function () {
   'use strict';
-  var SVG = 'http://www.w3.org/2000/svg';
-  var COLORS = { input: '#4e79a7', output: '#f28e2b', cache_read: '#59a14f', cache_write: '#e15759',
-    cost: '#2f6fb0', errors: '#e15759', unpriced: '#b07aa1', invocations: '#76b7b2', max: '#e15759',
-    avg: '#4e79a7', p50: '#59a14f', p95: '#f28e2b', failed: '#9c755f' };
-  var PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7',
-    '#9c755f', '#bab0ac', '#2f6fb0', '#8cd17d', '#b6992d', '#499894', '#d37295', '#a0cbe8'];
-  var TOKENS = [['input_tokens', 'input', COLORS.input], ['output_tokens', 'output', COLORS.output],
-    ['cache_read_tokens', 'cache read', COLORS.cache_read], ['cache_write_tokens', 'cache write', COLORS.cache_write]];
+  var D = JSON.parse(document.getElementById('report-data').textContent);
+  var SCALE = 12;
+  var UNIT = 10n ** 12n;
+  var PALETTE = ['#2f6fb0', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#8cd17d'];
+  var OTHERS_COLOR = '#bab0ac';
+  var TOP_SERIES = 8;
+  var PAGE = 15;
 
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var drawn = 0;
-
-  // ---- exact decimal strings -------------------------------------------------------------------
-  /** Rounds a decimal string half-even to `places` decimals and groups thousands: exact, no floats. */
-  function decimal(s, places) {
-    if (s === null || s === undefined) { return '\u2014'; }
+  // ---- exact money ---------------------------------------------------------------------------
+  /** A decimal string (scale <= 12) as BigInt units of 1e-12 USD; null stays null. */
+  function units(s) {
+    if (s === null || s === undefined) { return null; }
     var neg = s.charAt(0) === '-';
     var t = neg ? s.slice(1) : s;
     var dot = t.indexOf('.');
-    var intPart = dot < 0 ? t : t.slice(0, dot);
-    var frac = dot < 0 ? '' : t.slice(dot + 1);
-    while (frac.length < places + 1) { frac += '0'; }
-    var keep = BigInt(intPart + frac.slice(0, places));
-    var rest = frac.slice(places);
-    var half = '5' + new Array(rest.length).join('0');
-    var cmp = rest === half ? 0 : (rest > half ? 1 : -1);
-    if (cmp > 0 || (cmp === 0 && keep % 2n === 1n)) { keep += 1n; }
-    var digits = keep.toString();
-    while (digits.length <= places) { digits = '0' + digits; }
-    var ip = digits.slice(0, digits.length - places);
-    var fp = places > 0 ? '.' + digits.slice(digits.length - places) : '';
-    ip = ip.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return (neg && keep !== 0n ? '-' : '') + ip + fp;
+    var ip = dot < 0 ? t : t.slice(0, dot);
+    var fp = dot < 0 ? '' : t.slice(dot + 1);
+    while (fp.length < SCALE) { fp += '0'; }
+    var v = BigInt(ip + fp.slice(0, SCALE));
+    return neg ? -v : v;
   }
-  function usd(s) { return s === null || s === undefined ? '\u2014' : '$' + decimal(s, 2); }
+  function addMoney(a, b) { return a === null ? b : b === null ? a : a + b; }
+  /** The exact value as a plain decimal string (trailing zeros kept to 12 places, as in the CSV files). */
+  function exact(u) {
+    if (u === null) { return ''; }
+    var neg = u < 0n;
+    var a = neg ? -u : u;
+    var s = a.toString();
+    while (s.length <= SCALE) { s = '0' + s; }
+    return (neg ? '-' : '') + s.slice(0, s.length - SCALE) + '.' + s.slice(s.length - SCALE);
+  }
+  /** Rounded half-even to `places` decimals, thousands grouped. */
+  function rounded(u, places) {
+    var neg = u < 0n;
+    var a = neg ? -u : u;
+    var div = 10n ** BigInt(SCALE - places);
+    var q = a / div;
+    var r = a % div;
+    if (r * 2n > div || (r * 2n === div && q % 2n === 1n)) { q += 1n; }
+    var s = q.toString();
+    while (s.length <= places) { s = '0' + s; }
+    var ip = s.slice(0, s.length - places).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return (neg && q !== 0n ? '-' : '') + ip + (places > 0 ? '.' + s.slice(s.length - places) : '');
+  }
+  /** Money as people read it: cents from a dollar up, 4 decimals from a cent, 6 below. */
+  function money(u) {
+    if (u === null) { return '\u2014'; }
+    var a = u < 0n ? -u : u;
+    var places = a >= UNIT || a === 0n ? 2 : a >= UNIT / 100n ? 4 : 6;
+    return '$' + rounded(u, places);
+  }
+  function dollars(u) { return u === null ? 0 : Number(u) / 1e12; }
   function int(n) { return n === null || n === undefined ? '\u2014' : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-  /** Short axis labels; geometry only. */
   function compact(v) {
     var a = Math.abs(v);
     if (a >= 1e9) { return (v / 1e9).toFixed(1) + 'G'; }
     if (a >= 1e6) { return (v / 1e6).toFixed(1) + 'M'; }
     if (a >= 1e3) { return (v / 1e3).toFixed(1) + 'k'; }
-    if (a >= 1 || a === 0) { return String(Math.round(v * 100) / 100); }
-    return v.toPrecision(2);
+    return String(Math.round(v * 100) / 100);
   }
-  function num(s) { return s === null || s === undefined ? 0 : Number(s); }
-  function tokens(t) { return t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens; }
-  function hasCost(list) { return list.some(function (t) { return t.total_cost !== null && num(t.total_cost) !== 0; }); }
+  function axisMoney(v) { return '$' + compact(v); }
 
-  // ---- SVG helpers -----------------------------------------------------------------------------
-  function el(name, attrs, parent) {
-    var e = document.createElementNS(SVG, name);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (parent) { parent.appendChild(e); }
+  // ---- the picked range's aggregates ---------------------------------------------------------
+  var daily = D.daily;
+  var C = {};
+  daily.columns.forEach(function (c, i) { C[c] = 4 + i; });
+  var costs = daily.cells.map(function (c) { return units(c[C.total_cost]); });
+
+  function totals() {
+    return { invocations: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0,
+      tokens: 0, cost: null, unpriced: 0, errors: 0 };
+  }
+  function add(t, c, cost) {
+    t.invocations += c[C.invocations];
+    t.input_tokens += c[C.input_tokens];
+    t.output_tokens += c[C.output_tokens];
+    t.cache_read_tokens += c[C.cache_read_tokens];
+    t.cache_write_tokens += c[C.cache_write_tokens];
+    t.tokens += c[C.input_tokens] + c[C.output_tokens] + c[C.cache_read_tokens] + c[C.cache_write_tokens];
+    t.cost = addMoney(t.cost, cost);
+    t.unpriced += c[C.unpriced];
+    t.errors += c[C.errors];
+  }
+  function bump(map, key) { return map[key] || (map[key] = totals()); }
+
+  /** Sums of the cells whose day is in [from, to] (indexes into daily.days). */
+  function aggregate(from, to) {
+    var v = { from: from, to: to, days: daily.days.slice(from, to + 1), overall: totals(),
+      tenant: {}, model: {}, department: {}, day: {}, tenantModel: {}, tenantDay: {}, series: { tenant: {}, model: {}, department: {} } };
+    daily.cells.forEach(function (c, i) {
+      var d = c[3];
+      if (d < from || d > to) { return; }
+      var cost = costs[i];
+      var tenant = daily.tenants[c[0]], dept = daily.departments[c[1]], model = daily.models[c[2]], day = daily.days[d];
+      add(v.overall, c, cost);
+      add(bump(v.tenant, tenant), c, cost);
+      add(bump(v.model, model), c, cost);
+      add(bump(v.department, dept), c, cost);
+      add(bump(v.day, day), c, cost);
+      add(bump(v.tenantModel[tenant] || (v.tenantModel[tenant] = {}), model), c, cost);
+      add(bump(v.tenantDay[tenant] || (v.tenantDay[tenant] = {}), day), c, cost);
+      [['tenant', tenant], ['model', model], ['department', dept]].forEach(function (k) {
+        var s = v.series[k[0]][k[1]] || (v.series[k[0]][k[1]] = {});
+        s[day] = addMoney(s[day] === undefined ? null : s[day], cost === null ? 0n : cost);
+      });
+    });
+    return v;
+  }
+
+  /** Most expensive first, then most tokens, then by name: the report's ranking everywhere. */
+  function rank(map) {
+    return Object.keys(map).map(function (k) { return { key: k, t: map[k] }; }).sort(function (a, b) {
+      var ca = a.t.cost === null ? 0n : a.t.cost, cb = b.t.cost === null ? 0n : b.t.cost;
+      if (ca !== cb) { return ca > cb ? -1 : 1; }
+      if (a.t.tokens !== b.t.tokens) { return b.t.tokens - a.t.tokens; }
+      return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    });
+  }
+
+  // ---- DOM helpers ---------------------------------------------------------------------------
+  function h(tag, attrs, children) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') { e.textContent = attrs[k]; } else if (k.indexOf('on') === 0) { e.addEventListener(k.slice(2), attrs[k]); } else { e.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { if (c) { e.appendChild(c); } });
     return e;
   }
-  function text(parent, x, y, s, attrs) {
-    var t = el('text', Object.assign({ x: x, y: y }, attrs || {}), parent);
-    t.textContent = s;
-    return t;
-  }
-  function title(node, s) { el('title', {}, node).textContent = s; }
-  function svg(box, w, h) { return el('svg', { viewBox: '0 0 ' + w + ' ' + h, role: 'img' }, box); }
-  function box(id) {
-    var b = document.querySelector('[data-chart="' + id + '"] .plot');
-    if (!b) { throw new Error('no chart container ' + id); }
+  function body(id) {
+    var b = document.querySelector('#' + id + ' .body');
+    if (b) { b.textContent = ''; }
     return b;
   }
-  function done(b) { b.parentNode.setAttribute('data-rendered', 'true'); drawn++; }
-  function empty(b, why) {
-    var d = document.createElement('div');
-    d.className = 'empty';
-    d.textContent = why;
-    b.appendChild(d);
-    done(b);
-  }
-  function legend(b, items) {
-    var d = document.createElement('div');
-    d.className = 'legend';
-    items.forEach(function (it) {
-      var i = document.createElement('i');
-      i.style.background = it[1];
-      d.appendChild(i);
-      d.appendChild(document.createTextNode(it[0]));
-    });
-    b.appendChild(d);
-  }
-  function shorten(s, n) { return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
 
-  // ---- charts ----------------------------------------------------------------------------------
-  /** Horizontal bars: rows [{label, value (geometry), text}]. */
-  function hbars(id, rows, color) {
-    var b = box(id);
-    if (!rows.length || rows.every(function (r) { return r.value === 0; })) { return empty(b, 'nothing to show'); }
-    var W = 640, L = 210, R = 110, bh = 18, gap = 6, H = rows.length * (bh + gap) + 8;
-    var s = svg(b, W, H);
-    var max = Math.max.apply(null, rows.map(function (r) { return r.value; })) || 1;
-    rows.forEach(function (r, i) {
-      var y = 4 + i * (bh + gap);
-      var w = Math.max(1, (W - L - R) * r.value / max);
-      text(s, L - 6, y + bh - 5, shorten(r.label, 32), { 'text-anchor': 'end' });
-      var rect = el('rect', { x: L, y: y, width: w, height: bh, fill: r.color || color, rx: 2 }, s);
-      title(rect, r.label + ': ' + r.text);
-      text(s, L + w + 5, y + bh - 5, r.text);
+  // ---- charts --------------------------------------------------------------------------------
+  var charts = {};
+  Chart.defaults.font.size = 13;
+  Chart.defaults.font.family = '-apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
+  Chart.defaults.color = '#3e4c59';
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.plugins.legend.labels.boxWidth = 12;
+
+  /** A chart in a box of the given height (px) under `parent`; replaces the chart of the same name. */
+  function chart(parent, name, title, height, config) {
+    if (charts[name]) { charts[name].destroy(); }
+    var canvas = h('canvas', { 'aria-label': title, role: 'img' });
+    var box = h('div', { class: 'chart', 'data-chart': name }, [h('h3', { text: title }), h('div', { class: 'plot', style: 'height:' + height + 'px' }, [canvas])]);
+    parent.appendChild(box);
+    charts[name] = new Chart(canvas, config);
+    box.setAttribute('data-rendered', 'true');
+    return charts[name];
+  }
+  function moneyTooltip(ctx) { return ' ' + (ctx.dataset.label ? ctx.dataset.label + ': ' : '') + money(ctx.raw === null ? null : BigInt(Math.round(ctx.raw * 1e6)) * 1000000n); }
+
+  /** Horizontal bars of cost, most expensive first; labels are the full names (model ids included). */
+  function costBars(parent, name, title, ranked) {
+    var rows = ranked.slice(0, 15);
+    if (ranked.length > 15) {
+      var rest = null;
+      ranked.slice(15).forEach(function (r) { rest = addMoney(rest, r.t.cost); });
+      rows = rows.concat([{ key: 'others (' + (ranked.length - 15) + ')', t: { cost: rest } }]);
+    }
+    chart(parent, name, title, 60 + rows.length * 26, {
+      type: 'bar',
+      data: { labels: rows.map(function (r) { return r.key; }),
+        datasets: [{ label: 'cost', data: rows.map(function (r) { return dollars(r.t.cost); }),
+          backgroundColor: rows.map(function (r, i) { return r.key.indexOf('others (') === 0 ? OTHERS_COLOR : PALETTE[0]; }) }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false }, tooltip: { callbacks: { label: moneyTooltip } } },
+        scales: { x: { ticks: { callback: axisMoney }, title: { display: true, text: 'USD' } }, y: { ticks: { autoSkip: false } } } }
     });
-    done(b);
   }
 
-  /** Horizontal stacked bars of the token kinds. */
-  function tokenBars(id, rows) {
-    var b = box(id);
-    if (!rows.length || rows.every(function (r) { return tokens(r) === 0; })) { return empty(b, 'no tokens'); }
-    var W = 640, L = 210, R = 90, bh = 18, gap = 6, H = rows.length * (bh + gap) + 8;
-    var s = svg(b, W, H);
-    var max = Math.max.apply(null, rows.map(tokens)) || 1;
-    rows.forEach(function (r, i) {
-      var y = 4 + i * (bh + gap), x = L;
-      text(s, L - 6, y + bh - 5, shorten(r.key, 32), { 'text-anchor': 'end' });
-      TOKENS.forEach(function (k) {
-        var w = (W - L - R) * r[k[0]] / max;
-        if (w > 0) {
-          title(el('rect', { x: x, y: y, width: w, height: bh, fill: k[2] }, s), r.key + ' ' + k[1] + ': ' + int(r[k[0]]));
-          x += w;
+  // ---- sortable tables -----------------------------------------------------------------------
+  /**
+   * A table of rows {key, t}: columns [name, label, kind] with kind 'text' | 'int' | 'money'.
+   * Click a header to sort (again to reverse). Cells hold the exact value in data-value.
+   */
+  function table(parent, id, columns, rows, opts) {
+    opts = opts || {};
+    var state = { col: opts.sort || 'cost', desc: true, limit: opts.page || Infinity };
+    var wrap = h('div', { class: 'tablewrap' });
+    var more = h('button', { type: 'button', class: 'more' });
+    parent.appendChild(wrap);
+    parent.appendChild(more);
+    function value(r, c) { return c[0] === 'key' ? r.key : r.t[c[0]]; }
+    function draw() {
+      var col = columns.filter(function (c) { return c[0] === state.col; })[0];
+      var sorted = rows.slice().sort(function (a, b) {
+        var x = value(a, col), y = value(b, col), o;
+        if (col[2] === 'text') { o = x < y ? -1 : x > y ? 1 : 0; } else {
+          x = x === null || x === undefined ? -Infinity : x; y = y === null || y === undefined ? -Infinity : y;
+          o = x < y ? -1 : x > y ? 1 : 0;
         }
+        return state.desc ? -o : o;
       });
-      text(s, x + 5, y + bh - 5, compact(tokens(r)));
-    });
-    legend(b, TOKENS.map(function (k) { return [k[1] + ' tokens', k[2]]; }));
-    done(b);
-  }
-
-  /** Line chart over the timeline buckets: series [{name, color, value: fn(bucket)}]. */
-  function lines(id, buckets, series, yLabel) {
-    var b = box(id);
-    if (!buckets.length) { return empty(b, 'no data'); }
-    var W = 680, H = 240, L = 56, R = 12, T = 10, B = 40;
-    var s = svg(b, W, H);
-    var max = 0;
-    series.forEach(function (se) { buckets.forEach(function (k) { max = Math.max(max, se.value(k)); }); });
-    if (max === 0) { max = 1; }
-    var step = buckets.length > 1 ? (W - L - R) / (buckets.length - 1) : 0;
-    var yOf = function (v) { return T + (H - T - B) * (1 - v / max); };
-    var g = el('g', { 'class': 'grid' }, s);
-    for (var i = 0; i <= 4; i++) {
-      var v = max * i / 4, y = yOf(v);
-      el('line', { x1: L, x2: W - R, y1: y, y2: y }, g);
-      text(s, L - 4, y + 4, compact(v), { 'text-anchor': 'end' });
+      var shown = sorted.slice(0, state.limit);
+      var thead = h('thead', {}, [h('tr', {}, columns.map(function (c) {
+        return h('th', { 'data-col': c[0], class: c[2] + (c[0] === state.col ? (state.desc ? ' sorted desc' : ' sorted asc') : ''),
+          title: 'sort by ' + c[1], onclick: function () {
+            if (state.col === c[0]) { state.desc = !state.desc; } else { state.col = c[0]; state.desc = c[2] !== 'text'; }
+            draw();
+          } }, [document.createTextNode(c[1])]);
+      }))]);
+      var tbody = h('tbody', {}, shown.map(function (r) {
+        var tr = h('tr', { 'data-key': r.key }, columns.map(function (c) {
+          var v = value(r, c);
+          if (c[2] === 'money') { return h('td', { 'data-col': c[0], 'data-value': exact(v), title: v === null ? 'unpriced' : exact(v) + ' USD', text: money(v) }); }
+          if (c[2] === 'int') { return h('td', { 'data-col': c[0], 'data-value': v === null || v === undefined ? '' : String(v), text: int(v) }); }
+          return h('td', { 'data-col': c[0], title: v, text: v });
+        }));
+        if (opts.onclick) { tr.className = 'clickable'; tr.addEventListener('click', function () { opts.onclick(r); }); }
+        if (opts.selected && opts.selected === r.key) { tr.className += ' selected'; }
+        return tr;
+      }));
+      var t = h('table', { id: id }, [thead, tbody]);
+      wrap.textContent = '';
+      wrap.appendChild(t);
+      more.style.display = sorted.length > shown.length ? '' : 'none';
+      more.textContent = 'show all ' + int(sorted.length) + ' rows';
+      more.onclick = function () { state.limit = Infinity; draw(); };
     }
-    var every = Math.max(1, Math.ceil(buckets.length / 8));
-    buckets.forEach(function (k, i) {
-      if (i % every === 0 || i === buckets.length - 1) {
-        text(s, L + i * step, H - B + 14, k.key.length > 10 ? k.key.slice(5) : k.key, { 'text-anchor': 'middle' });
-      }
-    });
-    text(s, 4, 10, yLabel);
-    series.forEach(function (se) {
-      var d = buckets.map(function (k, i) { return (i ? 'L' : 'M') + (L + i * step).toFixed(1) + ' ' + yOf(se.value(k)).toFixed(1); }).join(' ');
-      var p = el('path', { d: d, fill: 'none', stroke: se.color, 'stroke-width': 1.8 }, s);
-      title(p, se.name);
-      if (buckets.length === 1) { el('circle', { cx: L, cy: yOf(se.value(buckets[0])), r: 3, fill: se.color }, s); }
-    });
-    legend(b, series.map(function (se) { return [se.name, se.color]; }));
-    done(b);
+    draw();
   }
 
-  /** Donut of shares: rows [{label, value, text}]. */
-  function donut(id, rows) {
-    var b = box(id);
-    var total = rows.reduce(function (a, r) { return a + r.value; }, 0);
-    if (!total) { return empty(b, 'nothing to show'); }
-    var W = 640, H = 230, cx = 115, cy = 115, r0 = 60, r1 = 105;
-    var s = svg(b, W, H);
-    var a = -Math.PI / 2;
-    rows.forEach(function (r, i) {
-      var frac = r.value / total, a2 = a + frac * 2 * Math.PI, color = PALETTE[i % PALETTE.length];
-      var large = a2 - a > Math.PI ? 1 : 0;
-      var d;
-      if (frac >= 0.9999) {
-        d = 'M' + (cx + r1) + ' ' + cy + ' A' + r1 + ' ' + r1 + ' 0 1 1 ' + (cx - r1) + ' ' + cy + ' A' + r1 + ' ' + r1 + ' 0 1 1 ' + (cx + r1) + ' ' + cy
-          + ' M' + (cx + r0) + ' ' + cy + ' A' + r0 + ' ' + r0 + ' 0 1 0 ' + (cx - r0) + ' ' + cy + ' A' + r0 + ' ' + r0 + ' 0 1 0 ' + (cx + r0) + ' ' + cy + ' Z';
-      } else {
-        d = 'M' + (cx + r1 * Math.cos(a)) + ' ' + (cy + r1 * Math.sin(a))
-          + ' A' + r1 + ' ' + r1 + ' 0 ' + large + ' 1 ' + (cx + r1 * Math.cos(a2)) + ' ' + (cy + r1 * Math.sin(a2))
-          + ' L' + (cx + r0 * Math.cos(a2)) + ' ' + (cy + r0 * Math.sin(a2))
-          + ' A' + r0 + ' ' + r0 + ' 0 ' + large + ' 0 ' + (cx + r0 * Math.cos(a)) + ' ' + (cy + r0 * Math.sin(a)) + ' Z';
-      }
-      title(el('path', { d: d, fill: color, 'fill-rule': 'evenodd' }, s), r.label + ': ' + r.text);
-      if (i < 14) {
-        el('rect', { x: 250, y: 8 + i * 15, width: 10, height: 10, fill: color }, s);
-        text(s, 266, 17 + i * 15, shorten(r.label, 48) + '  ' + r.text);
-      }
-      a = a2;
-    });
-    done(b);
-  }
+  var TOTAL_COLUMNS = [['cost', 'cost', 'money'], ['invocations', 'invocations', 'int'], ['input_tokens', 'input tok', 'int'],
+    ['output_tokens', 'output tok', 'int'], ['cache_read_tokens', 'cache read tok', 'int'], ['cache_write_tokens', 'cache write tok', 'int'],
+    ['unpriced', 'unpriced', 'int'], ['errors', 'errors', 'int']];
+  function columnsFor(keyLabel) { return [['key', keyLabel, 'text']].concat(TOTAL_COLUMNS); }
 
-  // ---- the dashboard ---------------------------------------------------------------------------
-  function withOthers(group) {
-    var rows = group.top.slice();
-    if (group.others) { rows.push(Object.assign({}, group.others, { key: 'others (' + group.others_count + ')' })); }
-    return rows;
-  }
-  function costRows(rows) {
-    return rows.map(function (t) { return { label: t.key, value: num(t.total_cost), text: usd(t.total_cost) }; });
-  }
-  function byDimension(name, group) {
-    var rows = withOthers(group);
-    if (hasCost(rows)) {
-      hbars(name + '-cost', costRows(rows), COLORS.cost);
-    } else {
-      empty(box(name + '-cost'), 'no priced invocations: costs are unknown (see unpriced counts)');
-    }
-    tokenBars(name + '-tokens', rows);
-  }
+  // ---- state and sections --------------------------------------------------------------------
+  var state = { from: 0, to: Math.max(0, daily.days.length - 1), dim: 'tenant', others: false, search: '', tenant: null };
+  var sections = [];
+  var view = null;
+
+  function addSection(id, render) { sections.push({ id: id, render: render }); }
 
   function render() {
-    byDimension('tenants', data.tenants);
-    byDimension('companies', data.companies);
-    byDimension('departments', data.departments);
-    byDimension('models', data.models);
-    donut('models-share', data.models.top.map(function (t) {
-      return { label: t.key, value: t.invocations, text: int(t.invocations) + ' calls' };
-    }));
-
-    var tl = data.timeline.buckets;
-    lines('trend-tokens', tl, TOKENS.map(function (k) {
-      return { name: k[1] + ' tokens', color: k[2], value: function (b) { return b[k[0]]; } };
-    }), 'tokens per ' + data.timeline.granularity);
-    if (hasCost(tl)) {
-      lines('trend-cost', tl, [{ name: 'total cost (USD)', color: COLORS.cost, value: function (b) { return num(b.total_cost); } }],
-        'USD per ' + data.timeline.granularity);
-    } else {
-      empty(box('trend-cost'), 'no priced invocations in this period');
-    }
-    lines('trend-calls', tl, [
-      { name: 'invocations', color: COLORS.invocations, value: function (b) { return b.invocations; } },
-      { name: 'model errors', color: COLORS.errors, value: function (b) { return b.errors; } },
-      { name: 'unpriced', color: COLORS.unpriced, value: function (b) { return b.unpriced; } }
-    ], 'per ' + data.timeline.granularity);
-
-    var withLatency = tl.filter(function (b) { return b.latency_count > 0; });
-    if (withLatency.length) {
-      lines('trend-latency', tl, [
-        { name: 'average latency (ms)', color: COLORS.avg, value: function (b) { return num(b.latency_ms_avg); } },
-        { name: 'max latency (ms)', color: COLORS.max, value: function (b) { return b.latency_ms_max || 0; } }
-      ], 'ms');
-    } else {
-      empty(box('trend-latency'), 'no latencies recorded');
-    }
-    var lat = data.models.top.filter(function (t) { return t.latency_count > 0; });
-    if (lat.length) {
-      hbars('latency-models', [].concat.apply([], lat.map(function (t) {
-        return [
-          { label: t.key + ' p50', value: t.latency_ms_p50, text: int(t.latency_ms_p50) + ' ms', color: COLORS.p50 },
-          { label: t.key + ' p95', value: t.latency_ms_p95, text: int(t.latency_ms_p95) + ' ms', color: COLORS.p95 }
-        ];
-      })), COLORS.p50);
-    } else {
-      empty(box('latency-models'), 'no latencies recorded');
-    }
-
-    hbars('unpriced-models', data.models.top.filter(function (t) { return t.unpriced > 0; }).map(function (t) {
-      return { label: t.key, value: t.unpriced, text: int(t.unpriced) };
-    }), COLORS.unpriced);
-    if (data.failed.shown) {
-      hbars('failed-types', data.failed.by_type.map(function (f) {
-        return { label: f.key, value: f.count, text: int(f.count) };
-      }), COLORS.failed);
-    } else {
-      empty(box('failed-types'), 'not shown for a tenant or model filter: failed inputs carry neither');
-    }
+    view = aggregate(state.from, state.to);
+    sections.forEach(function (s) {
+      try { s.render(view); } catch (e) { window.__reportError(s.id + ': ' + (e && e.stack ? e.stack.split('\n')[0] : e)); }
+    });
+    var rendered = document.querySelectorAll('[data-rendered="true"]').length;
+    document.documentElement.setAttribute('data-charts', String(rendered));
+    document.documentElement.setAttribute('data-range', daily.days.length ? daily.days[state.from] + '..' + daily.days[state.to] : '');
+    if (!window.__errors.length) { document.documentElement.setAttribute('data-render', 'done'); }
   }
 
-  // Client-side row filter for the tables.
-  Array.prototype.forEach.call(document.querySelectorAll('input.filter'), function (input) {
-    input.addEventListener('input', function () {
-      var q = input.value.toLowerCase();
-      Array.prototype.forEach.call(document.querySelectorAll('#' + input.getAttribute('data-table') + ' tbody tr'), function (tr) {
-        tr.style.display = !q || (tr.getAttribute('data-key') || '').toLowerCase().indexOf(q) >= 0 ? '' : 'none';
-      });
+  function kpi(key, label, shown, exactValue, sub) {
+    return h('div', { class: 'kpi', 'data-kpi': key, 'data-value': exactValue }, [h('div', { class: 'label', text: label }),
+      h('div', { class: 'value', title: exactValue, text: shown }), h('div', { class: 'sub', text: sub || '' })]);
+  }
+
+  addSection('overview', function (v) {
+    var b = body('overview');
+    var t = v.overall, o = D.overall;
+    b.appendChild(h('div', { class: 'kpis' }, [
+      kpi('total_cost', 'Total cost', money(t.cost), exact(t.cost), t.unpriced ? int(t.unpriced) + ' unpriced calls not included' : 'every call priced'),
+      kpi('invocations', 'Invocations', int(t.invocations), String(t.invocations), int(t.invocations - t.unpriced) + ' priced'),
+      kpi('tenants', 'Tenants', int(Object.keys(v.tenant).length), String(Object.keys(v.tenant).length), 'with calls in the range'),
+      kpi('tokens', 'Tokens', compact(t.tokens), String(t.tokens), int(t.input_tokens) + ' in, ' + int(t.output_tokens) + ' out'),
+      kpi('unpriced', 'Unpriced', int(t.unpriced), String(t.unpriced), 'no price in force'),
+      kpi('errors', 'Model errors', int(t.errors), String(t.errors), 'errorCode set'),
+      kpi('failed', 'Failed inputs', D.failed.shown ? int(D.failed.total) : 'n/a', D.failed.shown ? String(D.failed.total) : '',
+        D.failed.shown ? 'unreadable records, whole slice' : 'not per tenant or model'),
+      kpi('latency_ms_p50', 'Latency p50', o.latency_ms_p50 === null ? '\u2014' : int(o.latency_ms_p50) + ' ms',
+        o.latency_ms_p50 === null ? '' : String(o.latency_ms_p50), o.latency_ms_p95 === null ? 'no latencies' : 'p95 ' + int(o.latency_ms_p95) + ' ms, whole slice')
+    ]));
+  });
+
+  addSection('over-time', function (v) {
+    var b = body('over-time');
+    var picker = h('div', { class: 'tabs', role: 'tablist' }, ['tenant', 'model', 'department'].map(function (d) {
+      return h('button', { type: 'button', 'data-dim': d, class: d === state.dim ? 'active' : '', text: 'by ' + d,
+        onclick: function () { state.dim = d; render(); } });
+    }));
+    var others = h('input', { type: 'checkbox', id: 'show-others' });
+    others.checked = state.others;
+    others.addEventListener('change', function () { state.others = others.checked; render(); });
+    picker.appendChild(h('label', { class: 'check' }, [others, document.createTextNode(' stack the others too')]));
+    b.appendChild(picker);
+    var ranked = rank(v[state.dim]);
+    var top = ranked.slice(0, TOP_SERIES).map(function (r) { return r.key; });
+    var datasets = top.map(function (k, i) {
+      var s = v.series[state.dim][k];
+      return { label: k, backgroundColor: PALETTE[i % PALETTE.length], data: v.days.map(function (d) { return dollars(s[d] === undefined ? null : s[d]); }) };
+    });
+    if (ranked.length > TOP_SERIES && state.others) {
+      datasets.push({ label: 'others (' + (ranked.length - TOP_SERIES) + ')', backgroundColor: OTHERS_COLOR, data: v.days.map(function (d) {
+        var sum = null;
+        ranked.slice(TOP_SERIES).forEach(function (r) { var x = v.series[state.dim][r.key][d]; if (x !== undefined) { sum = addMoney(sum, x); } });
+        return dollars(sum);
+      }) });
+    }
+    if (ranked.length > TOP_SERIES) {
+      var rest = null;
+      ranked.slice(TOP_SERIES).forEach(function (r) { rest = addMoney(rest, r.t.cost); });
+      b.appendChild(h('p', { class: 'note', text: 'The other ' + int(ranked.length - TOP_SERIES) + ' ' + state.dim + 's cost ' + money(rest)
+        + ' in the range' + (state.others ? ' (stacked in grey).' : ' (not stacked: tick the box to add them).') }));
+    }
+    chart(b, 'cost-over-time', 'Cost per day (USD) by ' + state.dim + (state.others ? '' : ', top ' + Math.min(TOP_SERIES, ranked.length)), 360, {
+      type: 'bar', data: { labels: v.days, datasets: datasets },
+      options: { plugins: { tooltip: { callbacks: { label: moneyTooltip } }, legend: { position: 'bottom' } },
+        scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: axisMoney } } } }
     });
   });
 
-  try {
-    render();
-    document.documentElement.setAttribute('data-charts', String(drawn));
-    document.documentElement.setAttribute('data-render', 'done');
-  } catch (e) {
-    document.documentElement.setAttribute('data-render', 'failed');
-    window.__reportError(String(e && e.stack || e));
+  function tenantRows(v) {
+    var q = state.search.trim().toLowerCase();
+    return rank(v.tenant).filter(function (r) { return !q || r.key.toLowerCase().indexOf(q) >= 0; });
   }
-})();
+
+  addSection('tenants', function (v) {
+    var b = body('tenants');
+    var rows = tenantRows(v);
+    var search = h('input', { type: 'search', id: 'tenant-search', class: 'filter', placeholder: 'search all ' + int(Object.keys(v.tenant).length) + ' tenants',
+      value: state.search, 'aria-label': 'search tenants' });
+    var count = h('span', { class: 'count', id: 'tenant-count', text: int(rows.length) + ' of ' + int(Object.keys(v.tenant).length) + ' tenants' });
+    var holder = h('div', {});
+    b.appendChild(h('div', { class: 'toolbar' }, [search, count]));
+    b.appendChild(holder);
+    function drawTable() {
+      var rs = tenantRows(v);
+      count.textContent = int(rs.length) + ' of ' + int(Object.keys(v.tenant).length) + ' tenants';
+      holder.textContent = '';
+      table(holder, 'table-tenants', columnsFor('tenant'), rs, { page: PAGE, selected: state.tenant, onclick: function (r) {
+        state.tenant = r.key;
+        drawTable();
+        drill(v);
+        document.getElementById('tenant-detail').scrollIntoView({ block: 'nearest' });
+      } });
+    }
+    search.addEventListener('input', function () { state.search = search.value; drawTable(); });
+    drawTable();
+    b.appendChild(h('div', { id: 'tenant-detail', class: 'detail' }));
+    drill(v);
+  });
+
+  /** A tenant's models and days in the picked range. */
+  function drill(v) {
+    var d = document.getElementById('tenant-detail');
+    d.textContent = '';
+    if (!state.tenant || !v.tenant[state.tenant]) {
+      d.appendChild(h('p', { class: 'note', text: 'Click a tenant to see its models and days.' }));
+      return;
+    }
+    var t = v.tenant[state.tenant];
+    d.setAttribute('data-tenant', state.tenant);
+    d.appendChild(h('h3', { text: state.tenant + ': ' + money(t.cost) + ', ' + int(t.invocations) + ' invocations' }, []));
+    d.lastChild.setAttribute('data-value', exact(t.cost));
+    d.appendChild(h('button', { type: 'button', class: 'close', text: 'close', onclick: function () { state.tenant = null; render(); } }));
+    var grid = h('div', { class: 'grid2' });
+    d.appendChild(grid);
+    var days = v.days.map(function (day) { var x = v.tenantDay[state.tenant][day]; return x ? x.cost : null; });
+    chart(grid, 'tenant-days', 'Cost per day (USD)', 260, {
+      type: 'bar', data: { labels: v.days, datasets: [{ label: state.tenant, data: days.map(dollars), backgroundColor: PALETTE[0] }] },
+      options: { plugins: { legend: { display: false }, tooltip: { callbacks: { label: moneyTooltip } } }, scales: { y: { ticks: { callback: axisMoney } } } }
+    });
+    var models = h('div', { class: 'chart' }, [h('h3', { text: 'Models' })]);
+    grid.appendChild(models);
+    table(models, 'table-tenant-models', columnsFor('model'), rank(v.tenantModel[state.tenant]));
+    var dayRows = Object.keys(v.tenantDay[state.tenant]).sort().map(function (k) { return { key: k, t: v.tenantDay[state.tenant][k] }; });
+    var daysBox = h('details', {}, [h('summary', { text: 'Days (' + dayRows.length + ')' })]);
+    d.appendChild(daysBox);
+    table(daysBox, 'table-tenant-days', columnsFor('day (UTC)'), dayRows, { sort: 'key' });
+  }
+
+  addSection('models', function (v) {
+    var b = body('models');
+    var ranked = rank(v.model);
+    var latency = {};
+    D.models.top.forEach(function (m) { latency[m.key] = m; });
+    ranked.forEach(function (r) {
+      var m = latency[r.key] || {};
+      r.t.latency_ms_p50 = m.latency_ms_p50 === undefined ? null : m.latency_ms_p50;
+      r.t.latency_ms_p95 = m.latency_ms_p95 === undefined ? null : m.latency_ms_p95;
+    });
+    costBars(b, 'models-cost', 'Cost by model (USD)', ranked);
+    table(b, 'table-models', columnsFor('model').concat([['latency_ms_p50', 'p50 ms', 'int'], ['latency_ms_p95', 'p95 ms', 'int']]), ranked);
+  });
+
+  addSection('departments', function (v) {
+    var b = body('departments');
+    var ranked = rank(v.department);
+    costBars(b, 'departments-cost', 'Cost by department (USD)', ranked);
+    table(b, 'table-departments', columnsFor('department'), ranked, { page: PAGE });
+  });
+
+  addSection('companies', function () {
+    var b = body('companies');
+    var rows = D.companies.top.map(function (c) { return { key: c.key, t: fromJson(c) }; });
+    if (D.companies.others) { rows.push({ key: 'others (' + D.companies.others_count + ')', t: fromJson(D.companies.others) }); }
+    table(b, 'table-companies', columnsFor('company'), rows);
+  });
+
+  function fromJson(c) {
+    return { invocations: c.invocations, input_tokens: c.input_tokens, output_tokens: c.output_tokens, cache_read_tokens: c.cache_read_tokens,
+      cache_write_tokens: c.cache_write_tokens, tokens: c.input_tokens + c.output_tokens + c.cache_read_tokens + c.cache_write_tokens,
+      cost: units(c.total_cost), unpriced: c.unpriced, errors: c.errors };
+  }
+
+  addSection('activity', function (v) {
+    var b = body('activity');
+    var first = v.days[0] || '', last = v.days[v.days.length - 1] || '';
+    var buckets = D.timeline.buckets.filter(function (x) { var day = x.key.slice(0, 10); return day >= first && day <= last; });
+    chart(b, 'activity', 'Invocations per ' + D.timeline.granularity, 300, {
+      type: 'line', data: { labels: buckets.map(function (x) { return x.key; }), datasets: [
+        { label: 'invocations', data: buckets.map(function (x) { return x.invocations; }), borderColor: PALETTE[0], backgroundColor: PALETTE[0], pointRadius: 0, borderWidth: 2 },
+        { label: 'model errors', data: buckets.map(function (x) { return x.errors; }), borderColor: PALETTE[3], backgroundColor: PALETTE[3], pointRadius: 0, borderWidth: 2 },
+        { label: 'unpriced', data: buckets.map(function (x) { return x.unpriced; }), borderColor: PALETTE[6], backgroundColor: PALETTE[6], pointRadius: 0, borderWidth: 2, borderDash: [6, 4] }] },
+      options: { interaction: { mode: 'index', intersect: false }, plugins: { legend: { position: 'bottom' } },
+        scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { beginAtZero: true, ticks: { callback: compact } } } }
+    });
+  });
+
+  addSection('quality', function (v) {
+    var b = body('quality');
+    var grid = h('div', { class: 'grid2' });
+    b.appendChild(grid);
+    var unpriced = rank(v.model).filter(function (r) { return r.t.unpriced > 0; });
+    var u = h('div', { class: 'chart' }, [h('h3', { text: 'Unpriced invocations by model (picked range)' })]);
+    grid.appendChild(u);
+    if (unpriced.length) { table(u, 'table-unpriced', [['key', 'model', 'text'], ['unpriced', 'unpriced', 'int'], ['invocations', 'invocations', 'int']], unpriced, { sort: 'unpriced' }); } else { u.appendChild(h('p', { class: 'note', text: 'None: every invocation had a price.' })); }
+    var f = h('div', { class: 'chart' }, [h('h3', { text: 'Failed inputs by error type (whole slice)' })]);
+    grid.appendChild(f);
+    if (!D.failed.shown) { f.appendChild(h('p', { class: 'note', text: 'Failed inputs carry no tenant or model: not part of a report for one.' })); return; }
+    var rows = D.failed.by_type.map(function (x) { return { key: x.key, t: { count: x.count } }; });
+    table(f, 'table-failed', [['key', 'error type', 'text'], ['count', 'count', 'int']], rows, { sort: 'count' });
+    f.appendChild(h('p', { class: 'note', 'data-kpi': 'failed-total', 'data-value': String(D.failed.total), text: 'Total: ' + int(D.failed.total) }));
+  });
+
+  // ---- the date range picker -----------------------------------------------------------------
+  function setupRange() {
+    var from = document.getElementById('range-from'), to = document.getElementById('range-to');
+    if (!daily.days.length) { document.getElementById('range').style.display = 'none'; return; }
+    [from, to].forEach(function (i) { i.min = daily.days[0]; i.max = daily.days[daily.days.length - 1]; });
+    function show() { from.value = daily.days[state.from]; to.value = daily.days[state.to]; }
+    /** The index of the first day on or after `day` (or the last on or before it, for the end). */
+    function index(day, end) {
+      var i;
+      if (end) { for (i = daily.days.length - 1; i > 0 && daily.days[i] > day; i--) { /* back */ } return i; }
+      for (i = 0; i < daily.days.length - 1 && daily.days[i] < day; i++) { /* on */ }
+      return i;
+    }
+    function changed() {
+      if (!from.value || !to.value) { return; }
+      var a = index(from.value, false), b = index(to.value, true);
+      if (a > b) { var x = a; a = b; b = x; }
+      state.from = a; state.to = b;
+      show();
+      render();
+    }
+    from.addEventListener('change', changed);
+    to.addEventListener('change', changed);
+    Array.prototype.forEach.call(document.querySelectorAll('#range button[data-days]'), function (btn) {
+      btn.addEventListener('click', function () {
+        var n = Number(btn.getAttribute('data-days'));
+        state.to = daily.days.length - 1;
+        if (n === 0) { state.from = 0; } else {
+          var last = new Date(daily.days[state.to] + 'T00:00:00Z');
+          var start = new Date(last.getTime() - (n - 1) * 86400000).toISOString().slice(0, 10);
+          state.from = index(start, false);
+        }
+        show();
+        render();
+      });
+    });
+    show();
+  }
+
+  window.BedrockDashboard = { data: D, state: state, addSection: addSection, render: render, aggregate: aggregate,
+    rank: rank, money: money, exact: exact, units: units, table: table, chart: chart,
+    setRange: function (fromDay, toDay) {
+      document.getElementById('range-from').value = fromDay;
+      document.getElementById('range-to').value = toDay;
+      document.getElementById('range-from').dispatchEvent(new Event('change'));
+    } };
+
+  document.addEventListener('DOMContentLoaded', function () {
+    try {
+      setupRange();
+      render();
+    } catch (e) {
+      window.__reportError(e && e.message ? e.message : String(e));
+    }
+  });
+}());

@@ -4,6 +4,10 @@ import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
+import com.bedrockcost.localrun.RunMarkers;
+import com.bedrockcost.localrun.RunStoppedException;
+import com.bedrockcost.localrun.StopSignals;
+import com.bedrockcost.localrun.StopWithSavepoint;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;
@@ -71,6 +75,17 @@ public final class LocalRunner {
 
     private LocalRunner() {}
 
+    /** Follows a local run from outside, e.g. to show its progress: its Flink configuration and the jobs it submits. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** Adds to the MiniCluster's configuration (e.g. a metric reporter) before it starts. */
+        default void configure(Configuration conf) {}
+
+        /** A job is about to be submitted: the run's job, then for a bounded run its {@code tenant_hourly} batch job. */
+        default void jobStarting(JobID id, String name) {}
+    }
+
     /**
      * Runs the whole job and returns when a bounded input is processed (an unbounded one runs until
      * cancelled). The MiniCluster starts while the job is built, and the last checkpoint of a
@@ -80,11 +95,21 @@ public final class LocalRunner {
      * tenant, model) groups of the input, as a window held open to the end of the input would.
      */
     public static JobExecutionResult run(JobConfig config) throws Exception {
+        return run(config, Listener.NONE);
+    }
+
+    /** As {@link #run(JobConfig)}, told to a {@link Listener}. */
+    public static JobExecutionResult run(JobConfig config, Listener listener) throws Exception {
         String runId = config.get(JobConfig.OUTPUT_TENANT_HOURLY) && config.boundedInput()
                 ? RunRollup.newRunId() : null;
+        // Runs interrupted before their tenant_hourly was written: this run writes theirs too.
+        Collection<String> unfinished = runId == null ? List.of() : RunMarkers.begin(config.get(JobConfig.OUTPUT_PATH), runId);
+        StopSignals stop = StopSignals.install(System.err);
+        JobID stoppedJob = null;
         Configuration conf = flinkConfiguration(config);
         // Any free port for the cluster's REST endpoint, as Flink's local environment does: 8081 may be taken.
         conf.set(RestOptions.BIND_PORT, "0");
+        listener.configure(conf);
         long parallelism = config.get(JobConfig.PARALLELISM);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism > 0 ? (int) parallelism : 1).build());
@@ -104,19 +129,43 @@ public final class LocalRunner {
             JobGraph job = graph.getJobGraph();
             started.get();
             JobID id = job.getJobID();
+            stoppedJob = id;
+            stop.onStop(new StopWithSavepoint(cluster, id, checkpointDir(config) + "/stopped"));
             EndOfInput.listen(id, () -> cluster.triggerCheckpoint(id));
+            listener.jobStarting(id, JOB_NAME);
             JobExecutionResult result;
             try {
+                if (stop.requested()) {
+                    throw stopped(stop);
+                }
                 result = execute(cluster, job);
+            } catch (Exception e) {
+                if (stop.requested()) {
+                    throw stopped(stop);
+                }
+                throw e;
             } finally {
                 EndOfInput.forget(id);
             }
-            return runId == null ? result : rollupAfterInput(cluster, config, result, runId);
+            if (stop.requested()) {
+                throw stopped(stop);
+            }
+            // The input is done: a stop requested now lets the short rollup finish.
+            stop.onStop(() -> { });
+            return runId == null ? result : rollupAfterInput(cluster, config, result, runId, unfinished, listener);
         } finally {
+            stop.close();
             // A job that failed to build: let the cluster finish starting before it is shut down.
             started.exceptionally(e -> null).join();
             cluster.close();
+            if (stop.requested() && stoppedJob != null) {
+                StopWithSavepoint.removeCheckpointFolder(checkpointDir(config), stoppedJob);
+            }
         }
+    }
+
+    private static RunStoppedException stopped(StopSignals stop) {
+        return new RunStoppedException("stopped (" + stop.signalName() + ")");
     }
 
     private static JobExecutionResult execute(MiniCluster cluster, JobGraph job) throws Exception {
@@ -130,13 +179,16 @@ public final class LocalRunner {
      * the batch job's net run time added.
      */
     private static JobExecutionResult rollupAfterInput(MiniCluster cluster, JobConfig config, JobExecutionResult run,
-                                                       String runId) throws Exception {
+                                                       String runId, Collection<String> unfinished,
+                                                       Listener listener) throws Exception {
         List<String> lineage = run.getAccumulatorResult(RunLineage.ACCUMULATOR);
-        Collection<String> runs = lineage == null ? List.of(runId) : new TreeSet<>(lineage);
+        Collection<String> runs = new TreeSet<>(lineage == null ? List.of(runId) : lineage);
+        runs.addAll(unfinished);
         StreamExecutionEnvironment env = batchEnvironment(config);
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
         if (!RunRollup.build(env, config, runs)) {
+            RunMarkers.finish(config.get(JobConfig.OUTPUT_PATH), runs);
             return run;
         }
         StreamGraph graph = env.getStreamGraph();
@@ -144,13 +196,16 @@ public final class LocalRunner {
         JobExecutionResult rollup;
         long start = System.nanoTime();
         try {
-            rollup = execute(cluster, graph.getJobGraph());
+            JobGraph rollupJob = graph.getJobGraph();
+            listener.jobStarting(rollupJob.getJobID(), "tenant_hourly");
+            rollup = execute(cluster, rollupJob);
             LOG.info("tenant_hourly of this run written in {} ms (a batch job over the invocation files of runs {})",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), runs);
         } catch (Exception e) {
             throw new IllegalStateException("The run's invocations are committed, but writing its tenant_hourly failed"
                     + " (recompute it from invocations: see docs/lake.md, tenant_hourly): " + e.getMessage(), e);
         }
+        RunMarkers.finish(config.get(JobConfig.OUTPUT_PATH), runs);
         Map<String, OptionalFailure<Object>> accumulators = new HashMap<>();
         run.getAllAccumulatorResults().forEach((k, v) -> accumulators.put(k, OptionalFailure.of(v)));
         return new JobExecutionResult(run.getJobID(), run.getNetRuntime() + rollup.getNetRuntime(), accumulators);

@@ -25,7 +25,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The direction of the job's imports: cli -> runtime (LocalRunner, StreamingJob, localcloud) ->
+ * The direction of the job's imports: cli -> runtime (LocalRunner, StreamingJob, localcloud, localrun) ->
  * pipeline (CostPipeline and the rest of the root package) -> stages (ingest, parse, dedup, pricing,
  * budget, rollup, sink, report; no stage imports another) -> model, config. A layer may skip layers below
  * it, never import one above it or beside it. The edges that break this today are listed, each with
@@ -57,6 +57,10 @@ class ArchitectureTest {
             // De-duplication runs inside the pricing operator (one serialization less), so PricingFunction
             // holds SeenRequests: the pipeline should hand it in, or SeenRequests belongs with pricing.
             edge("pricing.PricingFunction", "dedup.SeenRequests"),
+            edge("pricing.PricingFunction", "dedup.LakeRequestIds"),
+            // The lake's request-id indexes live beside the lake's partitions, named by the sink's partition
+            // rule: with the other lake concerns they belong in the lake package below the stages.
+            edge("dedup.LakeRequestIds", "sink.DatePartitioner"),
             // TenantHourly is a row type of the lake: it belongs in model.
             edge("sink.LakeSinks", "rollup.TenantHourly"),
             edge("sink.LakeTables", "rollup.TenantHourly"),
@@ -123,7 +127,8 @@ class ArchitectureTest {
     /** The target layering, without exceptions; every main class must be in one layer. */
     static LayeredArchitecture layers() {
         DescribedPredicate<JavaClass> runtime = belongToAnyOf(LocalRunner.class, StreamingJob.class)
-                .or(resideInAPackage(ROOT + ".localcloud.."));
+                .or(resideInAPackage(ROOT + ".localcloud.."))
+                .or(resideInAPackage(ROOT + ".localrun.."));
         LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .ensureAllClassesAreContainedInArchitecture()
                 .layer("cli").definedBy(ROOT + ".cli..")

@@ -4,14 +4,22 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
+import com.bedrockcost.config.DidYouMean;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.ingest.InputUnavailableException;
+import com.bedrockcost.localrun.LakeLeftovers;
+import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.parse.InputAccounting;
+import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
+
+import org.apache.flink.api.common.JobExecutionResult;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,13 +64,21 @@ public final class Main {
             "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
             "  --help                         this text; `--help keys` lists every configuration key",
             "",
+            "Options of every command:",
+            "  --verbose                      the job's and Flink's log lines, and stack traces of failures",
+            "  --quiet                        no progress; errors and the result only",
+            "  --version                      the versions of this build, Flink and Java",
+            "",
+            "Durations take a unit: 500ms, 30s, 5m, 2h, 7d (or 0). Exit codes: 0 done, 1 the data or",
+            "the environment failed (one line says what), 2 the command line is wrong.",
+            "",
             "Options of report:",
             "  --lake <folder|s3 uri>         root of the lake (default: --output, ./lake)",
             "  --out <folder>                 where index.html and the CSV files go (default: ./report)",
             "  --from, --to <YYYY[-MM[-DD]]>  UTC days of event time, inclusive (a year or month means all its days)",
             "  --tenant <id>                  one tenant; \"" + ReportData.NO_TENANT + "\" = invocations without one",
             "  --model <id>                   one canonical model id",
-            "  --top <n>                      tenants, companies, departments shown before \"others\" (default: 10)",
+            "  --top <n>                      companies shown before \"others\" (default: 10); tenants and departments: all",
             "  --ingested-since <instant>     only rows the job wrote at or after this ISO-8601 instant",
             "  --<key> <value>                configuration keys, e.g. --s3.endpoint for a lake on an S3 API server",
             "",
@@ -78,56 +94,89 @@ public final class Main {
             "",
             PricesCommand.USAGE);
 
-    private static final Map<String, String> ALIASES = Map.of(
+    static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
+    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices");
+
     public static void main(String[] args) {
+        List<String> flags = Arrays.asList(args);
+        (flags.contains("--verbose") ? Verbosity.VERBOSE : flags.contains("--quiet") ? Verbosity.QUIET : Verbosity.NORMAL)
+                .applyToLogging();
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs a command; returns the process exit code. */
+    /** Runs a command; returns the process exit code: 0 done, 1 a data or runtime error, 2 a usage error. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE);
-            if (args.length > 1 && args[1].equals("keys")) {
-                printKeys(out);
-            }
-            return 0;
-        }
-        String command = args[0];
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        String command = all.isEmpty() ? "" : all.get(0);
+        Verbosity verbosity = Verbosity.NORMAL;
         try {
-            if (rest.contains("--help") || rest.contains("-h")) {
-                out.print(USAGE);
+            verbosity = Verbosity.strip(all);
+            if (all.contains("--version")) {
+                out.println(Version.line());
                 return 0;
             }
+            if (all.isEmpty() || command.equals("--help") || command.equals("-h") || command.equals("help")
+                    || all.contains("--help") || all.contains("-h")) {
+                out.print(USAGE);
+                if (all.contains("keys")) {
+                    printKeys(out);
+                }
+                return 0;
+            }
+            if (!COMMANDS.contains(command)) {
+                throw new ConfigException("Unknown command '" + command + "'" + DidYouMean.hint(command, COMMANDS, "")
+                        + " (commands: " + String.join(", ", COMMANDS) + ")");
+            }
+            List<String> rest = all.subList(1, all.size());
+            ArgsValidator.checkOptions(command, rest);
             if (command.equals("run")) {
                 if (rest.contains("--local-cloud")) {
                     List<String> options = new ArrayList<>(rest);
                     options.remove("--local-cloud");
-                    return runLocalCloud(config(options), out, err);
+                    return runLocalCloud(config(options), out, err, verbosity);
                 }
-                return runJob(config(rest), out, err, Paths.get(ReportOptions.DEFAULT_OUT));
+                JobConfig config = config(rest);
+                ArgsValidator.checkRun(config);
+                return runJob(config, out, err, Paths.get(ReportOptions.DEFAULT_OUT), verbosity);
             }
             if (command.equals("report")) {
                 ReportOptions.Parsed parsed = ReportOptions.parse(rest);
-                return report(parsed.options, config(parsed.rest), out);
-            }
-            if (command.equals("replay")) {
-                return Replay.run(rest, out, err);
+                JobConfig config = config(parsed.rest);
+                ArgsValidator.checkReport(parsed.options.lake == null ? config.get(JobConfig.OUTPUT_PATH) : parsed.options.lake,
+                        parsed.options.out);
+                return report(parsed.options, config, out, err, verbosity);
             }
             if (command.equals("prices")) {
                 return PricesCommand.run(rest, out, err);
             }
-            throw new ConfigException("Unknown command '" + command + "'");
+            return Replay.run(rest, out, err);
         } catch (ConfigException e) {
             err.println("bedrock-cost-stream: " + e.getMessage());
-            err.println();
-            err.print(USAGE);
+            err.println("Run 'bedrock-cost-stream " + (COMMANDS.contains(command) ? command + " " : "") + "--help' for the options.");
             return 2;
+        } catch (CliException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            return 1;
         }
+    }
+
+    /** A step's progress (elapsed time on a terminal); none with --quiet. */
+    private static Progress step(PrintStream out, Verbosity verbosity, String what) {
+        return verbosity == Verbosity.QUIET ? null : Progress.step(out, what);
+    }
+
+    /** One line on stderr for a failure; the stack trace only with --verbose. */
+    static int failed(String what, Throwable e, PrintStream err, Verbosity verbosity) {
+        err.println("bedrock-cost-stream: " + what + ": " + rootCause(e)
+                + (verbosity == Verbosity.VERBOSE ? "" : " (--verbose shows the stack trace)"));
+        if (verbosity == Verbosity.VERBOSE) {
+            e.printStackTrace(err);
+        }
+        return 1;
     }
 
     /** The job configuration from {@code --config file} and {@code --key value} arguments. */
@@ -185,7 +234,7 @@ public final class Main {
         }
     }
 
-    private static int runLocalCloud(JobConfig config, PrintStream out, PrintStream err) {
+    private static int runLocalCloud(JobConfig config, PrintStream out, PrintStream err, Verbosity verbosity) {
         try {
             return new LocalCloud(LocalCloud.home(), out).run(config);
         } catch (ConfigException e) {
@@ -194,9 +243,7 @@ public final class Main {
             err.println("bedrock-cost-stream: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println("bedrock-cost-stream: the local-cloud run failed: " + rootCause(e));
-            e.printStackTrace();
-            return 1;
+            return failed("the local-cloud run failed", e, err, verbosity);
         }
     }
 
@@ -208,13 +255,49 @@ public final class Main {
         return cause;
     }
 
-    /** Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}. */
+    /**
+     * Runs the job, prints the summary and writes the dashboard of this run into {@code reportDir}:
+     * one run at a time per output root ({@link LakeLock}).
+     */
     static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir) {
+        return runJob(config, out, err, reportDir, Verbosity.NORMAL);
+    }
+
+    static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir, Verbosity verbosity) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
             config = config.with(JobConfig.OUTPUT_PATH, root);
         }
+        LocalRunner.initFileSystems(config);
+        LakeLock lock;
+        try {
+            lock = LakeLock.acquire(root);
+            if (lock.staleHolder != null) {
+                out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
+                        + ") ended without finishing; its committed invocations are kept and not written again");
+            }
+            LakeLeftovers.remove(root);
+        } catch (LakeLock.HeldException e) {
+            err.println("bedrock-cost-stream: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("bedrock-cost-stream: cannot lock the lake at " + root + ": " + e.getMessage());
+            return 1;
+        }
+        try {
+            return runLocked(config, root, out, err, reportDir, verbosity);
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                err.println("bedrock-cost-stream: cannot release the lock " + lock + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static int runLocked(JobConfig config, String root, PrintStream out, PrintStream err, Path reportDir,
+                                 Verbosity verbosity) {
         String what = config.inputSource().equals("generator")
                 ? String.format("%,d generated invocation logs", config.get(JobConfig.GENERATOR_COUNT))
                 : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH)
@@ -222,15 +305,27 @@ public final class Main {
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
+        Progress progress = verbosity == Verbosity.QUIET ? null
+                : Progress.of(out, config.boundedInput(), config.inputSource().equals("files") ? config.get(JobConfig.INPUT_PATH) : null);
         InputAccounting input;
         Set<String> alertsBefore = null;
+        Long alreadyInLake;
         try {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
-                LocalRunner.initFileSystems(config);
                 alertsBefore = AlertLake.committedIds(root);
             }
-            input = InputAccounting.of(LocalRunner.run(config));
+            JobExecutionResult result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
+            input = InputAccounting.of(result);
+            alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
+        } catch (RunStoppedException e) {
+            if (progress != null) {
+                progress.close();
+            }
+            return stopped(e, root, started, out, err);
         } catch (Exception e) {
+            if (progress != null) {
+                progress.close();
+            }
             Throwable cause = e;
             while (cause.getCause() != null) {
                 cause = cause.getCause();
@@ -243,9 +338,11 @@ public final class Main {
                 err.println("bedrock-cost-stream: " + cause.getMessage());
                 return 1;
             }
-            out.println("bedrock-cost-stream: the job failed: " + cause);
-            e.printStackTrace();
-            return 1;
+            return failed("the job failed", e, err, verbosity);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("Job finished in %.1f s%n", seconds);
@@ -256,25 +353,44 @@ public final class Main {
         }
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
-            LakeSummary.read(root, started).print(out, root, 10);
+            LakeSummary summary;
+            try (Progress step = step(out, verbosity, "Reading this run's rows back from the lake")) {
+                summary = LakeSummary.read(root, started);
+            }
+            summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
+            summary.print(out, root, 10);
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();
                 out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
                         all - alertsBefore.size(), all, root);
             }
         } catch (java.io.IOException e) {
-            out.println("bedrock-cost-stream: cannot read the lake back: " + e.getMessage());
-            return 1;
+            return failed("cannot read the lake back", e, err, verbosity);
         }
         // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
         ReportOptions report = new ReportOptions();
         report.lake = root;
         report.out = reportDir;
         report.ingestedSince = started;
-        return report(report, config, out);
+        return report(report, config, out, err, verbosity);
     }
 
-    private static int report(ReportOptions options, JobConfig config, PrintStream out) {
+    /** After Ctrl-C: one line with what this run committed and how to go on; exit code 130 (as for SIGINT). */
+    private static int stopped(RunStoppedException e, String root, Instant started, PrintStream out, PrintStream err) {
+        try {
+            LakeLeftovers.remove(root);
+            LakeSummary s = LakeSummary.read(root, started);
+            err.printf("bedrock-cost-stream: %s; %,d invocations (%,d failed inputs) of this run are committed to %s."
+                    + " Run the same command again to complete it: invocations already in the lake are not written again.%n",
+                    e.getMessage(), s.invocations, s.failedRows, root);
+        } catch (IOException io) {
+            err.println("bedrock-cost-stream: " + e.getMessage() + "; cannot read the lake back (" + io.getMessage()
+                    + "). Run the same command again to complete the run.");
+        }
+        return 130;
+    }
+
+    private static int report(ReportOptions options, JobConfig config, PrintStream out, PrintStream err, Verbosity verbosity) {
         if (options.lake == null) {
             options.lake = config.get(JobConfig.OUTPUT_PATH);
         }
@@ -283,7 +399,10 @@ public final class Main {
         }
         long start = System.nanoTime();
         try {
-            Path html = Report.write(options, config);
+            Path html;
+            try (Progress step = step(out, verbosity, "Writing the dashboard (" + options.describe() + ")")) {
+                html = Report.write(options, config);
+            }
             out.printf("%nDashboard (%s) written in %.1f s: %s%n", options.describe(), (System.nanoTime() - start) / 1e9, html);
             out.println("CSV files of the same tables are next to it. Open it in any browser; it needs no network.");
             return 0;
@@ -295,13 +414,16 @@ public final class Main {
             if (cause instanceof ConfigException) {
                 throw (ConfigException) cause;
             }
-            out.println("bedrock-cost-stream: the report failed: " + cause);
-            e.printStackTrace();
-            return 1;
+            if (cause instanceof EmptySliceException) {
+                err.println("bedrock-cost-stream: " + cause.getMessage());
+                return 1;
+            }
+            return failed("the report failed", e, err, verbosity);
         }
     }
 
     private static void printKeys(PrintStream out) {
+        out.printf("%nConfiguration keys (--<key> <value>, or in --config file.json). Durations take a unit: 500ms, 30s, 5m, 2h, 7d, or 0.%n");
         String group = "";
         for (ConfigKey<?> k : JobConfig.keys()) {
             if (!k.group().equals(group)) {

@@ -22,7 +22,7 @@ import java.util.Map;
 
 /** {@code bin/bedrock-cost-stream replay}: invocation logs from files or the generator into a Kinesis stream, as CloudWatch Logs delivers them. */
 final class Replay {
-    private static final Map<String, String> ALIASES = Map.of(
+    static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "stream-arn", "kinesis.stream.arn", "endpoint", "kinesis.endpoint",
             "region", "kinesis.region", "access-key", "kinesis.access.key", "secret-key", "kinesis.secret.key");
 

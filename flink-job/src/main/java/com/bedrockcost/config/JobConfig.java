@@ -184,6 +184,15 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<Duration> DEDUP_TTL = key("Job", "dedup.ttl", "48h",
             "How long (processing time) a request id is remembered after its last copy, to drop later copies; longer than CloudWatch's 24 h of delivery retries. 0 = forever (state grows without bound).",
             Parsers.duration());
+    public static final ConfigKey<Boolean> DEDUP_LAKE = key("Job", "dedup.lake", "true",
+            "Exactly once per lake: an invocation whose request id is already committed in invocations (in the partition of its own day) is not written again, whichever run or job wrote it. Counted (metric alreadyInLake, a line of the run summary).",
+            Parsers.bool());
+    public static final ConfigKey<Long> DEDUP_LAKE_CACHE_MAX_IDS = key("Job", "dedup.lake.cache.max.ids", "20000000",
+            "Most request ids of the lake each parallel instance holds (8 bytes each), least recently used partitions dropped first; a dropped partition is read again when needed. The partition in use is always held.",
+            Parsers.longAtLeast(1));
+    public static final ConfigKey<Duration> DEDUP_LAKE_REFRESH = key("Job", "dedup.lake.refresh", "5m",
+            "A held partition's folder is listed again for newly committed files once it is this old (files committed by other jobs while this one runs).",
+            Parsers.duration());
     public static final ConfigKey<Duration> WATERMARK_OUT_OF_ORDERNESS = key("Job", "watermark.out.of.orderness", "5m",
             "How far out of order invocation timestamps may arrive before event-time results (rollups) close. Invocations themselves are written whatever their lateness.",
             Parsers.duration());
@@ -201,6 +210,15 @@ public final class JobConfig implements Serializable {
         return Collections.unmodifiableList(KEYS);
     }
 
+    /** The names of all keys, in declaration order. */
+    public static List<String> keyNames() {
+        List<String> names = new ArrayList<>();
+        for (ConfigKey<?> k : KEYS) {
+            names.add(k.name());
+        }
+        return names;
+    }
+
     public static JobConfig defaults() {
         return of(Collections.emptyMap());
     }
@@ -211,7 +229,7 @@ public final class JobConfig implements Serializable {
         for (Map.Entry<String, String> e : settings.entrySet()) {
             ConfigKey<?> k = find(e.getKey());
             if (k == null) {
-                throw new ConfigException("Unknown configuration key '" + e.getKey() + "'");
+                throw new ConfigException("Unknown configuration key '" + e.getKey() + "'" + DidYouMean.hint(e.getKey(), keyNames(), ""));
             }
             values.put(k.name(), e.getValue() == null ? "" : e.getValue());
         }
@@ -227,7 +245,8 @@ public final class JobConfig implements Serializable {
             for (String name : g.getValue().stringPropertyNames()) {
                 ConfigKey<?> k = find(name);
                 if (k == null) {
-                    throw new ConfigException("Unknown configuration key '" + name + "' in property group " + g.getKey());
+                    throw new ConfigException("Unknown configuration key '" + name + "' in property group " + g.getKey()
+                            + DidYouMean.hint(name, keyNames(), ""));
                 }
                 if (!k.group().equals(g.getKey())) {
                     throw new ConfigException("Configuration key '" + name + "' belongs in property group "

@@ -58,7 +58,10 @@ final class Parsers {
         };
     }
 
-    /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}, a plain number of milliseconds, or ISO-8601. */
+    /**
+     * Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}, {@code 0}, or ISO-8601.
+     * Any other number needs a unit: {@code 10} read as 10 ms was a surprise where 10 s was meant.
+     */
     static ConfigKey.Parser<Duration> duration() {
         return s -> {
             String v = s.trim().toLowerCase(Locale.ROOT);
@@ -76,7 +79,11 @@ final class Parsers {
                     case 'm': return nonNegative(Duration.ofMinutes(Long.parseLong(num)));
                     case 'h': return nonNegative(Duration.ofHours(Long.parseLong(num)));
                     case 'd': return nonNegative(Duration.ofDays(Long.parseLong(num)));
-                    default: return nonNegative(Duration.ofMillis(Long.parseLong(v)));
+                    default:
+                        if (Long.parseLong(v) == 0) {
+                            return Duration.ZERO;
+                        }
+                        throw new IllegalArgumentException("needs a unit: " + v + "s, " + v + "m or " + v + "ms (ms, s, m, h or d)");
                 }
             } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 5m, 2h or 7d");

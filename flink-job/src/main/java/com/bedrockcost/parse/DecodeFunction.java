@@ -37,6 +37,8 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> implem
     private transient InputAccounting accounting;
     private transient ListState<byte[]> accountingState;
     private transient Outcomes outcomes;
+    /** The file this subtask's input is now from: a reader emits a file's lines in order, one file after the other. */
+    private transient String currentFile;
 
     public DecodeFunction(ParseOptions options) {
         this.options = options;
@@ -58,6 +60,39 @@ public class DecodeFunction extends ProcessFunction<RawInput, Invocation> implem
         }
         outcomes.set(ctx, out);
         decoder.decode(in, ctx.timerService().currentProcessingTime(), outcomes);
+        countFiles(in);
+    }
+
+    /** A line of another file means the one before has been read to its end. */
+    private void countFiles(RawInput in) {
+        String file = in == null ? null : fileOf(in);
+        if (file != null && !file.equals(currentFile)) {
+            if (currentFile != null) {
+                metrics.filesDone.inc();
+            }
+            currentFile = file;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        super.close();
+        // The end of the input (or of this attempt): the last file is done.
+        if (currentFile != null) {
+            metrics.filesDone.inc();
+            currentFile = null;
+        }
+    }
+
+    /** The file of an input from the file reader ({@code path:line}, or the path alone for notes); null for other inputs. */
+    static String fileOf(RawInput in) {
+        if (in.kind == RawInput.Kind.CLOUDWATCH_ENVELOPE || in.source == null || in.source.startsWith("generator:")) {
+            return null;
+        }
+        int colon = in.source.lastIndexOf(':');
+        boolean line = colon > 0 && colon < in.source.length() - 1
+                && in.source.substring(colon + 1).chars().allMatch(Character::isDigit);
+        return line ? in.source.substring(0, colon) : in.source;
     }
 
     @Override

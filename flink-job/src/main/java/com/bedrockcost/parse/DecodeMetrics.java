@@ -25,6 +25,7 @@ public final class DecodeMetrics {
     public static final String FAILED = "decodeFailed";
     public static final String SKIPPED = "decodeSkipped";
     public static final String CONTROL_MESSAGES = "decodeControlMessages";
+    public static final String FILES_DONE = "decodeFilesDone";
     /** Files read, per detected shape: {@code decodeFilesRead_<SHAPE>}; under kinesisanalytics with dimension FileShape. */
     public static final String FILES_READ = "decodeFilesRead";
     /** Files not read, per reason: {@code decodeFilesSkipped_<REASON>}; under kinesisanalytics with dimension SkipReason. */
@@ -43,6 +44,8 @@ public final class DecodeMetrics {
     /** Expected non-records: permission checks, large-body objects, empty files and batches (not unknown files: those fail). */
     public final Counter skipped = new SimpleCounter();
     public final Counter controlMessages = new SimpleCounter();
+    /** Input files read to their end (file inputs only): the local run's progress line shows them. */
+    public final Counter filesDone = new SimpleCounter();
     private final Map<ErrorType, Counter> failedByType = new EnumMap<>(ErrorType.class);
     private final Map<FileShape, Counter> filesRead = new EnumMap<>(FileShape.class);
     private final Map<FileSkip, Counter> filesSkipped = new EnumMap<>(FileSkip.class);
@@ -97,6 +100,7 @@ public final class DecodeMetrics {
             g.counter(SKIPPED, skipped);
             g.counter(CONTROL_MESSAGES, controlMessages);
         }
+        operator.counter(FILES_DONE, filesDone);
         for (Map.Entry<ErrorType, Counter> e : failedByType.entrySet()) {
             operator.counter(failedName(e.getKey()), e.getValue());
             cloudWatch.addGroup("ErrorType", e.getKey().name()).counter(FAILED, e.getValue());

@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.model.Invocation;
 
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 
 /**
  * De-duplicates invocations by request id ({@link SeenRequests}: later copies are dropped and
+ * counted; then {@link LakeRequestIds}: ids already committed in the lake by any run are dropped and
  * counted) and prices the first copies from the price table held in broadcast state (price file name
  * → content, the accepted version of every file), keyed by request id.
  *
@@ -73,6 +75,8 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     /** The table read when the job was built; null if none was usable. */
     private final TreeMap<String, String> initialFiles;
     private final SeenRequests seen;
+    /** Request ids committed in the lake by any run (null: dedup.lake off). */
+    private final LakeRequestIds lake;
 
     private transient PriceBook book;
     private transient ListState<Invocation> waiting;
@@ -101,11 +105,16 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         this.maxWaiting = config.get(JobConfig.PRICING_WAIT_MAX_RECORDS);
         this.initialFiles = initialFiles == null ? null : new TreeMap<>(initialFiles);
         this.seen = new SeenRequests(config.get(JobConfig.DEDUP_TTL));
+        this.lake = config.get(JobConfig.DEDUP_LAKE) ? new LakeRequestIds(config.get(JobConfig.OUTPUT_PATH),
+                config.get(JobConfig.DEDUP_LAKE_CACHE_MAX_IDS), config.get(JobConfig.DEDUP_LAKE_REFRESH)) : null;
     }
 
     @Override
     public void open(Configuration parameters) {
         seen.open(getRuntimeContext());
+        if (lake != null) {
+            lake.open(getRuntimeContext());
+        }
         waiting = getRuntimeContext().getListState(WAITING);
         waitDeadline = getRuntimeContext().getState(WAIT_DEADLINE);
         // Every instance sees the same updates: let one of them write the log lines.
@@ -124,7 +133,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
 
     @Override
     public void processElement(Invocation inv, ReadOnlyContext ctx, Collector<Invocation> out) throws Exception {
-        if (!seen.firstCopy()) {
+        if (!seen.firstCopy() || (lake != null && lake.committed(inv))) {
             return;
         }
         PriceBook current = book(ctx.getBroadcastState(PRICE_FILES));
@@ -294,6 +303,11 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     /** Later copies of a request id dropped by this instance (the metric's value), for tests. */
     long duplicatesDropped() {
         return seen.dropped();
+    }
+
+    /** Invocations found already committed in the lake by this instance (the metric's value), for tests. */
+    long alreadyInLake() {
+        return lake == null ? 0 : lake.count();
     }
 
     /** Unpriced invocations of {@code model} counted by this instance (the metric's value), for tests. */

@@ -37,6 +37,16 @@ final class CsvTables {
         groups(dir.resolve("departments.csv"), "department", totalsHeader, v.departments.all);
         groups(dir.resolve("models.csv"), "model", totalsHeader, v.models.all);
         groups(dir.resolve("timeline.csv"), v.granularity + "_utc", totalsHeader, new ArrayList<>(v.timeline.entrySet()));
+        try (Writer w = open(dir.resolve("daily.csv"))) {
+            List<String> h = new ArrayList<>(List.of("tenant_id", "department", "model", "day_utc"));
+            h.addAll(totalsHeader);
+            line(w, h);
+            for (ReportData.Cell c : d.daily) {
+                List<String> r = new ArrayList<>(List.of(c.tenant, c.department, c.model, c.day));
+                r.addAll(values(c.totals));
+                line(w, r);
+            }
+        }
         try (Writer w = open(dir.resolve("failed.csv"))) {
             line(w, List.of("breakdown", "key", "count"));
             if (d.failedShown) {

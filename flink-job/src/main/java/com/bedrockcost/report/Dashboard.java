@@ -1,5 +1,7 @@
 package com.bedrockcost.report;
 
+import com.bedrockcost.config.BuildInfo;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,31 +10,37 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The dashboard: one self-contained HTML file (inline CSS, inline script drawing SVG, no network at
- * view time). Tables are plain HTML with the exact values in {@code data-value} attributes; the
- * numbers are also embedded as JSON ({@code <script id="report-data">}) for the charts and for
- * machines. Money is exact decimal text throughout, never a binary floating point number.
+ * The dashboard: one self-contained HTML file (inline CSS, Chart.js and the page's script inlined,
+ * no network at view time). The numbers are embedded as JSON ({@code <script id="report-data">}),
+ * exact decimals as strings; the script draws the charts and tables from them and adds money up
+ * exactly (BigInt), so a picked date range, a search or a drill-down shows the lake's sums. The CSV
+ * files beside it hold the same numbers at full precision.
+ *
+ * <p>The page is a list of sections ({@code <section class="panel">} in {@code <main>}); each has a
+ * renderer in dashboard.js, registered with {@code BedrockDashboard.addSection(id, render)} and
+ * called with the aggregates of the picked range whenever it changes. A new panel is a
+ * {@link #panel} here and a renderer there.
  */
 public final class Dashboard {
-    /** Decimals shown for money in the tables; the exact value (scale 12) is in data-value and in the CSV files. */
-    static final int MONEY_DECIMALS = 6;
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] CSV_FILES = {
-        "summary.csv", "tenants.csv", "companies.csv", "departments.csv", "models.csv", "timeline.csv", "failed.csv"};
+        "summary.csv", "tenants.csv", "companies.csv", "departments.csv", "models.csv", "timeline.csv", "daily.csv", "failed.csv"};
+    /** Columns of each cell of {@code daily.cells} in the JSON, after the four key indexes. */
+    static final String[] CELL_COLUMNS = {"invocations", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+        "total_cost", "unpriced", "errors"};
 
     private Dashboard() {}
 
     public static String html(ReportView v, Instant generatedAt) {
         ReportData d = v.data;
-        StringBuilder h = new StringBuilder(64 * 1024);
+        StringBuilder h = new StringBuilder(512 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\" data-render=\"pending\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>Bedrock cost dashboard</title>\n")
@@ -41,108 +49,66 @@ public final class Dashboard {
                 .append("window.__reportError = function (m) { window.__errors.push(m);")
                 .append(" document.documentElement.setAttribute('data-errors', window.__errors.join(' | '));")
                 .append(" var b = document.getElementById('render-errors'); if (b) { b.style.display = 'block';")
-                .append(" b.textContent = 'Chart errors: ' + window.__errors.join(' | '); } };\n")
+                .append(" b.textContent = 'Errors: ' + window.__errors.join(' | '); } };\n")
                 .append("window.onerror = function (msg, src, line) { window.__reportError(msg + ' (line ' + line + ')'); };\n")
-                .append("</script>\n<style>\n").append(resource("dashboard.css")).append("</style>\n</head>\n<body>\n");
+                .append("</script>\n<style>\n").append(resource("/report/dashboard.css")).append("</style>\n</head>\n<body>\n");
 
-        h.append("<header><h1>Bedrock cost dashboard</h1><div class=\"meta\">")
+        h.append("<header><div class=\"title\"><h1>Bedrock cost dashboard</h1><div class=\"meta\">")
                 .append("<span>Lake: ").append(esc(d.options.lake)).append("</span>")
                 .append("<span>Slice: ").append(esc(d.options.describe())).append("</span>")
                 .append("<span>Event time: ").append(esc(period(v))).append(" (UTC)</span>")
                 .append("<span>Generated ").append(esc(generatedAt.toString())).append("</span>")
-                .append("</div></header>\n<div id=\"render-errors\"></div>\n<main>\n");
+                .append("</div></div>\n<form id=\"range\" class=\"range\" onsubmit=\"return false\">")
+                .append("<label>From <input type=\"date\" id=\"range-from\"></label>")
+                .append("<label>to <input type=\"date\" id=\"range-to\"></label>")
+                .append("<span class=\"presets\"><button type=\"button\" data-days=\"7\">last 7 days</button>")
+                .append("<button type=\"button\" data-days=\"30\">last 30 days</button>")
+                .append("<button type=\"button\" data-days=\"0\">all</button></span></form></header>\n")
+                .append("<div id=\"render-errors\"></div>\n")
+                .append("<noscript><p class=\"noscript\">This dashboard draws its charts and tables with JavaScript."
+                        + " The CSV files beside it hold every number.</p></noscript>\n<main>\n");
 
         if (d.overall.invocations == 0) {
-            h.append("<section><h2>No invocations</h2><p class=\"note\">The lake has no invocations in this slice (")
+            h.append("<section class=\"panel\" id=\"empty\"><h2>No invocations</h2><p class=\"note\">The lake has no invocations in this slice (")
                     .append(esc(d.options.describe())).append(").</p></section>\n");
         }
-        kpis(h, d);
+        panel(h, "overview", "Overview", "Totals of the picked date range (UTC days of event time).");
+        panel(h, "over-time", "Cost over time", "Cost per day of the picked range, split by the biggest tenants, models or departments;"
+                + " the rest summed as others.");
+        panel(h, "tenants", "Tenants", "Every tenant with calls in the picked range (search finds any of them); click a column to sort,"
+                + " a row to see its models and days. Tenant from requestMetadata or the configured mapping; "
+                + ReportData.NO_TENANT + " = not attributable.");
+        panel(h, "models", "Models", "Canonical model id (geo and global prefixes and ARNs resolved). Latency percentiles are exact"
+                + " (nearest rank) over the whole slice, not only the picked range.");
+        panel(h, "departments", "Departments", "From requestMetadata['department']; " + ReportData.NONE + " = not given.");
+        panel(h, "companies", "Companies", "From requestMetadata['company']; " + ReportData.NONE + " = not given. Whole slice.");
+        panel(h, "activity", "Activity", "Invocations, model errors and unpriced calls per " + v.granularity
+                + " of event time (UTC) in the picked range; empty " + v.granularity + "s count zero.");
+        panel(h, "quality", "Failures and unpriced calls", "Model errors are invocations Bedrock logged with an errorCode. Unpriced"
+                + " invocations had no price in force and are in no cost. Failed inputs are records the job could not read"
+                + " (the failed table, by day of processing; whole slice).");
 
-        section(h, "tenants", "Cost and tokens by tenant", "Top " + d.options.top + " tenants by cost (then tokens), the rest summed as others. "
-                + "Tenant from requestMetadata or the configured mapping; " + ReportData.NO_TENANT + " = not attributable.",
-                v.tenants, "tenant", "tenants", false);
-        section(h, "companies", "By company", "From requestMetadata['company']; " + ReportData.NONE + " = not given.",
-                v.companies, "company", "companies", false);
-        section(h, "departments", "By department", "From requestMetadata['department']; " + ReportData.NONE + " = not given.",
-                v.departments, "department", "departments", false);
-
-        h.append("<section id=\"models\"><h2>By model</h2><p class=\"note\">Canonical model id (geo/global prefixes and ARNs resolved).")
-                .append(" Latency percentiles are exact (nearest rank).</p>\n<div class=\"charts\">")
-                .append(chart("models-share", "Share of invocations")).append(chart("models-cost", "Cost (USD)"))
-                .append(chart("models-tokens", "Tokens")).append("</div>\n");
-        table(h, "models", "model", "models", v.models, true);
-        h.append("</section>\n");
-
-        h.append("<section id=\"trends\"><h2>Trends</h2><p class=\"note\">Per ").append(v.granularity)
-                .append(" of event time (UTC); empty ").append(v.granularity).append("s count zero.</p>\n<div class=\"charts\">")
-                .append(chart("trend-tokens", "Tokens by kind")).append(chart("trend-cost", "Cost (USD)"))
-                .append(chart("trend-calls", "Invocations, model errors, unpriced"))
-                .append(chart("trend-latency", "Latency (ms)")).append("</div>\n");
-        timelineTable(h, v);
-        h.append("</section>\n");
-
-        h.append("<section id=\"quality\"><h2>Latency, failures and unpriced calls</h2><p class=\"note\">")
-                .append("Model errors are invocations Bedrock logged with an errorCode. Unpriced invocations had no price in force")
-                .append(" and are not in any cost. Failed inputs are records the job could not read (the failed table, by day of processing).</p>\n")
-                .append("<div class=\"charts\">").append(chart("latency-models", "Latency p50 / p95 by model (ms)"))
-                .append(chart("unpriced-models", "Unpriced invocations by model"))
-                .append(chart("failed-types", "Failed inputs by error type")).append("</div>\n");
-        failedTable(h, d);
-        h.append("</section>\n");
-
-        h.append("<section id=\"downloads\"><h2>CSV files</h2><p class=\"downloads\">");
+        h.append("<section class=\"panel\" id=\"downloads\"><h2>CSV files</h2><p class=\"downloads\">");
         for (String f : CSV_FILES) {
             h.append("<a href=\"").append(f).append("\">").append(f).append("</a>");
         }
-        h.append("</p><p class=\"note\">The same tables with every row (all tenants, not only the top) and exact decimals.</p></section>\n");
+        h.append("</p><p class=\"note\">The same numbers with every row and the lake's exact decimals (scale 12):"
+                + " daily.csv per tenant, department, model and day is what the date range and drill-downs add up.</p></section>\n");
 
-        h.append("</main>\n<footer>Costs in USD, summed exactly from the lake's decimal(38,12) columns; tables show ")
-                .append(MONEY_DECIMALS).append(" decimals (rounded half-even) and hold the exact value in data-value.")
-                .append(" Read with Flink SQL (batch) from the lake's invocations and failed tables.</footer>\n");
+        h.append("</main>\n<footer>Costs in USD, summed exactly from the lake's decimal(38,12) columns; shown rounded half-even"
+                + " to cents (to 4 or 6 decimals below a dollar or a cent); hover a figure for its exact value."
+                + " Read with Flink SQL (batch) from the lake's invocations and failed tables."
+                + " Charts: Chart.js ").append(esc(chartJsVersion())).append(" (MIT licence).</footer>\n");
         h.append("<script type=\"application/json\" id=\"report-data\">").append(scriptSafe(json(v, generatedAt))).append("</script>\n")
-                .append("<script>\n").append(resource("dashboard.js")).append("</script>\n</body>\n</html>\n");
+                .append("<script>\n").append(chartJs()).append("\n</script>\n")
+                .append("<script>\n").append(resource("/report/dashboard.js")).append("</script>\n</body>\n</html>\n");
         return h.toString();
     }
 
-    private static void kpis(StringBuilder h, ReportData d) {
-        Totals t = d.overall;
-        h.append("<section id=\"overview\"><h2>Overview</h2><div class=\"kpis\">");
-        kpi(h, "total_cost", "Total cost (USD)", money(t.totalCost), t.totalCost == null ? "" : t.totalCost.toPlainString(),
-                t.unpriced > 0 ? count(t.unpriced) + " unpriced not included" : "all invocations priced");
-        kpi(h, "invocations", "Invocations", count(t.invocations), String.valueOf(t.invocations),
-                count(t.invocations - t.unpriced) + " priced");
-        kpi(h, "unpriced", "Unpriced", count(t.unpriced), String.valueOf(t.unpriced), "no price in force");
-        kpi(h, "errors", "Model errors", count(t.errors), String.valueOf(t.errors), "errorCode set");
-        kpi(h, "failed", "Failed inputs", d.failedShown ? count(d.failedTotal) : "n/a", d.failedShown ? String.valueOf(d.failedTotal) : "",
-                d.failedShown ? "unreadable records" : "not per tenant or model");
-        kpi(h, "input_tokens", "Input tokens", count(t.inputTokens), String.valueOf(t.inputTokens), "");
-        kpi(h, "output_tokens", "Output tokens", count(t.outputTokens), String.valueOf(t.outputTokens), "");
-        kpi(h, "cache_read_tokens", "Cache read tokens", count(t.cacheReadTokens), String.valueOf(t.cacheReadTokens), "");
-        kpi(h, "cache_write_tokens", "Cache write tokens", count(t.cacheWriteTokens), String.valueOf(t.cacheWriteTokens), "");
-        kpi(h, "latency_ms_p50", "Latency p50", t.latencyMsP50 == null ? "\u2014" : count(t.latencyMsP50) + " ms",
-                t.latencyMsP50 == null ? "" : String.valueOf(t.latencyMsP50),
-                t.latencyMsAvg() == null ? "no latencies" : "p95 " + count(t.latencyMsP95) + " ms, avg " + group(t.latencyMsAvg())
-                        + " ms, max " + count(t.latencyMsMax) + " ms");
-        h.append("</div></section>\n");
-    }
-
-    private static void kpi(StringBuilder h, String key, String label, String shown, String exact, String sub) {
-        h.append("<div class=\"kpi\" data-kpi=\"").append(key).append("\" data-value=\"").append(esc(exact)).append("\">")
-                .append("<div class=\"label\">").append(esc(label)).append("</div><div class=\"value\">").append(esc(shown))
-                .append("</div><div class=\"sub\">").append(esc(sub)).append("</div></div>");
-    }
-
-    private static void section(StringBuilder h, String id, String title, String note, ReportView.Ranked rows, String keyName,
-                                String plural, boolean percentiles) {
-        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2><p class=\"note\">")
-                .append(esc(note)).append("</p>\n<div class=\"charts\">")
-                .append(chart(id + "-cost", "Cost (USD)")).append(chart(id + "-tokens", "Tokens")).append("</div>\n");
-        table(h, id, keyName, plural, rows, percentiles);
-        h.append("</section>\n");
-    }
-
-    private static String chart(String id, String title) {
-        return "<div class=\"chart\" data-chart=\"" + id + "\"><h3>" + esc(title) + "</h3><div class=\"plot\"></div></div>";
+    /** An empty section that dashboard.js fills: its title, a note, and the body the renderer draws into. */
+    static void panel(StringBuilder h, String id, String title, String note) {
+        h.append("<section class=\"panel\" id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2><p class=\"note\">")
+                .append(esc(note)).append("</p><div class=\"body\"></div></section>\n");
     }
 
     private static final String[][] COLUMNS = {
@@ -151,77 +117,6 @@ public final class Dashboard {
         {"input_cost", "input $"}, {"output_cost", "output $"}, {"cache_read_cost", "cache read $"},
         {"cache_write_cost", "cache write $"}, {"total_cost", "total $"}, {"unpriced", "unpriced"}, {"errors", "errors"},
         {"latency_ms_avg", "avg ms"}, {"latency_ms_max", "max ms"}};
-
-    private static void table(StringBuilder h, String id, String keyName, String plural, ReportView.Ranked rows, boolean percentiles) {
-        h.append("<input class=\"filter\" type=\"search\" placeholder=\"filter ").append(plural).append("\" data-table=\"table-")
-                .append(id).append("\">\n<div class=\"tablewrap\"><table id=\"table-").append(id).append("\"><thead><tr><th>")
-                .append(esc(keyName)).append("</th>");
-        for (String[] c : COLUMNS) {
-            h.append("<th>").append(c[1]).append("</th>");
-        }
-        if (percentiles) {
-            h.append("<th>p50 ms</th><th>p95 ms</th>");
-        }
-        h.append("</tr></thead><tbody>\n");
-        for (Map.Entry<String, Totals> e : rows.top) {
-            row(h, "", e.getKey(), e.getValue(), percentiles);
-        }
-        h.append("</tbody><tfoot>");
-        if (rows.others != null) {
-            row(h, "others", "others (" + rows.othersCount() + ")", rows.others, percentiles);
-        }
-        h.append("</tfoot></table></div>\n");
-    }
-
-    private static void row(StringBuilder h, String cls, String key, Totals t, boolean percentiles) {
-        h.append("<tr").append(cls.isEmpty() ? "" : " class=\"" + cls + "\"").append(" data-key=\"").append(esc(key))
-                .append("\"><td title=\"").append(esc(key)).append("\">").append(esc(key)).append("</td>");
-        for (String[] c : COLUMNS) {
-            Object v = value(t, c[0]);
-            h.append("<td data-col=\"").append(c[0]).append("\" data-value=\"").append(v == null ? "" : esc(exact(v))).append("\">")
-                    .append(esc(shown(c[0], v))).append("</td>");
-        }
-        if (percentiles) {
-            h.append("<td data-col=\"latency_ms_p50\" data-value=\"").append(t.latencyMsP50 == null ? "" : t.latencyMsP50).append("\">")
-                    .append(t.latencyMsP50 == null ? "\u2014" : count(t.latencyMsP50)).append("</td>")
-                    .append("<td data-col=\"latency_ms_p95\" data-value=\"").append(t.latencyMsP95 == null ? "" : t.latencyMsP95).append("\">")
-                    .append(t.latencyMsP95 == null ? "\u2014" : count(t.latencyMsP95)).append("</td>");
-        }
-        h.append("</tr>\n");
-    }
-
-    private static void timelineTable(StringBuilder h, ReportView v) {
-        h.append("<details><summary>Table: every ").append(v.granularity).append(" (").append(v.timeline.size())
-                .append(" rows)</summary>\n<input class=\"filter\" type=\"search\" placeholder=\"filter ").append(v.granularity)
-                .append("s\" data-table=\"table-timeline\">\n<div class=\"tablewrap\"><table id=\"table-timeline\"><thead><tr><th>")
-                .append(v.granularity).append(" (UTC)</th>");
-        for (String[] c : COLUMNS) {
-            h.append("<th>").append(c[1]).append("</th>");
-        }
-        h.append("</tr></thead><tbody>\n");
-        for (Map.Entry<String, Totals> e : v.timeline.entrySet()) {
-            row(h, "", e.getKey(), e.getValue(), false);
-        }
-        h.append("</tbody></table></div></details>\n");
-    }
-
-    private static void failedTable(StringBuilder h, ReportData d) {
-        if (!d.failedShown) {
-            h.append("<p class=\"note\">Failed inputs are not part of a report for one tenant or model: they carry neither.</p>\n");
-            return;
-        }
-        h.append("<div class=\"tablewrap\"><table id=\"table-failed\"><thead><tr><th>failed inputs</th><th>count</th></tr></thead><tbody>\n");
-        for (Map.Entry<String, Long> e : d.failedByType.entrySet()) {
-            h.append("<tr data-key=\"type:").append(esc(e.getKey())).append("\"><td>error type ").append(esc(e.getKey()))
-                    .append("</td><td data-value=\"").append(e.getValue()).append("\">").append(count(e.getValue())).append("</td></tr>\n");
-        }
-        for (Map.Entry<String, Long> e : d.failedByDay.entrySet()) {
-            h.append("<tr data-key=\"day:").append(esc(e.getKey())).append("\"><td>processed on ").append(esc(e.getKey()))
-                    .append("</td><td data-value=\"").append(e.getValue()).append("\">").append(count(e.getValue())).append("</td></tr>\n");
-        }
-        h.append("</tbody><tfoot><tr class=\"total\" data-key=\"total\"><td>total</td><td data-value=\"").append(d.failedTotal)
-                .append("\">").append(count(d.failedTotal)).append("</td></tr></tfoot></table></div>\n");
-    }
 
     /** The machine-readable numbers: what the charts draw and what tests compare with the lake. */
     static String json(ReportView v, Instant generatedAt) {
@@ -245,6 +140,7 @@ public final class Dashboard {
         tl.put("granularity", v.granularity);
         ArrayNode buckets = tl.putArray("buckets");
         v.timeline.forEach((k, t) -> buckets.add(totals(JSON.createObjectNode(), k, t)));
+        daily(root.putObject("daily"), d);
         ObjectNode failed = root.putObject("failed");
         failed.put("shown", d.failedShown);
         failed.put("total", d.failedTotal);
@@ -257,6 +153,54 @@ public final class Dashboard {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The (tenant, department, model, day) totals, compact: names once in lists, each cell as
+     * {@code [tenant, department, model, day]} indexes followed by {@link #CELL_COLUMNS}, cost as an exact string.
+     */
+    private static void daily(ObjectNode node, ReportData d) {
+        Map<String, Integer> tenants = new TreeMap<>();
+        Map<String, Integer> departments = new TreeMap<>();
+        Map<String, Integer> models = new TreeMap<>();
+        Map<String, Integer> days = new TreeMap<>();
+        for (ReportData.Cell c : d.daily) {
+            tenants.put(c.tenant, 0);
+            departments.put(c.department, 0);
+            models.put(c.model, 0);
+            days.put(c.day, 0);
+        }
+        node.set("tenants", names(tenants));
+        node.set("departments", names(departments));
+        node.set("models", names(models));
+        node.set("days", names(days));
+        ArrayNode columns = node.putArray("columns");
+        for (String c : CELL_COLUMNS) {
+            columns.add(c);
+        }
+        ArrayNode cells = node.putArray("cells");
+        for (ReportData.Cell c : d.daily) {
+            Totals t = c.totals;
+            ArrayNode a = cells.addArray();
+            a.add(tenants.get(c.tenant)).add(departments.get(c.department)).add(models.get(c.model)).add(days.get(c.day))
+                    .add(t.invocations).add(t.inputTokens).add(t.outputTokens).add(t.cacheReadTokens).add(t.cacheWriteTokens);
+            if (t.totalCost == null) {
+                a.addNull();
+            } else {
+                a.add(t.totalCost.stripTrailingZeros().toPlainString());
+            }
+            a.add(t.unpriced).add(t.errors);
+        }
+    }
+
+    /** The sorted names as a JSON list; each map value becomes the name's index. */
+    private static ArrayNode names(Map<String, Integer> sorted) {
+        ArrayNode a = JSON.createArrayNode();
+        for (Map.Entry<String, Integer> e : sorted.entrySet()) {
+            e.setValue(a.size());
+            a.add(e.getKey());
+        }
+        return a;
     }
 
     private static void ranked(ObjectNode node, ReportView.Ranked r) {
@@ -326,48 +270,8 @@ public final class Dashboard {
         return out;
     }
 
-    private static String exact(Object v) {
-        return v instanceof BigDecimal ? ((BigDecimal) v).toPlainString() : String.valueOf(v);
-    }
-
-    private static String shown(String column, Object v) {
-        if (v == null) {
-            return "\u2014";
-        }
-        if (column.endsWith("_cost")) {
-            return money((BigDecimal) v);
-        }
-        return v instanceof BigDecimal ? group((BigDecimal) v) : count(((Number) v).longValue());
-    }
-
     private static String plain(BigDecimal b) {
         return b == null ? null : b.toPlainString();
-    }
-
-    /** Money rounded half-even to {@link #MONEY_DECIMALS}, thousands grouped; exact decimal arithmetic. */
-    static String money(BigDecimal b) {
-        return b == null ? "\u2014" : group(b.setScale(MONEY_DECIMALS, RoundingMode.HALF_EVEN));
-    }
-
-    private static String group(BigDecimal b) {
-        String s = b.toPlainString();
-        boolean neg = s.startsWith("-");
-        String abs = neg ? s.substring(1) : s;
-        int dot = abs.indexOf('.');
-        String ip = dot < 0 ? abs : abs.substring(0, dot);
-        String fp = dot < 0 ? "" : abs.substring(dot);
-        StringBuilder g = new StringBuilder();
-        for (int i = 0; i < ip.length(); i++) {
-            if (i > 0 && (ip.length() - i) % 3 == 0) {
-                g.append(',');
-            }
-            g.append(ip.charAt(i));
-        }
-        return (neg ? "-" : "") + g + fp;
-    }
-
-    static String count(long n) {
-        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     private static String period(ReportView v) {
@@ -400,10 +304,20 @@ public final class Dashboard {
         return json.replace("<", "\\u003c");
     }
 
+    private static String chartJsVersion() {
+        return BuildInfo.get("chartjs.version");
+    }
+
+    /** Chart.js from its WebJar on the classpath, without the source map comment (the page fetches nothing). */
+    private static String chartJs() {
+        String js = resource("/META-INF/resources/webjars/chart.js/" + chartJsVersion() + "/dist/chart.umd.min.js");
+        return js.replaceAll("//# sourceMappingURL=\\S+\\s*$", "");
+    }
+
     private static String resource(String name) {
-        try (InputStream in = Dashboard.class.getResourceAsStream("/report/" + name)) {
+        try (InputStream in = Dashboard.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("Resource /report/" + name + " is missing from the classpath");
+                throw new IllegalStateException("Resource " + name + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

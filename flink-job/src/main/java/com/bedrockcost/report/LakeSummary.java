@@ -47,6 +47,8 @@ public final class LakeSummary {
     public long failedRows;
     /** Every invocation row in the lake, including those ingested before {@code since}. */
     public long lakeInvocations;
+    /** Invocations the run did not write because their request ids were committed in the lake already (null: not known). */
+    public Long alreadyInLake;
     /** Rows ingested before this are left out of the summary (null: none are). */
     private Instant since;
     public BigDecimal totalCost = BigDecimal.ZERO.setScale(12);
@@ -173,6 +175,9 @@ public final class LakeSummary {
             out.printf("%n%,d invocations written by this run (%,d priced, %,d unpriced), %,d failed inputs;"
                     + " the lake holds %,d invocations in %d Parquet files%n",
                     invocations, invocations - unpriced, unpriced, failedRows, lakeInvocations, files);
+        }
+        if (alreadyInLake != null) {
+            out.printf("%,d invocations already in the lake, not written again%n", alreadyInLake);
         }
         out.printf("Total cost: USD %s%n", totalCost.stripTrailingZeros().toPlainString());
         table(out, "Top " + top + " tenants by cost", byTenant, top);

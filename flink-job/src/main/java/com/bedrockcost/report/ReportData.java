@@ -1,5 +1,7 @@
 package com.bedrockcost.report;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +20,8 @@ public final class ReportData {
     public final Map<String, Totals> models = new TreeMap<>();
     /** By UTC hour of event time, {@code yyyy-MM-dd HH}. */
     public final TreeMap<String, Totals> hours = new TreeMap<>();
+    /** By tenant, department, model and UTC day of event time together: what the dashboard's date ranges and drill-downs add up. */
+    public final List<Cell> daily = new ArrayList<>();
     /** Whether failed inputs are part of this report (they carry no tenant or model, so a tenant or model filter leaves them out). */
     public boolean failedShown;
     public long failedTotal;
@@ -27,5 +31,23 @@ public final class ReportData {
 
     public ReportData(ReportOptions options) {
         this.options = options;
+    }
+
+    /** The totals of one tenant's calls of one model on one day, within one department. */
+    public static final class Cell {
+        public final String tenant;
+        public final String department;
+        public final String model;
+        /** {@code yyyy-MM-dd}, UTC. */
+        public final String day;
+        public final Totals totals;
+
+        Cell(String tenant, String department, String model, String day, Totals totals) {
+            this.tenant = tenant;
+            this.department = department;
+            this.model = model;
+            this.day = day;
+            this.totals = totals;
+        }
     }
 }

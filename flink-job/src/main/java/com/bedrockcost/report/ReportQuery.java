@@ -28,18 +28,18 @@ import static com.bedrockcost.report.LakeTablesSql.literal;
 /**
  * Reads the lake for a report with Flink SQL in batch mode: the filesystem connector over the
  * Hive-partitioned Parquet ({@code invocations}, {@code failed}), date filters pruning partitions.
- * One job answers everything: a GROUPING SETS aggregation per tenant, company, department, model
- * and hour (the overall totals are the sum of the models), a histogram of latency per model from
+ * One job answers everything: a GROUPING SETS aggregation per company, per hour, and per tenant,
+ * department, model and day together (the dashboard's date ranges and drill-downs; the totals per
+ * tenant, department and model are summed from these here, exactly, and the overall totals from the
+ * models), a histogram of latency per model from
  * which the exact nearest-rank percentiles are taken here (bounded by the number of distinct
  * latencies, not of invocations), and the failed inputs.
  */
 public final class ReportQuery {
-    // GROUPING_ID(tenant_id, company, department, model, hour): a 1 bit for each column not grouped.
-    private static final int BY_TENANT = 0b01111;
-    private static final int BY_COMPANY = 0b10111;
-    private static final int BY_DEPARTMENT = 0b11011;
-    private static final int BY_MODEL = 0b11101;
-    private static final int BY_HOUR = 0b11110;
+    // GROUPING_ID(tenant_id, company, department, model, hour, day): a 1 bit for each column not grouped.
+    private static final int BY_COMPANY = 0b101111;
+    private static final int BY_HOUR = 0b111101;
+    private static final int BY_TENANT_DEPARTMENT_MODEL_DAY = 0b010010;
     private static final int LATENCY_BY_MODEL = 99;
     private static final int FAILED_BY_TYPE = 100;
     private static final int FAILED_BY_DAY = 101;
@@ -87,7 +87,7 @@ public final class ReportQuery {
         sql.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, root));
         sql.executeSql("CREATE TEMPORARY VIEW inv AS SELECT tenant_id, request_metadata['company'] AS company,"
                 + " request_metadata['department'] AS department, `model`, DATE_FORMAT(event_time, 'yyyy-MM-dd HH') AS `hour`,"
-                + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
+                + " DATE_FORMAT(event_time, 'yyyy-MM-dd') AS `day`, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
                 + " input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost, pricing_status, error_code, latency_ms,"
                 + " guardrail_text_units, guardrail_cost"
                 + " FROM invocations" + where(options, true));
@@ -99,13 +99,38 @@ public final class ReportQuery {
             while (rows.hasNext()) {
                 add(data, latencies, rows.next());
             }
+            for (Totals model : data.models.values()) {
+                data.overall.add(model);
+            }
             percentiles(data, latencies);
+            data.daily.sort(java.util.Comparator.comparing((ReportData.Cell c) -> c.day).thenComparing(c -> c.tenant)
+                    .thenComparing(c -> c.department).thenComparing(c -> c.model));
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("Reading the lake at " + root + " failed: " + e.getMessage(), e);
         }
         return data;
+    }
+
+    /** Every distinct value of {@code column} of invocations in the whole lake, NULL shown as {@code nullLabel}; sorted. */
+    static List<String> distinct(String column, String nullLabel, String root, JobConfig config) throws IOException {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(LocalRunner.batchEnvironment(config), EnvironmentSettings.inBatchMode());
+        sql.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
+        sql.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, root));
+        List<String> out = new ArrayList<>();
+        try (CloseableIterator<Row> rows = sql.executeSql("SELECT DISTINCT " + column + " FROM invocations").collect()) {
+            while (rows.hasNext()) {
+                Object v = rows.next().getField(0);
+                out.add(v == null ? nullLabel : (String) v);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Reading the lake at " + root + " failed: " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
     }
 
     /** The filters as a WHERE clause; tenant and model do not apply to the failed table. */
@@ -132,24 +157,33 @@ public final class ReportQuery {
 
     static String query(ReportOptions options, boolean withFailed) {
         // The overall totals are the sum over the models (every invocation has one model key, NULL included).
-        String gid = "GROUPING_ID(tenant_id, company, department, `model`, `hour`)";
+        String gid = "GROUPING_ID(tenant_id, company, department, `model`, `hour`, `day`)";
         List<String> branches = new ArrayList<>();
+        // The (tenant, department, model, day) rows carry the department, model and day in extra key columns.
         branches.add("SELECT " + gid + " AS g, CASE " + gid
-                + " WHEN " + BY_TENANT + " THEN tenant_id WHEN " + BY_COMPANY + " THEN company"
-                + " WHEN " + BY_DEPARTMENT + " THEN department WHEN " + BY_HOUR + " THEN `hour`"
-                + " ELSE `model` END AS k, " + metrics(null)
-                + " FROM inv GROUP BY GROUPING SETS ((tenant_id), (company), (department), (`model`), (`hour`))");
+                + " WHEN " + BY_COMPANY + " THEN company WHEN " + BY_HOUR + " THEN `hour`"
+                + " ELSE tenant_id END AS k, " + metrics(null) + ", " + extraKeys(gid)
+                + " FROM inv GROUP BY GROUPING SETS ((company), (`hour`), (tenant_id, department, `model`, `day`))");
         // How many invocations of each model had each latency: the percentiles are read from it.
-        branches.add("SELECT " + LATENCY_BY_MODEL + " AS g, `model` AS k, " + latencyHistogram()
+        branches.add("SELECT " + LATENCY_BY_MODEL + " AS g, `model` AS k, " + latencyHistogram() + ", " + extraKeys(null)
                 + " FROM inv WHERE latency_ms IS NOT NULL GROUP BY `model`, latency_ms");
         if (withFailed) {
             String fid = "GROUPING_ID(error_type, fday)";
             branches.add("SELECT CASE " + fid + " WHEN 1 THEN " + FAILED_BY_TYPE + " ELSE " + FAILED_BY_DAY + " END AS g,"
-                    + " CASE " + fid + " WHEN 1 THEN error_type ELSE fday END AS k, " + metrics("COUNT(*)")
+                    + " CASE " + fid + " WHEN 1 THEN error_type ELSE fday END AS k, " + metrics("COUNT(*)") + ", " + extraKeys(null)
                     + " FROM (SELECT error_type, CONCAT(`year`, '-', `month`, '-', `day`) AS fday FROM failed"
                     + where(options, false) + ") GROUP BY GROUPING SETS ((error_type), (fday))");
         }
         return String.join("\nUNION ALL\n", branches);
+    }
+
+    /** The last columns of every branch: department, model and day of the (tenant, department, model, day) rows, NULL otherwise. */
+    private static String extraKeys(String gid) {
+        if (gid == null) {
+            return "CAST(NULL AS STRING) AS k_department, CAST(NULL AS STRING) AS k_model, CAST(NULL AS STRING) AS k_day";
+        }
+        String when = "CASE " + gid + " WHEN " + BY_TENANT_DEPARTMENT_MODEL_DAY + " THEN ";
+        return when + "department END AS k_department, " + when + "`model` END AS k_model, " + when + "`day` END AS k_day";
     }
 
     /** The histogram branch's columns: the count in latency_count, the latency value in latency_ms_max. */
@@ -177,22 +211,22 @@ public final class ReportQuery {
         int g = ((Number) r.getField(0)).intValue();
         String k = (String) r.getField(1);
         switch (g) {
-            case BY_TENANT:
-                data.tenants.put(k == null ? ReportData.NO_TENANT : k, totals(r));
-                break;
             case BY_COMPANY:
                 data.companies.put(k == null ? ReportData.NONE : k, totals(r));
                 break;
-            case BY_DEPARTMENT:
-                data.departments.put(k == null ? ReportData.NONE : k, totals(r));
-                break;
-            case BY_MODEL:
-                Totals model = totals(r);
-                data.models.put(k == null ? ReportData.UNKNOWN_MODEL : k, model);
-                data.overall.add(model);
-                break;
             case BY_HOUR:
                 data.hours.put(k, totals(r));
+                break;
+            case BY_TENANT_DEPARTMENT_MODEL_DAY:
+                int extra = 2 + METRICS.length;
+                ReportData.Cell cell = new ReportData.Cell(k == null ? ReportData.NO_TENANT : k,
+                        r.getField(extra) == null ? ReportData.NONE : (String) r.getField(extra),
+                        r.getField(extra + 1) == null ? ReportData.UNKNOWN_MODEL : (String) r.getField(extra + 1),
+                        (String) r.getField(extra + 2), totals(r));
+                data.daily.add(cell);
+                data.tenants.computeIfAbsent(cell.tenant, x -> new Totals()).add(cell.totals);
+                data.departments.computeIfAbsent(cell.department, x -> new Totals()).add(cell.totals);
+                data.models.computeIfAbsent(cell.model, x -> new Totals()).add(cell.totals);
                 break;
             case LATENCY_BY_MODEL:
                 // One row per (model, latency value): how many invocations had exactly that latency.

@@ -40,7 +40,7 @@ class JobConfigTest {
     @Test
     void unknownKeyIsRejected() {
         assertThatThrownBy(() -> JobConfig.of(Map.of("ouput.path", "x")))
-                .hasMessage("Unknown configuration key 'ouput.path'");
+                .hasMessage("Unknown configuration key 'ouput.path': did you mean output.path?");
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.LakeRequestIds;
+import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.ingest.SubscriptionEnvelopes;
 import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisInput;
@@ -71,6 +73,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The cloud path against real API servers: invocation logs replayed as CloudWatch Logs subscription
@@ -111,10 +114,12 @@ class KinesisToS3IntegrationTest {
         KinesisClient client = stream.client(Duration.ofSeconds(30));
         LocalCloud.createStream(client, STREAM, 3);
         s3.awaitReady(Duration.ofSeconds(120));
-        // The price table is read from S3 too.
-        try (Stream<Path> csv = Files.list(root.resolve("pricing"))) {
+        // The price table is read from S3 too: the top-level CSVs and units/, as Terraform uploads them.
+        Path pricing = root.resolve("pricing");
+        try (Stream<Path> csv = Files.walk(pricing, 2)) {
             for (Path f : csv.filter(p -> p.toString().endsWith(".csv")).collect(Collectors.toList())) {
-                new S3Objects(s3.endpoint(), BUCKET).put("pricing/" + f.getFileName(), Files.readAllBytes(f));
+                String key = pricing.relativize(f).toString().replace('\\', '/');
+                new S3Objects(s3.endpoint(), BUCKET).put("pricing/" + key, Files.readAllBytes(f));
             }
         }
         System.out.printf("servers up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -244,6 +249,53 @@ class KinesisToS3IntegrationTest {
         }
     }
 
+    /**
+     * A backfill from files that overlaps what the stream already wrote into the S3 lake: only the
+     * invocations not there yet are written, the others are counted, and each request id is in the
+     * lake once.
+     */
+    @Test
+    void aBackfillOverlappingWhatTheStreamWroteAddsOnlyTheRest() throws Exception {
+        int more = 2000;
+        // Every record the stream carried (the same records again, as a backfill over the S3 logs reads them), and some more.
+        LogGenerator gen = new LogGenerator(7, INVOCATIONS, 60, Instant.parse("2026-11-01T00:00:00Z"), Duration.ofDays(2));
+        LogGenerator newer = new LogGenerator(5007, more, 60, Instant.parse("2026-11-02T00:00:00Z"), Duration.ofDays(2));
+        Path input = Files.createDirectories(dir.resolve("backfill-input")).resolve("logs.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (long i = 0; i < INVOCATIONS; i++) {
+            lines.add(gen.recordText(i));
+        }
+        for (long i = 0; i < more; i++) {
+            lines.add(newer.recordText(i));
+        }
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        String root = "s3://" + BUCKET + "/lake";
+        Long alreadyInLake;
+        try (LakeLock lock = LakeLock.acquire(root)) {
+            assertThatThrownBy(() -> LakeLock.acquire(root)).as("a second run into the same S3 lake")
+                    .isInstanceOf(LakeLock.HeldException.class)
+                    .hasMessageContaining("Another run is writing to " + root)
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+            alreadyInLake = LocalRunner.run(JobConfig.defaults().with(s3Access()).with(Map.of(
+                    "input.path", input.toString(), "output.path", root, "checkpoint.interval", "1s",
+                    "checkpoint.dir", dir.resolve("backfill-checkpoints").toString()))).getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
+        }
+        assertThat(alreadyInLake).as("invocations the stream had written already").isEqualTo((long) INVOCATIONS);
+        Path after = dir.resolve("after-backfill");
+        new S3Objects(s3.endpoint(), BUCKET).download("lake/", after);
+        try (DuckLake db = new DuckLake(after)) {
+            List<String> ids = db.rows("SELECT request_id FROM invocations").stream()
+                    .map(r -> (String) r.get("request_id")).collect(Collectors.toList());
+            assertThat(ids).doesNotHaveDuplicates();
+            Set<String> generated = new HashSet<>();
+            for (String line : lines) {
+                generated.add(requestId(line));
+            }
+            assertThat(generated).as("distinct request ids of the input").hasSize(INVOCATIONS + more);
+            assertThat(ids.stream().filter(generated::contains).count()).as("of them in the lake").isEqualTo(INVOCATIONS + more);
+        }
+    }
+
     /** The file reader on s3:// (Flink's S3 file system): the shapes are told by content, the layout by path, as on a local disk. */
     @Test
     void everyShapeIsReadFromS3UnderAPrefixNamedData() throws Exception {
@@ -362,9 +414,14 @@ class KinesisToS3IntegrationTest {
                 .hasSizeLessThanOrEqualTo(2 * 2 * 3);
     }
 
+    /** Hidden from table readers: a name, or a folder (such as {@code _request_ids/}), starting with . or _. */
     private static boolean hidden(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        return name.startsWith(".") || name.startsWith("_");
+        for (String part : key.split("/")) {
+            if (part.startsWith(".") || part.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static LogRecords slice(LogGenerator gen, long from, long to) {

@@ -2,16 +2,12 @@ package com.bedrockcost.sink;
 
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.testutil.DuckLake;
+import com.bedrockcost.testutil.InvocationFiles;
 
-import org.apache.flink.api.common.serialization.BulkWriter;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.local.LocalFileSystem;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -53,15 +49,7 @@ class RowWriteSupportTest {
             rows.add(inv);
         }
         Path file = lake.resolve("invocations/year=2026/month=11/day=01/part-0.parquet");
-        Files.createDirectories(file.getParent());
-        try (FSDataOutputStream out = LocalFileSystem.getSharedInstance().create(
-                new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.NO_OVERWRITE)) {
-            BulkWriter<Invocation> writer = LakeSinks.parquet(LakeTables.INVOCATIONS, "SNAPPY", LakeTables::invocationColumns).create(out);
-            for (Invocation inv : rows) {
-                writer.addElement(inv);
-            }
-            writer.finish();
-        }
+        InvocationFiles.write(file, rows);
 
         try (DuckLake db = new DuckLake(lake)) {
             Set<List<String>> read = new HashSet<>();
@@ -76,18 +64,6 @@ class RowWriteSupportTest {
     }
 
     private static Invocation row(int i) {
-        Invocation inv = new Invocation();
-        inv.requestId = "req-" + i;
-        inv.eventTime = Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i);
-        inv.ingestTime = inv.eventTime;
-        inv.accountId = "123456789012";
-        inv.region = "us-east-1";
-        inv.operation = "Converse";
-        inv.modelId = "anthropic.claude-haiku-4-5-20251001-v1:0";
-        inv.model = inv.modelId;
-        inv.inputTokens = i;
-        inv.pricingStatus = Invocation.PRICED;
-        inv.totalCost = new BigDecimal("0.000001").multiply(BigDecimal.valueOf(i));
-        return inv;
+        return InvocationFiles.row("req-" + i, Instant.parse("2026-11-01T10:00:00Z"), i);
     }
 }

@@ -44,6 +44,11 @@ public final class Chromium {
                 + " (looked at $CHROMIUM, /usr/bin/chromium and the PATH). Install it: apt-get install -y chromium chromium-driver");
     }
 
+    /** A page to drive (load, script, screenshots) in a browser of its own, {@code width} x {@code height} CSS pixels. */
+    public BrowserPage page(int width, int height) throws Exception {
+        return BrowserPage.open(binary, Files.createTempDirectory(profile, "page"), width, height);
+    }
+
     /** The page's DOM once its scripts ran. */
     public String dumpDom(Path html) throws IOException, InterruptedException {
         return run("--dump-dom", html.toUri().toString());
