@@ -404,6 +404,8 @@ async function runContracts(args) {
     'pricing.wait.timeout': 'the job default suits MSF', 'pricing.wait.max.records': 'the job default suits MSF',
     'pricing.aws.offer.url': 'the public AWS Price List endpoint is the default; another URL is for tests',
     'budgets.retention': 'the job default suits MSF', 'budgets.burn.baseline.hours': 'the job default suits MSF',
+    'dedup.lake': 'the job default (true: exactly once per lake) is what a deployment wants',
+    'dedup.lake.cache.max.ids': 'the job default suits MSF', 'dedup.lake.refresh': 'the job default suits MSF',
     'pricing.aws.offer.timeout': 'the job default suits MSF',
     'job.parallelism': 'MSF parallelism_configuration (var.parallelism)',
     'checkpoint.interval': 'MSF checkpoint_configuration (var.checkpoint_interval_ms)', 'checkpoint.dir': 'MSF stores checkpoints',
