@@ -411,6 +411,8 @@ async function runContracts(args) {
     'checkpoint.interval': 'MSF checkpoint_configuration (var.checkpoint_interval_ms)', 'checkpoint.dir': 'MSF stores checkpoints',
     'checkpoint.min.pause': 'MSF checkpoint_configuration', 'restore.path': 'MSF restores from its snapshots',
     'state.backend': 'MSF always uses RocksDB', 'watermark.idle.timeout': 'the job default suits MSF',
+    'batch.jobs.path': 'batch inference output is read by file backfills (input.path), which the module does not deploy',
+    'batch.tenants.path': 'batch inference output is read by file backfills (input.path), which the module does not deploy',
   };
   contract('job keys and variables, both ways: each "Job key" variable sets its key; each job key is deployed or says why not', (fail) => {
     const groups = mod.locals.msf_property_groups.value;
