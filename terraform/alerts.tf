@@ -82,22 +82,15 @@ data "aws_iam_policy_document" "app_alerts" {
     resources = [aws_kinesis_stream.alerts.arn]
   }
 
+  # Listing the budget folder is granted by ListLakeBucket (app.tf, no s3:prefix condition); like
+  # the price folder, the S3 file system reads the folder key itself before the files.
   statement {
-    sid       = "ListBudgetPrefix"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.this["lake"].arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [var.budgets_prefix, "${var.budgets_prefix}/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadBudgetTable"
-    actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.this["lake"].arn}/${var.budgets_prefix}/*"]
+    sid     = "ReadBudgetTable"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${aws_s3_bucket.this["lake"].arn}/${var.budgets_prefix}",
+      "${aws_s3_bucket.this["lake"].arn}/${var.budgets_prefix}/*",
+    ]
   }
 }
 

@@ -36,6 +36,7 @@ locals {
       for k, v in {
         "tenant.key"              = var.tenant_key
         "tenant.identity.pattern" = var.tenant_identity_pattern
+        "tenant.mapping.path"     = var.tenant_mapping_key == null ? "" : "s3://${local.lake_bucket_name}/${var.tenant_mapping_key}"
       } : k => v if v != ""
     }
     Job = {
@@ -113,21 +114,14 @@ data "aws_iam_policy_document" "app" {
     resources = [aws_kinesis_stream.logs.arn]
   }
 
+  # Without s3:prefix condition: the S3 file system looks up keys that do not exist (the price
+  # folder key, directory markers), and S3 answers such a lookup 404 only to a caller allowed to list
+  # the bucket, else 403, which the job cannot tell from a denied read (FlinkRolePolicyTest).
+  # The role lists key names of this stack's lake bucket; reading stays limited to the prefixes below.
   statement {
-    sid       = "ListLakeAndPricePrefixes"
+    sid       = "ListLakeBucket"
     actions   = ["s3:ListBucket"]
     resources = [aws_s3_bucket.this["lake"].arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values = [
-        var.lake_prefix,
-        "${var.lake_prefix}/*",
-        var.pricing_prefix,
-        "${var.pricing_prefix}/*",
-      ]
-    }
   }
 
   # Flink's S3 writer uploads part files as multipart uploads completed on checkpoint, and
@@ -144,10 +138,26 @@ data "aws_iam_policy_document" "app" {
     resources = ["${aws_s3_bucket.this["lake"].arn}/${var.lake_prefix}/*"]
   }
 
+  # The S3 file system opens the price folder by looking at the key <pricing_prefix> itself first
+  # (HEAD), then at the objects under it: both must be readable, or every invocation is UNPRICED
+  # (FlinkRolePolicyTest runs the job against this policy).
   statement {
-    sid       = "ReadPriceTable"
-    actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}/*"]
+    sid     = "ReadPriceTable"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}",
+      "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}/*",
+    ]
+  }
+
+  # The tenant mapping file, read once when the job starts.
+  dynamic "statement" {
+    for_each = var.tenant_mapping_key == null ? [] : [var.tenant_mapping_key]
+    content {
+      sid       = "ReadTenantMapping"
+      actions   = ["s3:GetObject"]
+      resources = ["${aws_s3_bucket.this["lake"].arn}/${statement.value}"]
+    }
   }
 
   statement {
@@ -263,7 +273,7 @@ resource "aws_kinesisanalyticsv2_application" "this" {
   tags = local.tags
 
   # The service checks the role's permissions and the jar when it creates the application.
-  depends_on = [aws_iam_role_policy.app, aws_s3_object.jar, aws_s3_object.pricing]
+  depends_on = [aws_iam_role_policy.app, aws_s3_object.jar, aws_s3_object.pricing, aws_s3_object.tenant_mapping]
 
   lifecycle {
     precondition {

@@ -180,6 +180,20 @@ resource "aws_s3_object" "pricing" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
+# The job fails at start when tenant.mapping.path cannot be read: ship the file with the stack.
+resource "aws_s3_object" "tenant_mapping" {
+  count = var.tenant_mapping_key != null && var.tenant_mapping_file != null ? 1 : 0
+
+  bucket       = aws_s3_bucket.this["lake"].id
+  key          = var.tenant_mapping_key
+  source       = var.tenant_mapping_file
+  source_hash  = filemd5(var.tenant_mapping_file)
+  content_type = "text/csv"
+  tags         = local.tags
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
 resource "aws_s3_object" "jar" {
   count = var.upload_jar ? 1 : 0
 

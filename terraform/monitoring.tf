@@ -4,6 +4,11 @@ locals {
   # Counters the job registers in its `kinesisanalytics` metric group, which MSF forwards to
   # CloudWatch under AWS/KinesisAnalytics with the Application dimension; the decoder's sit in a
   # further Stage=decode group, which becomes a dimension (parse/DecodeMetrics, pricing/PricingFunction).
+  # A Flink counter is a running total since the job (re)started, sampled several times a minute:
+  # `Sum` over a period adds up samples of a total and means nothing. Each rate alarm therefore reads
+  # the counter's `Maximum` per 5 minutes (its value at the end of the period) and takes the increase
+  # with DIFF, or the value itself after a restart reset it. terraform/check enforces this shape;
+  # the job_metrics_missing alarm says when these counters do not reach CloudWatch at all.
   job_metrics = {
     invocations = "decodeParsed"
     failed      = "decodeFailed"
@@ -48,11 +53,13 @@ resource "aws_cloudwatch_metric_alarm" "downtime" {
   tags                = local.tags
 }
 
-# The metric counts failures since the job last started, so alarm on its increase.
+# The metric counts failures since the job last started, so alarm on its increase (AWS suggests
+# RATE of it); two periods so that DIFF has the previous value.
 resource "aws_cloudwatch_metric_alarm" "failed_checkpoints" {
   alarm_name          = "${var.name}-failed-checkpoints"
   alarm_description   = "A checkpoint failed: Parquet files are committed only on checkpoints, so the lake stops advancing."
-  evaluation_periods  = 1
+  evaluation_periods  = 2
+  datapoints_to_alarm = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
@@ -61,14 +68,14 @@ resource "aws_cloudwatch_metric_alarm" "failed_checkpoints" {
   tags                = local.tags
 
   metric_query {
-    id          = "increase"
-    expression  = "DIFF(failed)"
+    id          = "failed"
+    expression  = "IF(DIFF(failed_total) < 0, failed_total, DIFF(failed_total))"
     label       = "new failed checkpoints"
     return_data = true
   }
 
   metric_query {
-    id = "failed"
+    id = "failed_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
@@ -78,6 +85,27 @@ resource "aws_cloudwatch_metric_alarm" "failed_checkpoints" {
       period      = 300
     }
   }
+}
+
+# The rate alarms below stay quiet when the job's counters are missing (no data is not breaching).
+# This one says so: the decoder's counter is published every minute while the job runs, even when
+# nothing flows, so no sample for 15 minutes means the job is down or its metrics do not reach
+# CloudWatch under these dimensions (metrics_level, metric group) and the rate alarms cannot fire.
+resource "aws_cloudwatch_metric_alarm" "job_metrics_missing" {
+  alarm_name          = "${var.name}-job-metrics-missing"
+  alarm_description   = "No ${local.job_metrics.invocations} samples from the job for 15 minutes: the job is down, or its counters do not reach CloudWatch and the failed/unpriced/duplicate rate alarms cannot fire."
+  namespace           = "AWS/KinesisAnalytics"
+  metric_name         = local.job_metrics.invocations
+  dimensions          = local.decode_dimensions
+  statistic           = "SampleCount"
+  period              = 300
+  evaluation_periods  = 3
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = local.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "behind_latest" {
@@ -117,8 +145,9 @@ resource "aws_cloudwatch_metric_alarm" "stream_throttled" {
 
 resource "aws_cloudwatch_metric_alarm" "failed_record_rate" {
   alarm_name          = "${var.name}-failed-record-rate"
-  alarm_description   = "More than ${var.max_failed_record_rate * 100}% of inputs went to failed/ over 15 minutes (a format change or damaged input)."
-  evaluation_periods  = 1
+  alarm_description   = "More than ${var.max_failed_record_rate * 100}% of inputs went to failed/ in 2 of 3 five-minute periods (a format change or damaged input)."
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.max_failed_record_rate
   treat_missing_data  = "notBreaching"
@@ -128,40 +157,53 @@ resource "aws_cloudwatch_metric_alarm" "failed_record_rate" {
 
   metric_query {
     id          = "rate"
-    expression  = "IF(failed + written > 0, failed / (failed + written), 0)"
+    expression  = "IF(failed + parsed > 0, failed / (failed + parsed), 0)"
     label       = "failed input rate"
     return_data = true
   }
 
   metric_query {
-    id = "failed"
+    id         = "failed"
+    expression = "IF(DIFF(failed_total) < 0, failed_total, DIFF(failed_total))"
+    label      = "inputs sent to failed/ in the period"
+  }
+
+  metric_query {
+    id = "failed_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.failed
       dimensions  = local.decode_dimensions
-      stat        = "Sum"
-      period      = 900
+      stat        = "Maximum"
+      period      = 300
     }
   }
 
   metric_query {
-    id = "written"
+    id         = "parsed"
+    expression = "IF(DIFF(parsed_total) < 0, parsed_total, DIFF(parsed_total))"
+    label      = "invocations decoded in the period"
+  }
+
+  metric_query {
+    id = "parsed_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.invocations
       dimensions  = local.decode_dimensions
-      stat        = "Sum"
-      period      = 900
+      stat        = "Maximum"
+      period      = 300
     }
   }
 }
 
 resource "aws_cloudwatch_metric_alarm" "unpriced_rate" {
   alarm_name          = "${var.name}-unpriced-rate"
-  alarm_description   = "More than ${var.max_unpriced_rate * 100}% of invocations were written UNPRICED over 15 minutes: a model is missing from the price table."
-  evaluation_periods  = 1
+  alarm_description   = "More than ${var.max_unpriced_rate * 100}% of invocations were written UNPRICED in 2 of 3 five-minute periods: a model is missing from the price table, or the price files cannot be read."
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.max_unpriced_rate
   treat_missing_data  = "notBreaching"
@@ -171,32 +213,44 @@ resource "aws_cloudwatch_metric_alarm" "unpriced_rate" {
 
   metric_query {
     id          = "rate"
-    expression  = "IF(written > 0, unpriced / written, 0)"
+    expression  = "IF(parsed > 0, unpriced / parsed, 0)"
     label       = "unpriced invocation rate"
     return_data = true
   }
 
   metric_query {
-    id = "unpriced"
+    id         = "unpriced"
+    expression = "IF(DIFF(unpriced_total) < 0, unpriced_total, DIFF(unpriced_total))"
+    label      = "invocations written UNPRICED in the period"
+  }
+
+  metric_query {
+    id = "unpriced_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.unpriced
       dimensions  = local.app_dimensions
-      stat        = "Sum"
-      period      = 900
+      stat        = "Maximum"
+      period      = 300
     }
   }
 
   metric_query {
-    id = "written"
+    id         = "parsed"
+    expression = "IF(DIFF(parsed_total) < 0, parsed_total, DIFF(parsed_total))"
+    label      = "invocations decoded in the period"
+  }
+
+  metric_query {
+    id = "parsed_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.invocations
       dimensions  = local.decode_dimensions
-      stat        = "Sum"
-      period      = 900
+      stat        = "Maximum"
+      period      = 300
     }
   }
 }
@@ -206,8 +260,9 @@ resource "aws_cloudwatch_metric_alarm" "unpriced_rate" {
 # what the lake holds, or a subscription redelivering: nothing is counted twice, but look at the source.
 resource "aws_cloudwatch_metric_alarm" "duplicate_rate" {
   alarm_name          = "${var.name}-duplicate-rate"
-  alarm_description   = "More than ${var.max_duplicate_rate * 100}% of invocations were duplicates (dropped) over 15 minutes: a replay overlapping the lake, or redelivery."
-  evaluation_periods  = 1
+  alarm_description   = "More than ${var.max_duplicate_rate * 100}% of invocations were duplicates (dropped) in 2 of 3 five-minute periods: a replay overlapping the lake, or redelivery."
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.max_duplicate_rate
   treat_missing_data  = "notBreaching"
@@ -217,32 +272,44 @@ resource "aws_cloudwatch_metric_alarm" "duplicate_rate" {
 
   metric_query {
     id          = "rate"
-    expression  = "IF(written > 0, duplicates / written, 0)"
+    expression  = "IF(parsed > 0, duplicates / parsed, 0)"
     label       = "duplicate invocation rate"
     return_data = true
   }
 
   metric_query {
-    id = "duplicates"
+    id         = "duplicates"
+    expression = "IF(DIFF(duplicates_total) < 0, duplicates_total, DIFF(duplicates_total))"
+    label      = "duplicate invocations dropped in the period"
+  }
+
+  metric_query {
+    id = "duplicates_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.duplicates
       dimensions  = local.app_dimensions
-      stat        = "Sum"
-      period      = 900
+      stat        = "Maximum"
+      period      = 300
     }
   }
 
   metric_query {
-    id = "written"
+    id         = "parsed"
+    expression = "IF(DIFF(parsed_total) < 0, parsed_total, DIFF(parsed_total))"
+    label      = "invocations decoded in the period"
+  }
+
+  metric_query {
+    id = "parsed_total"
 
     metric {
       namespace   = "AWS/KinesisAnalytics"
       metric_name = local.job_metrics.invocations
       dimensions  = local.decode_dimensions
-      stat        = "Sum"
-      period      = 900
+      stat        = "Maximum"
+      period      = 300
     }
   }
 }

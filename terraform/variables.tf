@@ -432,6 +432,23 @@ variable "tenant_identity_pattern" {
   default     = ""
 }
 
+variable "tenant_mapping_key" {
+  description = "Job key tenant.mapping.path: S3 key, in the lake bucket, of the tenant mapping CSV (profile_arn,model_id,profile_scope,tenant). The job reads it at start and fails if it cannot; the role may read this one object. Null for no mapping."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tenant_mapping_key == null || can(regex("^[A-Za-z0-9][A-Za-z0-9_./-]*[^/]$", coalesce(var.tenant_mapping_key, "x")))
+    error_message = "tenant_mapping_key must be an object key without leading or trailing slash, e.g. config/tenant-mapping.csv."
+  }
+}
+
+variable "tenant_mapping_file" {
+  description = "Local CSV uploaded to tenant_mapping_key with the stack. Null: upload the file yourself before the application starts."
+  type        = string
+  default     = null
+}
+
 # ---------------------------------------------------------------------------------------------
 # Glue and Athena (catalog.tf)
 # ---------------------------------------------------------------------------------------------
@@ -520,7 +537,7 @@ variable "max_millis_behind_latest" {
 }
 
 variable "max_failed_record_rate" {
-  description = "Alarm when failed inputs exceed this fraction of all inputs over 15 minutes."
+  description = "Alarm when failed inputs exceed this fraction of all inputs in 2 of 3 five-minute periods."
   type        = number
   default     = 0.01
 
@@ -531,7 +548,7 @@ variable "max_failed_record_rate" {
 }
 
 variable "max_unpriced_rate" {
-  description = "Alarm when unpriced invocations exceed this fraction of all invocations over 15 minutes (a model is missing from the price table)."
+  description = "Alarm when unpriced invocations exceed this fraction of all invocations in 2 of 3 five-minute periods (a model is missing from the price table, or the price files cannot be read)."
   type        = number
   default     = 0.01
 
@@ -542,7 +559,7 @@ variable "max_unpriced_rate" {
 }
 
 variable "max_duplicate_rate" {
-  description = "Alarm when dropped duplicate invocations exceed this fraction of all invocations over 15 minutes (a replay overlapping the lake, or redelivery)."
+  description = "Alarm when dropped duplicate invocations exceed this fraction of all invocations in 2 of 3 five-minute periods (a replay overlapping the lake, or redelivery)."
   type        = number
   default     = 0.05
 

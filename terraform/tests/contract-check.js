@@ -213,13 +213,16 @@ async function runContracts(args) {
   const statementsOf = (docName) => {
     const d = docs.get(docName);
     if (!d) throw new Error(`policy document ${docName} not found`);
-    return (d.body.statement || []).map((s) => ({
+    // Dynamic statement blocks count with their content (conditional statements such as the mapping file's).
+    const dynamic = ((d.body.dynamic && d.body.dynamic.statement) || []).map((b) => ({ ...b.content[0], for_each: b.for_each }));
+    return (d.body.statement || []).concat(dynamic).map((s) => ({
       effect: s.effect || 'Allow',
       actions: [].concat(s.actions || []),
       resources: [].concat(s.resources || []),
       conditions: (s.condition || []).map((c) => c.variable),
       principals: (s.principals || []).flatMap((p) => [].concat(p.identifiers)),
       sid: s.sid || '(no sid)',
+      forEach: s.for_each,
     }));
   };
   const rolePolicies = (roleName) => res('aws_iam_role_policy')
@@ -356,6 +359,125 @@ async function runContracts(args) {
     const failedRule = lake && lake.body.rule.find((r) => r.filter && r.filter[0].prefix === '${var.lake_prefix}/failed/');
     if (!failedRule || !failedRule.expiration) fail('the lake lifecycle must expire <prefix>/failed/');
     return `${buckets.length} bucket resources`;
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // What the S3 file system really asks for (FlinkRolePolicyTest runs the job against this policy):
+  // the price folder's own key, list without a prefix condition, the mapping file when configured.
+  contract('IAM Flink execution role: the S3 calls the job makes for prices and the tenant mapping', (fail) => {
+    const roleName = refName(app.body.service_execution_role, 'aws_iam_role');
+    const allow = rolePolicies(roleName).filter((x) => x.effect === 'Allow');
+    const lake = '${aws_s3_bucket.this["lake"].arn}';
+    if (!allow.some((x) => x.actions.includes('s3:GetObject') && x.resources.includes(`${lake}/\${var.pricing_prefix}`))) {
+      fail('s3:GetObject on the price folder key itself (<lake>/${var.pricing_prefix}) is missing: the S3 file system reads it before the files, and every invocation is UNPRICED');
+    }
+    if (mod.variables.budgets_prefix && !allow.some((x) => x.actions.includes('s3:GetObject') && x.resources.includes(`${lake}/\${var.budgets_prefix}`))) {
+      fail('s3:GetObject on the budget folder key itself (<lake>/${var.budgets_prefix}) is missing: the S3 file system reads it before the files');
+    }
+    const list = allow.filter((x) => x.actions.includes('s3:ListBucket') && x.resources.includes(lake));
+    if (!list.length) fail('s3:ListBucket on the lake bucket is missing');
+    if (list.some((x) => x.conditions.includes('s3:prefix'))) fail('s3:ListBucket must not be limited by s3:prefix: S3 then answers 403, not 404, for keys the file system probes');
+    const mapping = allow.find((x) => x.actions.includes('s3:GetObject') && /var\.tenant_mapping_key/.test(x.forEach || ''));
+    if (!mapping || !mapping.resources.includes(`${lake}/\${statement.value}`)) fail('s3:GetObject on the tenant mapping object (a statement for each var.tenant_mapping_key) is missing');
+    const tenant = mod.locals.msf_property_groups.value.Tenant;
+    if (!/"tenant\.mapping\.path"\s*=\s*var\.tenant_mapping_key == null \? "" : "s3:\/\/\$\{local\.lake_bucket_name\}\/\$\{var\.tenant_mapping_key\}"/.test(String(tenant))) {
+      fail('Tenant must set tenant.mapping.path to s3://<lake bucket>/<var.tenant_mapping_key> when the key is set');
+    }
+    return 'price folder key, unconditioned list, mapping object';
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Both ways: a "Job key X" variable reaches key X in the property groups, and every job key is
+  // either set by the module (from a variable or a module value) or named here with why not.
+  const NOT_DEPLOYED = {
+    'input.path': 'the module deploys the Kinesis input', 'input.monitor.interval': 'file input only',
+    'generator.count': 'the built-in generator is the local launcher\'s', 'generator.rate': 'local generator',
+    'generator.seed': 'local generator', 'generator.tenants': 'local generator', 'generator.start': 'local generator',
+    'generator.span': 'local generator',
+    'kinesis.endpoint': 'emulators and VPC endpoints; the regional endpoint is the default',
+    'kinesis.access.key': 'emulators only: MSF uses the execution role', 'kinesis.secret.key': 'emulators only',
+    'kinesis.initial.timestamp': 'AT_TIMESTAMP is not offered by kinesis_initial_position',
+    'kinesis.shard.discovery.interval': 'the job default (10s) suits MSF', 'kinesis.preflight.timeout': 'the job default suits MSF',
+    'output.tenant.hourly': 'the job default (true) is what a deployment wants',
+    's3.endpoint': 'MSF provides S3 itself', 's3.access.key': 'MSF provides S3 itself', 's3.secret.key': 'MSF provides S3 itself',
+    's3.path.style.access': 'MSF provides S3 itself',
+    'pricing.wait.timeout': 'the job default suits MSF', 'pricing.wait.max.records': 'the job default suits MSF',
+    'pricing.aws.offer.url': 'the public AWS Price List endpoint is the default; another URL is for tests',
+    'budgets.retention': 'the job default suits MSF', 'budgets.burn.baseline.hours': 'the job default suits MSF',
+    'dedup.lake': 'the job default (true: exactly once per lake) is what a deployment wants',
+    'dedup.lake.cache.max.ids': 'the job default suits MSF', 'dedup.lake.refresh': 'the job default suits MSF',
+    'pricing.aws.offer.timeout': 'the job default suits MSF',
+    'job.parallelism': 'MSF parallelism_configuration (var.parallelism)',
+    'checkpoint.interval': 'MSF checkpoint_configuration (var.checkpoint_interval_ms)', 'checkpoint.dir': 'MSF stores checkpoints',
+    'checkpoint.min.pause': 'MSF checkpoint_configuration', 'restore.path': 'MSF restores from its snapshots',
+    'state.backend': 'MSF always uses RocksDB', 'watermark.idle.timeout': 'the job default suits MSF',
+    'batch.jobs.path': 'batch inference output is read by file backfills (input.path), which the module does not deploy',
+    'batch.tenants.path': 'batch inference output is read by file backfills (input.path), which the module does not deploy',
+  };
+  contract('job keys and variables, both ways: each "Job key" variable sets its key; each job key is deployed or says why not', (fail) => {
+    const groups = mod.locals.msf_property_groups.value;
+    const set = new Map();
+    for (const props of Object.values(groups)) {
+      if (typeof props === 'object') for (const [k, v] of Object.entries(props)) set.set(k, String(v));
+      else for (const m of String(props).matchAll(/"([A-Za-z0-9_.-]+)"\s*=\s*([^\n]+)/g)) set.set(m[1], m[2]);
+    }
+    let vars = 0;
+    for (const [name, v] of Object.entries(mod.variables)) {
+      const m = /^Job key ([A-Za-z0-9_.-]+):/.exec(v.body.description || '');
+      if (!m) continue;
+      vars++;
+      if (!keys.some((k) => k.name === m[1])) fail(`variable ${name} names job key ${m[1]}, which the job does not have`);
+      else if (!set.has(m[1])) fail(`variable ${name} (Job key ${m[1]}) is not passed: no property sets ${m[1]}`);
+      else if (!new RegExp(`var\\.${name}\\b`).test(set.get(m[1]))) fail(`variable ${name} (Job key ${m[1]}) is not what the property group sets ${m[1]} to (${set.get(m[1])})`);
+    }
+    for (const [k, v] of set) {
+      const used = [...v.matchAll(/var\.([a-z0-9_]+)/g)].map((x) => x[1]);
+      // A variable may feed more than one key (budgets.watch.interval follows pricing_watch_interval); it must be a job-key variable.
+      for (const u of used) if (!/^Job key [A-Za-z0-9_.-]+:/.test((mod.variables[u] && mod.variables[u].body.description) || '')) fail(`${k} is set from var.${u}, whose description does not start "Job key <key>:"`);
+    }
+    for (const k of keys) {
+      if (set.has(k.name) && NOT_DEPLOYED[k.name]) fail(`${k.name} is set by the module but listed as not deployed (${NOT_DEPLOYED[k.name]})`);
+      if (!set.has(k.name) && !NOT_DEPLOYED[k.name]) fail(`job key ${k.name} (group ${k.group}) has no Terraform variable or module value, and no reason why a deployment does not need it`);
+    }
+    return `${set.size} keys deployed (${vars} from "Job key" variables), ${Object.keys(NOT_DEPLOYED).length} not deployed with a reason`;
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Flink counters are running totals since the job (re)started: an alarm reads a counter's Maximum
+  // per period and the increase with DIFF/RATE (AWS: alarm on RATE(numberOfFailedCheckpoints)).
+  const COUNTERS = new Set(['numberOfFailedCheckpoints', 'fullRestarts', 'numRestarts']);
+  const isCounter = (name) => COUNTERS.has(name) || /^\$\{local\.job_metrics\./.test(name || '');
+  contract('alarms on counters take the increase of the Maximum (DIFF/RATE), never Sum or Average of running totals', (fail) => {
+    let n = 0;
+    for (const a of res('aws_cloudwatch_metric_alarm')) {
+      const b = a.body;
+      if (isCounter(b.metric_name) && b.statistic !== 'SampleCount') fail(`${a.name}: reads counter ${b.metric_name} with ${b.statistic}; use metric math over its increase (SampleCount only to see it is published)`);
+      const queries = b.metric_query || [];
+      const ids = new Set(queries.map((q) => q.id));
+      const exprs = queries.filter((q) => q.expression);
+      if (queries.length && queries.filter((q) => q.return_data === true).length !== 1) fail(`${a.name}: exactly one metric_query must return data`);
+      for (const q of exprs) {
+        const names = (q.expression.replace(/"[^"]*"/g, '').match(/\b[a-z][A-Za-z0-9_]*\b/g) || []);
+        for (const x of names) if (!ids.has(x)) fail(`${a.name}: expression ${q.id} refers to ${x}, which is no metric_query id`);
+      }
+      for (const q of queries.filter((x) => x.metric && isCounter(x.metric[0].metric_name))) {
+        n++;
+        const m = q.metric[0];
+        if (m.stat !== 'Maximum') fail(`${a.name}: counter ${m.metric_name} read with ${m.stat}; a running total needs Maximum (its value at the period's end)`);
+        if (Number(m.period) > 300) fail(`${a.name}: counter ${m.metric_name} with period ${m.period}; at most 300 s so DIFF sees each restart`);
+        if (q.return_data === true) fail(`${a.name}: returns the running total ${m.metric_name} itself`);
+        if (!exprs.some((e) => new RegExp(`\\b(DIFF|RATE)\\(${q.id}\\)`).test(e.expression))) fail(`${a.name}: counter ${m.metric_name} (${q.id}) is not turned into an increase with DIFF(${q.id}) or RATE(${q.id})`);
+        for (const e of exprs) {
+          const rest = e.expression.split(`IF(DIFF(${q.id}) < 0, ${q.id}, DIFF(${q.id}))`).join('')
+            .replace(new RegExp(`\\b(DIFF|RATE)\\(${q.id}\\)`, 'g'), '');
+          if (new RegExp(`\\b${q.id}\\b`).test(rest)) fail(`${a.name}: expression ${e.id} uses the running total ${q.id} outside DIFF/RATE (or the reset form IF(DIFF(x) < 0, x, DIFF(x)))`);
+        }
+        if (!(Number(b.evaluation_periods) >= 2)) fail(`${a.name}: evaluation_periods ${b.evaluation_periods}; DIFF needs the previous period, so at least 2`);
+      }
+    }
+    const missing = res('aws_cloudwatch_metric_alarm').find((a) => isCounter(a.body.metric_name) && a.body.statistic === 'SampleCount');
+    if (!missing || missing.body.treat_missing_data !== 'breaching') fail('no alarm fires when the job\'s counters are missing (SampleCount of a job counter, treat_missing_data = breaching)');
+    return `${n} counter reads`;
   });
 
   // ------------------------------------------------------------------------------------------

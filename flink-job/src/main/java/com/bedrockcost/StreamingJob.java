@@ -1,6 +1,7 @@
 package com.bedrockcost;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.pricing.PriceFeed;
@@ -16,7 +17,8 @@ import java.util.Properties;
 /**
  * Entry point on Managed Service for Apache Flink: configuration from the application's runtime
  * property groups (checkpointing, parallelism and state backend are the service's). Run inside a
- * local environment it reads {@code flink-application-properties-dev.json} from the classpath.
+ * local environment it reads {@code flink-application-properties-dev.json} from the classpath. Without
+ * an input and an output it refuses to start (see {@link ClusterConfig}).
  */
 public final class StreamingJob {
     static final String LOCAL_PROPERTIES = "flink-application-properties-dev.json";
@@ -26,14 +28,17 @@ public final class StreamingJob {
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Map<String, Properties> groups;
+        String where;
         if (env instanceof LocalStreamEnvironment) {
+            where = LOCAL_PROPERTIES + " on the classpath";
             try (InputStream in = StreamingJob.class.getClassLoader().getResourceAsStream(LOCAL_PROPERTIES)) {
                 groups = in == null ? Map.of() : JobConfig.readGroups(in, LOCAL_PROPERTIES);
             }
         } else {
+            where = "the application's property groups, read with KinesisAnalyticsRuntime";
             groups = KinesisAnalyticsRuntime.getApplicationProperties();
         }
-        JobConfig config = JobConfig.fromGroups(groups, Map.of());
+        JobConfig config = ClusterConfig.requireInputAndOutput(JobConfig.fromGroups(groups, Map.of()), where);
         long parallelism = config.get(JobConfig.PARALLELISM);
         if (parallelism > 0) {
             env.setParallelism((int) parallelism);

@@ -161,6 +161,12 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<String> TENANT_IDENTITY_PATTERN = key("Tenant", "tenant.identity.pattern", "",
             "Regular expression on the identity ARN whose first group is the tenant, for calls without metadata, e.g. assumed-role/[^/]+/tenant-(.+)",
             Parsers.regex());
+    public static final ConfigKey<String> BATCH_JOBS_PATH = key("Tenant", "batch.jobs.path", "",
+            "JSON (local path or s3://) of the Bedrock batch inference jobs whose output (<output uri>/<job id>/*.jsonl.out) is read and priced at batch rates: what aws bedrock list-model-invocation-jobs prints. Without it such output is skipped and counted.",
+            Parsers.location());
+    public static final ConfigKey<String> BATCH_TENANTS_PATH = key("Tenant", "batch.tenants.path", "",
+            "CSV (header job,tenant) giving the tenant of batch jobs by job id, job name or s3:// input prefix (longest wins); needs batch.jobs.path.",
+            Parsers.location());
 
     // --- Job --------------------------------------------------------------------------------------
     public static final ConfigKey<Long> PARALLELISM = key("Job", "job.parallelism", "0",

@@ -57,8 +57,12 @@ final class ShapeSniffer {
         /** {@code totalRecordCount}, {@code processedRecordCount}: a batch job's manifest. */
         int batchManifest;
 
-        boolean batch() {
-            return batchRecord >= 2 || batchManifest == 2;
+        boolean batchOutput() {
+            return batchRecord >= 2;
+        }
+
+        boolean batchManifest() {
+            return batchManifest == 2;
         }
     }
 
@@ -85,8 +89,11 @@ final class ShapeSniffer {
             if (k.messageType) {
                 return Detection.of(FileShape.SUBSCRIPTION_ENVELOPES);
             }
-            if (k.batch() && !k.record) {
-                return Detection.skip(FileSkip.BATCH_OUTPUT, null);
+            if (k.batchOutput() && !k.record) {
+                return Detection.of(FileShape.BATCH_OUTPUT);
+            }
+            if (k.batchManifest() && !k.record) {
+                return Detection.skip(FileSkip.BATCH_MANIFEST, null);
             }
             if (bodyName && !k.record) {
                 return Detection.skip(FileSkip.LARGE_BODY, null);

@@ -12,6 +12,7 @@ import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.ArrayResultIterator;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
+import org.apache.flink.core.fs.Path;
 
 import javax.annotation.Nullable;
 
@@ -42,6 +43,8 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
     private final String file;
     @Nullable private final InputStream in;
     @Nullable private final FileShape shape;
+    /** For batch inference output: the job id, the name of the file's folder ({@code <output uri>/<job id>/}). */
+    private final String batchJob;
     private final byte[] buf = new byte[WINDOW];
     private int bufPos;
     private int bufLen;
@@ -74,6 +77,8 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
     ShapedFileReader(FileSourceSplit split, long toSkip) throws IOException {
         this.file = split.path().toString();
         this.toSkip = toSkip;
+        Path parent = split.path().getParent();
+        this.batchJob = parent == null ? "" : parent.getName();
         FileSkip byPath = InputLayout.skipByPath(split.path());
         if (byPath != null) {
             in = null;
@@ -119,7 +124,7 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
         shape = d.shape;
         pendingStart.add(RawInput.file(file, shape.name()));
         bufPos = ShapeSniffer.bom(buf, bufLen);
-        if (shape != FileShape.JSON_LINES && shape != FileShape.CLOUDWATCH_EXPORT) {
+        if (shape != FileShape.JSON_LINES && shape != FileShape.CLOUDWATCH_EXPORT && shape != FileShape.BATCH_OUTPUT) {
             val = new byte[8192]; // framed by JSON value
         }
     }
@@ -207,7 +212,7 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
                 }
                 if (lineBytes > 0) {
                     // The stream broke inside this line: the partial line belongs to the damage report.
-                    partial = Arrays.copyOf(line, Math.min(lineLen, 4096));
+                    partial = shape == FileShape.BATCH_OUTPUT ? new byte[0] : Arrays.copyOf(line, Math.min(lineLen, 4096));
                     partialBytes = lineBytes;
                 }
                 return null;
@@ -260,13 +265,17 @@ final class ShapedFileReader implements BulkFormat.Reader<RawInput> {
         if (lineBytes > LogLineFormat.MAX_LINE_BYTES) {
             return RawInput.damaged(source, ErrorType.RECORD_TOO_LARGE,
                     "Line " + lineNo + " of " + file + " has " + lineBytes + " bytes, more than the limit of " + LogLineFormat.MAX_LINE_BYTES,
-                    Arrays.copyOfRange(b, off, off + Math.min(len, 4096)), lineBytes);
+                    // A batch line starts with its prompt (modelInput), which no redaction marker cuts: none of it is kept.
+                    shape == FileShape.BATCH_OUTPUT ? new byte[0] : Arrays.copyOfRange(b, off, off + Math.min(len, 4096)), lineBytes);
         }
         if (shape == FileShape.CLOUDWATCH_EXPORT) {
             // "<ISO time>Z <message>": CloudWatch's ingestion time, not the record's; the message is the record.
             int prefix = ShapeSniffer.exportPrefix(b, off, off + len);
             off += prefix;
             len -= prefix;
+        }
+        if (shape == FileShape.BATCH_OUTPUT) {
+            return RawInput.batchRecord(source, batchJob, Arrays.copyOfRange(b, off, off + len));
         }
         return RawInput.logLine(source, Arrays.copyOfRange(b, off, off + len));
     }

@@ -29,5 +29,7 @@ public enum ErrorType {
      */
     DECODE_ERROR,
     /** A file in none of the shapes the job reads (binary, or text that is not a log): one row for the whole file. */
-    NOT_A_LOG_FILE
+    NOT_A_LOG_FILE,
+    /** A line of batch inference output with an {@code error} instead of {@code modelOutput}: Bedrock did not answer that record. */
+    BATCH_RECORD_ERROR
 }

@@ -13,7 +13,13 @@ public enum FileShape {
     /** A CloudWatch Logs Insights download: a JSON array of rows whose {@code @message} string is the record. */
     INSIGHTS_DOWNLOAD("Logs Insights download (@message rows)"),
     /** Records pretty-printed over many lines (one or several, one after the other). */
-    PRETTY_JSON("records pretty-printed over many lines");
+    PRETTY_JSON("records pretty-printed over many lines"),
+    /**
+     * Output of a Bedrock batch inference job ({@code <output uri>/<job id>/<input>.jsonl.out}, lines
+     * {@code {recordId, modelInput, modelOutput}}): read as invocations of the job named by its folder,
+     * given {@code batch.jobs.path} (parse.BatchJobs); without it the file is skipped as {@link FileSkip#BATCH_OUTPUT}.
+     */
+    BATCH_OUTPUT("Bedrock batch inference output (*.jsonl.out)");
 
     /** What the run summary calls it. */
     public final String label;

@@ -7,11 +7,13 @@ public enum FileSkip {
     /** The object Bedrock writes to check that it may write to the bucket. */
     PERMISSION_CHECK("Bedrock permission-check object"),
     /**
-     * Output of a Bedrock batch inference job ({@code *.jsonl.out} lines {@code {recordId, modelInput,
-     * modelOutput}}, {@code manifest.json.out}): it names neither the model nor the time of a call, and
-     * batch calls are not in the invocation logs, so it is not priced by this job (docs/input.md).
+     * Output of a Bedrock batch inference job ({@code *.jsonl.out}) whose job is not in {@code batch.jobs.path}:
+     * its lines name neither the model nor the time of a call, so they cannot be priced without the job (docs/decoding.md).
      */
-    BATCH_OUTPUT("Bedrock batch inference output (not an invocation log; not priced by this job)"),
+    BATCH_OUTPUT("Bedrock batch inference output of a job not in batch.jobs.path (set batch.jobs.path to the JSON of"
+            + " aws bedrock list-model-invocation-jobs)"),
+    /** A batch inference job's {@code manifest.json.out}: totals only; the job's records are read from its {@code *.jsonl.out} files. */
+    BATCH_MANIFEST("Bedrock batch job manifest (totals; the records are read from the job's .jsonl.out files)"),
     /** A file with no bytes, or only white space. */
     EMPTY("empty file"),
     /** A file in none of the known shapes; it also gets one row in {@code failed}. */

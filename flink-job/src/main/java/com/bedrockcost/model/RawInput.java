@@ -18,7 +18,9 @@ public class RawInput {
         /** One CloudWatch Logs subscription envelope as JSON text, not compressed (from a Firehose archive file). */
         ENVELOPE_JSON,
         /** A file was opened and is read; {@link #note} is the name of its detected {@code FileShape}. */
-        FILE
+        FILE,
+        /** One line of a batch inference job's output ({@code *.jsonl.out}); {@link #note} is the job id (the file's folder). */
+        BATCH_RECORD
     }
 
     public Kind kind;
@@ -71,6 +73,11 @@ public class RawInput {
 
     public static RawInput logLine(String source, byte[] line) {
         return of(Kind.LOG_LINE, source, line, null, line.length);
+    }
+
+    /** A line of batch inference output of job {@code jobId}. */
+    public static RawInput batchRecord(String source, String jobId, byte[] line) {
+        return of(Kind.BATCH_RECORD, source, line, jobId, line.length);
     }
 
     public static RawInput envelope(String source, byte[] data) {

@@ -57,6 +57,7 @@ public final class InvocationDecoder {
     private final TenantResolver tenants;
     private final Map<String, ModelIds.Resolved> models = new HashMap<>();
     private final EnvelopeEvents events = new EnvelopeEvents();
+    private final BatchOutputParser batch;
 
     public InvocationDecoder(ParseOptions options) {
         this.options = options;
@@ -65,6 +66,7 @@ public final class InvocationDecoder {
         this.envelopes = new CloudWatchEnvelope(json, options.maxEnvelopeBytes);
         this.redaction = new Redaction(json);
         this.tenants = options.tenantResolver();
+        this.batch = new BatchOutputParser(json);
     }
 
     /** Decodes one input; {@code nowMillis} is the processing time stamped on every outcome. */
@@ -91,7 +93,16 @@ public final class InvocationDecoder {
                     }
                     return;
                 case FILE:
+                    if (FileShape.BATCH_OUTPUT.name().equals(in.note) && options.batchJobs.get(BatchJobs.jobOfFile(source)) == null) {
+                        // Without its job the output names no model and no time: skipped whole, counted, the job named.
+                        out.skipped(source, FileSkip.BATCH_OUTPUT.label);
+                        out.fileSkipped(source + " (job " + BatchJobs.jobOfFile(source) + ")", FileSkip.BATCH_OUTPUT.name());
+                        return;
+                    }
                     out.file(source, in.note);
+                    return;
+                case BATCH_RECORD:
+                    batchRecord(in.note, source, payload, now, out);
                     return;
                 case LOG_LINE:
                     line(source, payload, now, out);
@@ -151,6 +162,58 @@ public final class InvocationDecoder {
             return;
         }
         out.invocation(complete(inv, source, now));
+    }
+
+    /** A line of batch inference output of job {@code jobId}: an invocation at batch rates, or a failed row. */
+    private void batchRecord(String jobId, String source, byte[] b, Instant now, Output out) {
+        BatchJobs.Job job = options.batchJobs.get(jobId);
+        if (job == null) {
+            out.skipped(source, FileSkip.BATCH_OUTPUT.label); // its file is counted as skipped, naming the job
+            return;
+        }
+        BatchOutputParser.Line l;
+        try {
+            if (b.length > options.maxRecordBytes) {
+                throw new RecordException(ErrorType.RECORD_TOO_LARGE, "the batch record has " + b.length
+                        + " bytes, more than the limit of " + options.maxRecordBytes);
+            }
+            l = batch.parse(b);
+            if (l.recordId == null) {
+                throw new RecordException(ErrorType.MISSING_REQUEST_ID, "no recordId");
+            }
+            if (l.error != null) {
+                throw new RecordException(ErrorType.BATCH_RECORD_ERROR, "Bedrock answered record " + l.recordId + " of batch job "
+                        + jobId + " with an error (" + l.error.trim() + "); it has no tokens to price");
+            }
+            if (!l.output) {
+                throw new RecordException(ErrorType.NOT_INVOCATION_LOG, "record " + l.recordId + " has neither modelOutput nor error");
+            }
+            if (l.in < 0 && l.out < 0) {
+                throw new RecordException(ErrorType.BAD_TOKEN_COUNT, "the modelOutput of record " + l.recordId + " has no token usage"
+                        + " the job reads (usage.input_tokens, usage.inputTokens, inputTextTokenCount, prompt_token_count ...)");
+            }
+        } catch (RecordException e) {
+            // The raw line is never kept: its modelInput and modelOutput are a prompt and a completion.
+            out.failed(FailedRecord.of(source, e.type(), e.getMessage() + " (batch record at " + source + ")", "", b.length, now));
+            return;
+        }
+        Invocation inv = new Invocation();
+        inv.requestId = jobId + ":" + l.recordId; // stable: a re-run or a second copy of the file is deduplicated
+        inv.eventTime = job.eventTime;
+        inv.accountId = job.accountId;
+        inv.region = job.region;
+        inv.operation = BatchJobs.OPERATION;
+        inv.modelId = job.modelId;
+        inv.inputTokens = Math.max(l.in, 0);
+        inv.outputTokens = Math.max(l.out, 0);
+        inv.cacheReadTokens = Math.max(l.cacheRead, 0);
+        inv.cacheWriteTokens = Math.max(l.cacheWrite, 0);
+        inv.serviceTier = BatchJobs.SERVICE_TIER;
+        complete(inv, source, now);
+        if (job.tenant != null) {
+            inv.tenantId = job.tenant;
+        }
+        out.invocation(inv);
     }
 
     private void event(String source, char[] c, int off, int len, Instant now, Output out) {

@@ -1,5 +1,6 @@
 package com.bedrockcost.parse;
 
+import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogLineFormat;
 
@@ -25,6 +26,8 @@ public final class ParseOptions implements Serializable {
     public final ProfileMapping mapping;
     public final int maxRecordBytes;
     public final int maxEnvelopeBytes;
+    /** The batch inference jobs whose output is read ({@code batch.jobs.path}); none by default. */
+    public final BatchJobs batchJobs;
 
     public ParseOptions(String tenantKey, String identityPattern) {
         this(tenantKey, identityPattern, ProfileMapping.empty());
@@ -35,6 +38,12 @@ public final class ParseOptions implements Serializable {
     }
 
     public ParseOptions(String tenantKey, String identityPattern, ProfileMapping mapping, int maxRecordBytes, int maxEnvelopeBytes) {
+        this(tenantKey, identityPattern, mapping, maxRecordBytes, maxEnvelopeBytes, BatchJobs.none());
+    }
+
+    public ParseOptions(String tenantKey, String identityPattern, ProfileMapping mapping, int maxRecordBytes, int maxEnvelopeBytes,
+            BatchJobs batchJobs) {
+        this.batchJobs = batchJobs == null ? BatchJobs.none() : batchJobs;
         this.tenantKey = tenantKey == null ? "" : tenantKey;
         this.identityPattern = identityPattern == null ? "" : identityPattern;
         this.mapping = mapping == null ? ProfileMapping.empty() : mapping;
@@ -52,12 +61,25 @@ public final class ParseOptions implements Serializable {
         ProfileMapping mapping = config.isSet(JobConfig.TENANT_MAPPING_PATH)
                 ? ProfileMapping.load(config.get(JobConfig.TENANT_MAPPING_PATH).trim())
                 : ProfileMapping.empty();
-        return new ParseOptions(config.raw(JobConfig.TENANT_KEY), config.raw(JobConfig.TENANT_IDENTITY_PATTERN), mapping);
+        if (config.isSet(JobConfig.BATCH_TENANTS_PATH) && !config.isSet(JobConfig.BATCH_JOBS_PATH)) {
+            throw new ConfigException(BatchJobs.TENANTS_KEY + " is set but " + BatchJobs.JOBS_KEY + " is not: the tenants are"
+                    + " rules for the jobs listed there");
+        }
+        BatchJobs jobs = config.isSet(JobConfig.BATCH_JOBS_PATH)
+                ? BatchJobs.load(config.get(JobConfig.BATCH_JOBS_PATH).trim(), config.raw(JobConfig.BATCH_TENANTS_PATH).trim())
+                : BatchJobs.none();
+        return new ParseOptions(config.raw(JobConfig.TENANT_KEY), config.raw(JobConfig.TENANT_IDENTITY_PATTERN), mapping,
+                DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_ENVELOPE_BYTES, jobs);
+    }
+
+    /** The same options with the batch inference jobs {@code jobs}. */
+    public ParseOptions withBatchJobs(BatchJobs jobs) {
+        return new ParseOptions(tenantKey, identityPattern, mapping, maxRecordBytes, maxEnvelopeBytes, jobs);
     }
 
     /** The same options with other size limits (tests use small ones). */
     public ParseOptions withLimits(int maxRecordBytes, int maxEnvelopeBytes) {
-        return new ParseOptions(tenantKey, identityPattern, mapping, maxRecordBytes, maxEnvelopeBytes);
+        return new ParseOptions(tenantKey, identityPattern, mapping, maxRecordBytes, maxEnvelopeBytes, batchJobs);
     }
 
     public TenantResolver tenantResolver() {

@@ -45,7 +45,7 @@ public final class ProfileMapping implements Serializable {
     public static final String HEADER = "profile_arn,model_id,profile_scope,tenant";
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\\d{12}:[a-z-]+/\\S+");
     /** The characters Bedrock allows in requestMetadata values, so a mapped tenant looks like a logged one. */
-    private static final Pattern TENANT = Pattern.compile("[a-zA-Z0-9\\s:_@$#=/+,\\-.]{1,256}");
+    static final Pattern TENANT = Pattern.compile("[a-zA-Z0-9\\s:_@$#=/+,\\-.]{1,256}");
 
     /** What the mapping says about one ARN. */
     public static final class Entry implements Serializable {

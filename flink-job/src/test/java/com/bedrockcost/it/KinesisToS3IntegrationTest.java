@@ -25,6 +25,7 @@ import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.report.CommittedRows;
 import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.DuckLake;
+import com.bedrockcost.testutil.LakeInvocations;
 import com.bedrockcost.testutil.Envelopes;
 import com.bedrockcost.testutil.LogShapes;
 import com.bedrockcost.testutil.S3Objects;
@@ -357,21 +358,11 @@ class KinesisToS3IntegrationTest {
         assertThat(files).as("the price files the job read from S3").isEqualTo(PriceLocation.builtIn().read());
         PriceTable table = PriceBook.empty().apply(files).book.table();
         try (DuckLake db = new DuckLake(lake)) {
-            List<Map<String, Object>> rows = db.rows("SELECT request_id, epoch_ms(event_time) AS event_ms, region, model, profile_scope,"
-                    + " input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, input_cost, output_cost,"
+            List<Map<String, Object>> rows = db.rows("SELECT " + LakeInvocations.PRICING_INPUT_COLUMNS + ", input_cost, output_cost,"
                     + " cache_read_cost, cache_write_cost, total_cost, pricing_status, price_source FROM invocations");
             int priced = 0;
             for (Map<String, Object> r : rows) {
-                Invocation expected = new Invocation();
-                expected.model = (String) r.get("model");
-                expected.region = (String) r.get("region");
-                expected.profileScope = (String) r.get("profile_scope");
-                expected.eventTime = Instant.ofEpochMilli(((Number) r.get("event_ms")).longValue());
-                expected.inputTokens = ((Number) r.get("input_tokens")).longValue();
-                expected.outputTokens = ((Number) r.get("output_tokens")).longValue();
-                expected.cacheReadTokens = ((Number) r.get("cache_read_tokens")).longValue();
-                expected.cacheWriteTokens = ((Number) r.get("cache_write_tokens")).longValue();
-                expected.cacheWrite1hTokens = ((Number) r.get("cache_write_1h_tokens")).longValue();
+                Invocation expected = LakeInvocations.unpriced(r);
                 if (Pricer.price(expected, table)) {
                     priced++;
                 }

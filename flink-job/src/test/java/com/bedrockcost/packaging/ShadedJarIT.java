@@ -48,7 +48,6 @@ class ShadedJarIT {
                 "org/apache/flink/formats/parquet/ParquetWriterFactory.class",
                 "org/apache/parquet/hadoop/ParquetWriter.class",
                 "org/apache/parquet/hadoop/codec/SnappyCodec.class",
-                "org/xerial/snappy/Snappy.class",
                 "com/github/luben/zstd/Zstd.class",
                 "org/apache/hadoop/conf/Configuration.class",
                 "org/apache/hadoop/mapreduce/lib/output/FileOutputFormat.class",

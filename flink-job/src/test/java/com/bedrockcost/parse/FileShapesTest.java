@@ -226,20 +226,69 @@ class FileShapesTest {
         assertThat(run.metrics.filesSkipped(FileSkip.EMPTY).getCount()).isEqualTo(1);
     }
 
-    /** Shapes from the Bedrock user guide, "View the results of a batch inference job". */
+    private static final String BATCH_OUT = "{\"recordId\":\"3223593EFGH\",\"modelInput\":{\"inputText\":\"Roses are red, violets are\"},"
+            + "\"modelOutput\":{\"inputTextTokenCount\":8,\"results\":[{\"tokenCount\":3,\"outputText\":\"blue\\n\",\"completionReason\":\"FINISH\"}]}}\n"
+            + "{\"recordId\":\"1223213ABCD\",\"modelInput\":{\"inputText\":\"Hello world\"},\"error\":{\"errorCode\":400,\"errorMessage\":\"bad request\"}}\n";
+    private static final String BATCH_MANIFEST = "{\"totalRecordCount\":2,\"processedRecordCount\":2,\"successRecordCount\":1,\"errorRecordCount\":1,"
+            + "\"inputTokenCount\":10,\"outputTokenCount\":3}";
+
+    /** The batch job's output and manifest (shapes from the Bedrock user guide, "View the results of a batch inference job"). */
+    private List<RawInput> batchJobOutput() throws IOException {
+        List<RawInput> in = new ArrayList<>(read(write("batch/out/a1b2c3d4e5f6/prompts.jsonl.out", BATCH_OUT.getBytes(StandardCharsets.UTF_8))));
+        in.addAll(read(write("batch/out/a1b2c3d4e5f6/manifest.json.out", BATCH_MANIFEST.getBytes(StandardCharsets.UTF_8))));
+        return in;
+    }
+
     @Test
-    void batchInferenceOutputAndItsManifestAreSkippedAndCountedNeverFailed() throws Exception {
-        String out = "{\"recordId\":\"3223593EFGH\",\"modelInput\":{\"inputText\":\"Roses are red, violets are\"},"
-                + "\"modelOutput\":{\"inputTextTokenCount\":8,\"results\":[{\"tokenCount\":3,\"outputText\":\"blue\\n\",\"completionReason\":\"FINISH\"}]}}\n"
-                + "{\"recordId\":\"1223213ABCD\",\"modelInput\":{\"inputText\":\"Hello world\"},\"error\":{\"errorCode\":400,\"errorMessage\":\"bad request\"}}\n";
-        String manifest = "{\"totalRecordCount\":2,\"processedRecordCount\":2,\"successRecordCount\":1,\"errorRecordCount\":1,"
-                + "\"inputTokenCount\":10,\"outputTokenCount\":3}";
-        List<RawInput> in = new ArrayList<>(read(write("batch/out/a1b2c3d4e5f6/prompts.jsonl.out", out.getBytes(StandardCharsets.UTF_8))));
-        in.addAll(read(write("batch/out/a1b2c3d4e5f6/manifest.json.out", manifest.getBytes(StandardCharsets.UTF_8))));
-        assertThat(in).extracting(r -> r.errorType).containsExactly(FileSkip.BATCH_OUTPUT.name(), FileSkip.BATCH_OUTPUT.name());
+    void batchInferenceOutputOfAJobNotConfiguredIsSkippedAndCountedNamingTheJobNeverFailed() throws Exception {
+        List<RawInput> in = batchJobOutput();
+        assertThat(in.get(0).note).isEqualTo(FileShape.BATCH_OUTPUT.name());
+        assertThat(in.get(in.size() - 1).errorType).isEqualTo(FileSkip.BATCH_MANIFEST.name());
         DecodeRun run = DecodeRun.of(in);
+        assertThat(run.rows).isEmpty();
         assertThat(run.failed).isEmpty();
-        assertThat(run.metrics.filesSkipped(FileSkip.BATCH_OUTPUT).getCount()).isEqualTo(2);
+        assertThat(run.metrics.filesSkipped(FileSkip.BATCH_OUTPUT).getCount()).isEqualTo(1);
+        assertThat(run.metrics.filesSkipped(FileSkip.BATCH_MANIFEST).getCount()).isEqualTo(1);
+        assertThat(run.metrics.filesRead(FileShape.BATCH_OUTPUT).getCount()).isZero();
+    }
+
+    @Test
+    void batchInferenceOutputOfAConfiguredJobIsReadAtBatchRatesAndItsErrorLineFails() throws Exception {
+        BatchJobs jobs = BatchJobs.parse("{\"invocationJobSummaries\":[{\"jobArn\":\"arn:aws:bedrock:us-west-2:111122223333:model-invocation-job/a1b2c3d4e5f6\","
+                + "\"jobName\":\"poems\",\"modelId\":\"amazon.titan-text-express-v1\",\"status\":\"PartiallyCompleted\","
+                + "\"submitTime\":\"2026-03-14T08:00:00.000000+00:00\",\"endTime\":\"2026-03-14T10:30:00.500000+00:00\"}]}", "jobs.json",
+                "job,tenant\npoems,acme\n", "tenants.csv");
+        DecodeRun run = DecodeRun.of(ParseOptions.defaults().withBatchJobs(jobs), batchJobOutput());
+        assertThat(run.rows).singleElement().satisfies(i -> {
+            assertThat(i.requestId).isEqualTo("a1b2c3d4e5f6:3223593EFGH");
+            assertThat(i.operation).isEqualTo("BatchInference");
+            assertThat(i.serviceTier).isEqualTo("batch");
+            assertThat(i.model).isEqualTo("amazon.titan-text-express-v1");
+            assertThat(i.region).isEqualTo("us-west-2");
+            assertThat(i.accountId).isEqualTo("111122223333");
+            assertThat(i.tenantId).isEqualTo("acme");
+            assertThat(i.eventTime).isEqualTo(Instant.parse("2026-03-14T10:30:00.500Z"));
+            assertThat(new long[] {i.inputTokens, i.outputTokens, i.cacheReadTokens, i.cacheWriteTokens}).containsExactly(8, 3, 0, 0);
+            assertThat(i.source).endsWith("/batch/out/a1b2c3d4e5f6/prompts.jsonl.out:1");
+        });
+        assertThat(run.failed).singleElement().satisfies(f -> {
+            assertThat(f.errorType).isEqualTo(ErrorType.BATCH_RECORD_ERROR.name());
+            assertThat(f.source).endsWith("/batch/out/a1b2c3d4e5f6/prompts.jsonl.out:2");
+            assertThat(f.errorMessage).contains("record 1223213ABCD of batch job a1b2c3d4e5f6").contains("400 bad request")
+                    .doesNotContain("Hello world");
+            assertThat(f.raw).doesNotContain("Hello world");
+        });
+        assertThat(run.metrics.filesRead(FileShape.BATCH_OUTPUT).getCount()).isEqualTo(1);
+        assertThat(run.metrics.filesSkipped(FileSkip.BATCH_MANIFEST).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aCutGzipOfBatchOutputKeepsNoneOfTheCutLineItsPrompt() throws Exception {
+        byte[] gz = Envelopes.gzip(BATCH_OUT);
+        List<RawInput> in = read(write("batch/out/a1b2c3d4e5f6/prompts.jsonl.out.gz", Arrays.copyOf(gz, gz.length - 12)));
+        RawInput damage = in.get(in.size() - 1);
+        assertThat(damage.errorType).isEqualTo(ErrorType.TRUNCATED_GZIP.name());
+        assertThat(damage.payload).isEmpty();
     }
 
     @Test
