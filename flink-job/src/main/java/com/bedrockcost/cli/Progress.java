@@ -37,7 +37,7 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
     private final PrintStream out;
     private final boolean terminal;
     private final long filesTotal;
-    /** A plain line even when nothing changed, after this long: the interval for a bounded input, a heartbeat for a stream. */
+    /** A plain line even when nothing changed, after this long: 0 (every tick) for a bounded input or a step, a heartbeat for a stream. */
     private final long unchangedEvery;
     private final LongSupplier clock;
     private final long start;
@@ -51,7 +51,7 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
     private boolean closed;
 
     Progress(PrintStream out, boolean terminal, long intervalMs, boolean bounded, long filesTotal, LongSupplier clock) {
-        this(out, terminal, intervalMs, bounded ? intervalMs : PLAIN_HEARTBEAT_MS, filesTotal, clock, "starting Flink");
+        this(out, terminal, intervalMs, bounded ? 0 : PLAIN_HEARTBEAT_MS, filesTotal, clock, "starting Flink");
     }
 
     private Progress(PrintStream out, boolean terminal, long intervalMs, long unchangedEvery, long filesTotal, LongSupplier clock,
@@ -80,15 +80,16 @@ final class Progress implements LocalRunner.Listener, AutoCloseable {
 
     /**
      * A step without counts (reading the lake, writing the dashboard): on a terminal the step and its
-     * elapsed time, cleared when it closes; elsewhere one line when it starts.
+     * elapsed time, cleared when it closes; elsewhere one line when it starts and one every
+     * {@link #PLAIN_INTERVAL_MS} while it lasts, so a log never goes quiet for long.
      */
     static Progress step(PrintStream out, String what) {
         boolean terminal = isTerminal(out);
         if (!terminal) {
             out.println(what + "...");
         }
-        long never = Long.MAX_VALUE / 4;
-        return new Progress(out, terminal, terminal ? TERMINAL_INTERVAL_MS : never, never, -1, () -> System.nanoTime() / 1_000_000, what);
+        return new Progress(out, terminal, terminal ? TERMINAL_INTERVAL_MS : PLAIN_INTERVAL_MS, 0, -1,
+                () -> System.nanoTime() / 1_000_000, what);
     }
 
     private static boolean isTerminal(PrintStream out) {

@@ -29,6 +29,23 @@ class ProgressTest {
 
     private static final Pattern COUNTS = Pattern.compile("progress: ([\\d,]+) read, ([\\d,]+) priced, ([\\d,]+) unpriced, ([\\d,]+) failed");
 
+    /** Writing a dashboard of a large lake takes a while: a log (not a terminal) keeps hearing that the step is alive. */
+    @Test
+    void aLongStepKeepsPrintingPlainLinesUntilItCloses() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Progress step = Progress.step(out, "Writing the dashboard")) {
+            Thread.sleep(2 * Progress.PLAIN_INTERVAL_MS + 700);
+        }
+        int before = bytes.size();
+        Thread.sleep(Progress.PLAIN_INTERVAL_MS + 500);
+        List<String> lines = List.of(bytes.toString(StandardCharsets.UTF_8).split("\\R"));
+        assertThat(lines.get(0)).isEqualTo("Writing the dashboard...");
+        assertThat(lines.subList(1, lines.size())).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("progress: \\d+:\\d{2} \\| Writing the dashboard\\.\\.\\."));
+        assertThat(bytes.size()).as("no line after the step closed").isEqualTo(before);
+    }
+
     @Test
     void plainLinesFollowARunningJobAndTheLastOneHasItsExactCounts() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
