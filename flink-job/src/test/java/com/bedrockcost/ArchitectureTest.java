@@ -79,7 +79,17 @@ class ArchitectureTest {
             edge("budget.BudgetCsv", "pricing.PriceFileException"),
             edge("budget.BudgetFileException", "pricing.PriceFileException"),
             edge("budget.BudgetFunction", "pricing.PriceUpdate"),
-            edge("budget.BudgetReadings", "pricing.PriceUpdate"));
+            edge("budget.BudgetReadings", "pricing.PriceUpdate"),
+            // The dashboard's budget panel reads the budget table (budget) through the price table's
+            // reader (pricing) and runs its alerts query on the local runner's settings, as ReportQuery
+            // does: the report is a tool above the stages (with the CSV-table machinery below both).
+            edge("report.BudgetPanel", "budget.BudgetBook"),
+            edge("report.BudgetPanel", "budget.BudgetFileException"),
+            edge("report.BudgetPanel", "budget.BudgetPeriod"),
+            edge("report.BudgetPanel", "budget.BudgetRow"),
+            edge("report.BudgetPanel", "budget.BudgetTable"),
+            edge("report.BudgetPanel", "pricing.PriceLocation"),
+            edge("report.BudgetPanel", "LocalRunner"));
 
     private static JavaClasses classes;
 
