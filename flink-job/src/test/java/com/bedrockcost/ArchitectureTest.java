@@ -147,7 +147,8 @@ class ArchitectureTest {
         for (String stage : STAGES) {
             layers = layers.layer(stage).definedBy(ROOT + "." + stage + "..");
         }
-        layers = layers.layer("model").definedBy(ROOT + ".model..")
+        layers = layers.layer("lake").definedBy(ROOT + ".lake..")
+                .layer("model").definedBy(ROOT + ".model..")
                 .layer("config").definedBy(ROOT + ".config..");
 
         List<String> above = new ArrayList<>(List.of("cli"));
@@ -160,6 +161,8 @@ class ArchitectureTest {
             layers = layers.whereLayer(stage).mayOnlyBeAccessedByLayers(names(above));
         }
         above.addAll(STAGES);
+        layers = layers.whereLayer("lake").mayOnlyBeAccessedByLayers(names(above));
+        above.add("lake");
         return layers.whereLayer("model").mayOnlyBeAccessedByLayers(names(above))
                 .whereLayer("config").mayOnlyBeAccessedByLayers(names(above));
     }

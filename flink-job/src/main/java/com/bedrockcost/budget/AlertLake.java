@@ -1,6 +1,6 @@
 package com.bedrockcost.budget;
 
-import org.apache.flink.core.fs.FSDataInputStream;
+import com.bedrockcost.lake.FlinkInputFile;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -9,11 +9,8 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
-import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -65,7 +62,7 @@ public final class AlertLake {
             if (st.isDir()) {
                 read(fs, st.getPath(), ids);
             } else if (name.endsWith(".parquet")) {
-                try (ParquetFileReader r = ParquetFileReader.open(new FlinkFile(fs, st))) {
+                try (ParquetFileReader r = ParquetFileReader.open(new FlinkInputFile(st.getPath(), st.getLen()))) {
                     r.setRequestedSchema(ID_ONLY);
                     MessageColumnIO io = new ColumnIOFactory().getColumnIO(ID_ONLY);
                     for (PageReadStore pages = r.readNextRowGroup(); pages != null; pages = r.readNextRowGroup()) {
@@ -76,38 +73,6 @@ public final class AlertLake {
                     }
                 }
             }
-        }
-    }
-
-    /** A Parquet input file read through a Flink file system. */
-    private static final class FlinkFile implements InputFile {
-        private final FileSystem fs;
-        private final FileStatus status;
-
-        FlinkFile(FileSystem fs, FileStatus status) {
-            this.fs = fs;
-            this.status = status;
-        }
-
-        @Override
-        public long getLength() {
-            return status.getLen();
-        }
-
-        @Override
-        public SeekableInputStream newStream() throws IOException {
-            FSDataInputStream in = fs.open(status.getPath());
-            return new DelegatingSeekableInputStream(in) {
-                @Override
-                public long getPos() throws IOException {
-                    return in.getPos();
-                }
-
-                @Override
-                public void seek(long newPos) throws IOException {
-                    in.seek(newPos);
-                }
-            };
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.bedrockcost.dedup;
 
+import com.bedrockcost.lake.FlinkInputFile;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
@@ -8,9 +9,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -125,7 +124,7 @@ public final class RequestIdIndex {
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
         conf.set(ReadSupport.PARQUET_READ_SCHEMA, REQUEST_ID.toString());
         long length = FileSystem.get(parquet.toUri()).getFileStatus(parquet).getLen();
-        try (ParquetReader<Group> r = new RequestIdReader(new FlinkFile(parquet, length)).withConf(conf).build()) {
+        try (ParquetReader<Group> r = new RequestIdReader(new FlinkInputFile(parquet, length)).withConf(conf).build()) {
             Group g;
             while ((g = r.read()) != null) {
                 String id = g.getString("request_id", 0);
@@ -264,41 +263,6 @@ public final class RequestIdIndex {
         @Override
         protected ReadSupport<Group> getReadSupport() {
             return new GroupReadSupport();
-        }
-    }
-
-    /**
-     * A Parquet file read through Flink's file systems (local and s3:// alike). The report has its
-     * own (report.FlinkInputFile): the job on MSF must not reach the report's classes.
-     */
-    private static final class FlinkFile implements InputFile {
-        private final Path path;
-        private final long length;
-
-        FlinkFile(Path path, long length) {
-            this.path = path;
-            this.length = length;
-        }
-
-        @Override
-        public long getLength() {
-            return length;
-        }
-
-        @Override
-        public SeekableInputStream newStream() throws IOException {
-            FSDataInputStream in = FileSystem.get(path.toUri()).open(path);
-            return new DelegatingSeekableInputStream(in) {
-                @Override
-                public long getPos() throws IOException {
-                    return in.getPos();
-                }
-
-                @Override
-                public void seek(long newPos) throws IOException {
-                    in.seek(newPos);
-                }
-            };
         }
     }
 }

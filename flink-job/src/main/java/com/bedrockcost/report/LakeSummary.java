@@ -1,5 +1,6 @@
 package com.bedrockcost.report;
 
+import com.bedrockcost.lake.FlinkInputFile;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;

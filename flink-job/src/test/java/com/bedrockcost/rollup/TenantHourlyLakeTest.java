@@ -3,7 +3,7 @@ package com.bedrockcost.rollup;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.report.FlinkInputFile;
+import com.bedrockcost.lake.FlinkInputFile;
 import com.bedrockcost.sink.LakeTables;
 import com.bedrockcost.sink.TableSchema;
 import com.bedrockcost.testutil.DuckLake;

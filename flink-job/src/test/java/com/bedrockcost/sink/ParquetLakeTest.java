@@ -4,7 +4,7 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.testutil.DuckLake;
 
-import com.bedrockcost.report.FlinkInputFile;
+import com.bedrockcost.lake.FlinkInputFile;
 
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
