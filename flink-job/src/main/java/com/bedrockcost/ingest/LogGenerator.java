@@ -153,7 +153,10 @@ public final class LogGenerator implements Serializable {
         String timestamp = r.nextInt(5) == 0
                 ? SECONDS.format(Instant.ofEpochMilli(ts))
                 : SECONDS.format(Instant.ofEpochSecond(ts / 1000));
-        String requestId = uuid(r);
+        // Two draws once made the request id; still taken, so every other field is what it was.
+        r.nextLong();
+        r.nextLong();
+        String requestId = requestId(seed, index);
         String role = "app-backend";
         // Callers without metadata run under a role session named after the tenant (attributable by tenant.identity.pattern).
         String session = hasMetadata ? "i-0" + Long.toHexString(r.nextLong() & 0xffffffffL) : tenantName;
@@ -279,9 +282,40 @@ public final class LogGenerator implements Serializable {
         }
     }
 
-    private static String uuid(SplittableRandom r) {
-        long hi = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
-        long lo = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    /** Records per corpus: the request id holds the index in 58 bits. */
+    static final long MAX_INDEX = 1L << 58;
+
+    /**
+     * The request id of record {@code index} of the corpus of {@code seed}: a UUID (version 4 form)
+     * whose 122 free bits are (seed, index) put through a 4-round Feistel permutation. A permutation
+     * is one-to-one, so two different (seed, index) pairs never share an id, whichever the seeds
+     * (SplittableRandom draws of seed s + 1 are those of seed s shifted by one, so ids drawn from
+     * it repeated across adjacent seeds); the rounds make ids of neighbouring records look unrelated.
+     */
+    static String requestId(long seed, long index) {
+        if (index < 0 || index >= MAX_INDEX) {
+            throw new IllegalArgumentException("record index " + index + " outside 0.." + (MAX_INDEX - 1));
+        }
+        long left = seed >>> 3;                    // 61 bits
+        long right = ((seed & 7) << 58) | index;   // 61 bits
+        for (int round = 0; round < 4; round++) {
+            long next = left ^ (mix64(right + round * 0x9E3779B97F4A7C15L) & MASK_61);
+            left = right;
+            right = next;
+        }
+        long hi60 = left >>> 1;
+        long lo62 = ((left & 1) << 61) | right;
+        long hi = ((hi60 >>> 12) << 16) | 0x4000L | (hi60 & 0xfffL);
+        long lo = 0x8000000000000000L | lo62;
         return new java.util.UUID(hi, lo).toString();
+    }
+
+    private static final long MASK_61 = (1L << 61) - 1;
+
+    /** Stafford's variant 13 of MurmurHash3's finalizer. */
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 }
