@@ -273,7 +273,7 @@ public final class Main {
         LocalRunner.initFileSystems(config);
         LakeLock lock;
         try {
-            lock = LakeLock.acquire(root);
+            lock = LakeLock.acquire(root, config);
             if (lock.staleHolder != null) {
                 out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
                         + ") ended without finishing; its committed invocations are kept and not written again");

@@ -271,8 +271,8 @@ class KinesisToS3IntegrationTest {
         Files.write(input, lines, StandardCharsets.UTF_8);
         String root = "s3://" + BUCKET + "/lake";
         Long alreadyInLake;
-        try (LakeLock lock = LakeLock.acquire(root)) {
-            assertThatThrownBy(() -> LakeLock.acquire(root)).as("a second run into the same S3 lake")
+        try (LakeLock lock = LakeLock.acquire(root, JobConfig.defaults().with(s3Access()))) {
+            assertThatThrownBy(() -> LakeLock.acquire(root, JobConfig.defaults().with(s3Access()))).as("a second run into the same S3 lake")
                     .isInstanceOf(LakeLock.HeldException.class)
                     .hasMessageContaining("Another run is writing to " + root)
                     .hasMessageContaining("pid " + ProcessHandle.current().pid());

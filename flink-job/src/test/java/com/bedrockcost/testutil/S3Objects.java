@@ -74,6 +74,11 @@ public final class S3Objects {
         return n;
     }
 
+    /** The text of one object. */
+    public String text(String key) throws IOException {
+        return new String(get("/" + bucket + "/" + key), StandardCharsets.UTF_8);
+    }
+
     /** Puts one object. */
     public void put(String key, byte[] content) throws IOException {
         try {
