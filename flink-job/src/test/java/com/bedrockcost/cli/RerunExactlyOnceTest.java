@@ -20,9 +20,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -73,7 +71,7 @@ class RerunExactlyOnceTest {
         // Two kills at random points (the first while a second run is refused), one clean stop, then the run to its end.
         for (int round = 0; round < 3; round++) {
             Path tmp = Files.createDirectories(dir.resolve("tmp-" + round));
-            Launched run = Launched.start(dir, lake, tmp, round);
+            LaunchedRun run = LaunchedRun.start(dir, tmp, "run-" + round, runArgs(lake));
             run.awaitOutput("pricing ", Duration.ofSeconds(90));
             long delay = 1000 + random.nextInt(4000);
             if (round == 0) {
@@ -105,7 +103,7 @@ class RerunExactlyOnceTest {
             assertThat(listAll(tmp)).as("temporary files of the stopped run").allMatch(p -> p.getFileName().toString().equals("flink-web-upload")
                     && emptyFolder(p));
         }
-        Launched last = Launched.start(dir, lake, Files.createDirectories(dir.resolve("tmp-last")), 0);
+        LaunchedRun last = LaunchedRun.start(dir, Files.createDirectories(dir.resolve("tmp-last")), "run-last", runArgs(lake));
         assertThat(last.process.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String out = last.output();
         assertThat(last.process.exitValue()).as("the last run (seed %d): %s", seed, out).isEqualTo(0);
@@ -119,6 +117,12 @@ class RerunExactlyOnceTest {
             assertThat(db.count("SELECT count(*) FROM invocations WHERE ingest_time >= TIMESTAMPTZ '" + last.started + "'"))
                     .as("rows the last run wrote, as its summary says").isEqualTo(written);
         }
+    }
+
+    /** The command's arguments after {@code run}. */
+    private List<String> runArgs(Path lake) {
+        return List.of("--generator.count", String.valueOf(COUNT), "--generator.rate", "600", "--output", lake.toString(),
+                "--checkpoint.interval", "500ms", "--checkpoint.dir", dir.resolve("checkpoints").toString());
     }
 
     private JobConfig config(Path lake, long rate) {
@@ -175,50 +179,6 @@ class RerunExactlyOnceTest {
     private static List<Path> listAll(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> !p.equals(dir)).collect(Collectors.toList());
-        }
-    }
-
-    /** {@code bedrock-cost-stream run} in a JVM of its own, as the launcher starts it. */
-    private static final class Launched {
-        final Process process;
-        final Path log;
-        final Instant started = Instant.now();
-
-        private Launched(Process process, Path log) {
-            this.process = process;
-            this.log = log;
-        }
-
-        static Launched start(Path dir, Path lake, Path tmp, int round) throws IOException {
-            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            // A process started with SIGINT ignored (a background job of a shell, as Maven may be) passes that on, and
-            // a JVM cannot catch a signal ignored at its start: perl restores the default, as a terminal's foreground has.
-            List<String> cmd = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
-                    java.toString(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp,
-                    "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                    "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
-                    "--generator.count", String.valueOf(COUNT), "--generator.rate", "600", "--output", lake.toString(),
-                    "--checkpoint.interval", "500ms", "--checkpoint.dir", dir.resolve("checkpoints").toString()));
-            Path log = dir.resolve("run-" + round + "-" + System.nanoTime() + ".log");
-            Process p = new ProcessBuilder(cmd).directory(Files.createDirectories(dir.resolve("cwd")).toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Launched(p, log);
-        }
-
-        void awaitOutput(String text, Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                if (output().contains(text)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("the run did not print '" + text + "': " + output());
-        }
-
-        String output() throws IOException {
-            return Files.readString(log, StandardCharsets.UTF_8);
         }
     }
 }
