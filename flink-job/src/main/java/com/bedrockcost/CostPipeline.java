@@ -1,6 +1,7 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.LakeFailedRecords;
 import com.bedrockcost.dedup.RequestIdKey;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
@@ -116,7 +117,11 @@ public final class CostPipeline {
         if (budgets != null) {
             budgets.attach(priced);
         }
-        decoded.getSideOutput(SideOutputs.FAILED).sinkTo(failedSink).uid("sink-failed").name("failed");
+        // A malformed input already committed in failed (a re-run, a resumed run) is not written again.
+        decoded.getSideOutput(SideOutputs.FAILED)
+                .filter(new LakeFailedRecords(config.get(JobConfig.DEDUP_LAKE), config.get(JobConfig.OUTPUT_PATH),
+                        config.get(JobConfig.DEDUP_LAKE_REFRESH))).uid("failed-in-lake").name("failed-in-lake")
+                .sinkTo(failedSink).uid("sink-failed").name("failed");
         return priced;
     }
 }

@@ -38,7 +38,7 @@ class PipelineUpgradeSafetyTest {
      */
     static final List<String> UIDS = List.of(
             "source-generator", "decode", "event-time", "source-prices", "price", "price-event-time",
-            "sink-invocations", "Sink Committer: sink-invocations", "sink-failed", "Sink Committer: sink-failed",
+            "sink-invocations", "Sink Committer: sink-invocations", "failed-in-lake", "sink-failed", "Sink Committer: sink-failed",
             "rollup-hold-to-end", "rollup-usage", "rollup-rows", "sink-tenant-hourly", "Sink Committer: sink-tenant-hourly");
     /**
      * The rollup's SQL operators, numbered from the plan (see PlannerUids). A change to the rollup

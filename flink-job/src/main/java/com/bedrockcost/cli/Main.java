@@ -6,6 +6,7 @@ import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.DidYouMean;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.dedup.LakeFailedRecords;
 import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.ingest.InputUnavailableException;
 import com.bedrockcost.localrun.LakeLeftovers;
@@ -311,6 +312,7 @@ public final class Main {
         InputAccounting input;
         Set<String> alertsBefore = null;
         Long alreadyInLake;
+        Long failedAlreadyInLake;
         try {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
                 alertsBefore = AlertLake.committedIds(root);
@@ -318,6 +320,7 @@ public final class Main {
             JobExecutionResult result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
             input = InputAccounting.of(result);
             alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
+            failedAlreadyInLake = result.getAccumulatorResult(LakeFailedRecords.ACCUMULATOR);
         } catch (RunStoppedException e) {
             if (progress != null) {
                 progress.close();
@@ -359,6 +362,7 @@ public final class Main {
                 summary = LakeSummary.read(root, started);
             }
             summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
+            summary.failedAlreadyInLake = failedAlreadyInLake;
             summary.print(out, root, 10);
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();

@@ -44,8 +44,28 @@ public final class RequestIdIndex {
     static final String SUFFIX = ".rid";
     private static final int MAGIC = 0x42435249; // "BCRI"
     private static final int VERSION = 1;
-    private static final MessageType REQUEST_ID = MessageTypeParser.parseMessageType(
-            "message invocations { required binary request_id (STRING); }");
+    /** The key of each row of a Parquet file that an index holds: the columns it reads, and the key of a row of them. */
+    interface RowKey {
+        MessageType columns();
+
+        String of(Group row);
+    }
+
+    /** The request id of an {@code invocations} row. */
+    static final RowKey REQUEST_ID = new RowKey() {
+        private final MessageType columns = MessageTypeParser.parseMessageType(
+                "message invocations { required binary request_id (STRING); }");
+
+        @Override
+        public MessageType columns() {
+            return columns;
+        }
+
+        @Override
+        public String of(Group row) {
+            return row.getString("request_id", 0);
+        }
+    };
 
     /** Sorted 64-bit hashes of the ids. */
     final long[] hashes;
@@ -107,27 +127,37 @@ public final class RequestIdIndex {
      * reads 12 bytes per id, not the column).
      */
     public static RequestIdIndex forFile(Path parquet, long parquetLength, Path index) throws IOException {
+        return forFile(parquet, parquetLength, index, REQUEST_ID);
+    }
+
+    /** {@link #forFile(Path, long, Path)} for the keys {@code key} makes of the file's rows. */
+    static RequestIdIndex forFile(Path parquet, long parquetLength, Path index, RowKey key) throws IOException {
         RequestIdIndex read = read(index, parquetLength);
         if (read != null) {
             return read;
         }
-        RequestIdIndex built = build(parquet);
+        RequestIdIndex built = build(parquet, key);
         write(index, built, parquetLength);
         return built;
     }
 
     /** Reads the request ids of a Parquet file. */
     static RequestIdIndex build(Path parquet) throws IOException {
+        return build(parquet, REQUEST_ID);
+    }
+
+    /** Reads the keys of the rows of a Parquet file. */
+    static RequestIdIndex build(Path parquet, RowKey key) throws IOException {
         long[] hashes = new long[1024];
         int[] keys = new int[1024];
         int n = 0;
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
-        conf.set(ReadSupport.PARQUET_READ_SCHEMA, REQUEST_ID.toString());
+        conf.set(ReadSupport.PARQUET_READ_SCHEMA, key.columns().toString());
         long length = FileSystem.get(parquet.toUri()).getFileStatus(parquet).getLen();
         try (ParquetReader<Group> r = new RequestIdReader(new FlinkInputFile(parquet, length)).withConf(conf).build()) {
             Group g;
             while ((g = r.read()) != null) {
-                String id = g.getString("request_id", 0);
+                String id = key.of(g);
                 if (n == hashes.length) {
                     hashes = Arrays.copyOf(hashes, n * 2);
                     keys = Arrays.copyOf(keys, n * 2);

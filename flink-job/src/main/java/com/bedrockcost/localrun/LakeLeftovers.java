@@ -1,5 +1,6 @@
 package com.bedrockcost.localrun;
 
+import com.bedrockcost.dedup.LakeFailedRecords;
 import com.bedrockcost.dedup.RequestIdIndex;
 import com.bedrockcost.sink.LakeTables;
 
@@ -17,7 +18,7 @@ import java.io.IOException;
  */
 public final class LakeLeftovers {
     private static final String[] LAKE_FOLDERS = {
-        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, RequestIdIndex.DIR, RunMarkers.DIR};
+        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, RequestIdIndex.DIR, LakeFailedRecords.DIR, RunMarkers.DIR};
 
     private LakeLeftovers() {}
 

@@ -50,6 +50,8 @@ public final class LakeSummary {
     public long lakeInvocations;
     /** Invocations the run did not write because their request ids were committed in the lake already (null: not known). */
     public Long alreadyInLake;
+    /** Failed records found already committed in {@code failed} by the job (null: not looked up). */
+    public Long failedAlreadyInLake;
     /** Rows ingested before this are left out of the summary (null: none are). */
     private Instant since;
     public BigDecimal totalCost = BigDecimal.ZERO.setScale(12);
@@ -179,6 +181,9 @@ public final class LakeSummary {
         }
         if (alreadyInLake != null) {
             out.printf("%,d invocations already in the lake, not written again%n", alreadyInLake);
+        }
+        if (failedAlreadyInLake != null && failedAlreadyInLake > 0) {
+            out.printf("%,d failed records already in the lake, not written again%n", failedAlreadyInLake);
         }
         out.printf("Total cost: USD %s%n", totalCost.stripTrailingZeros().toPlainString());
         table(out, "Top " + top + " tenants by cost", byTenant, top);
