@@ -51,7 +51,7 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<Long> GENERATOR_RATE = key("Generator", "generator.rate", "0",
             "Records per second the generator emits; 0 = as fast as the job takes them.", Parsers.longAtLeast(0));
     public static final ConfigKey<Long> GENERATOR_SEED = key("Generator", "generator.seed", "42",
-            "Seed: the same seed and count give the same records.", Parsers.longAtLeast(Long.MIN_VALUE));
+            "Seed: the same seed and count give the same records; different seeds never share a request id.", Parsers.longAtLeast(Long.MIN_VALUE));
     public static final ConfigKey<Long> GENERATOR_TENANTS = key("Generator", "generator.tenants", "500",
             "Number of distinct tenants (Zipf-skewed: a few tenants make most calls).", Parsers.longAtLeast(1));
     public static final ConfigKey<Instant> GENERATOR_START = key("Generator", "generator.start", "2026-11-01T00:00:00Z",
@@ -191,7 +191,7 @@ public final class JobConfig implements Serializable {
             "How long (processing time) a request id is remembered after its last copy, to drop later copies; longer than CloudWatch's 24 h of delivery retries. 0 = forever (state grows without bound).",
             Parsers.duration());
     public static final ConfigKey<Boolean> DEDUP_LAKE = key("Job", "dedup.lake", "true",
-            "Exactly once per lake: an invocation whose request id is already committed in invocations (in the partition of its own day) is not written again, whichever run or job wrote it. Counted (metric alreadyInLake, a line of the run summary).",
+            "Exactly once per lake: an invocation whose request id is already committed in invocations (in the partition of its own day) is not written again, whichever run or job wrote it; likewise a malformed input already in failed (same source, error type and content). Counted (metrics alreadyInLake, failedAlreadyInLake, lines of the run summary).",
             Parsers.bool());
     public static final ConfigKey<Long> DEDUP_LAKE_CACHE_MAX_IDS = key("Job", "dedup.lake.cache.max.ids", "20000000",
             "Most request ids of the lake each parallel instance holds (8 bytes each), least recently used partitions dropped first; a dropped partition is read again when needed. The partition in use is always held.",
