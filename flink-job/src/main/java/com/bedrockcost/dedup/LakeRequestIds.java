@@ -54,6 +54,8 @@ public final class LakeRequestIds implements Serializable {
     private final String root;
     private final long maxCachedIds;
     private final long refreshMillis;
+    /** A streaming job: say which days it writes ({@link LiveWriters}). */
+    private final boolean live;
 
     private transient Map<Long, Partition> cache;
     private transient long cachedIds;
@@ -62,6 +64,11 @@ public final class LakeRequestIds implements Serializable {
     private transient Counter alreadyInLake;
     private transient Counter partitionsRead;
     private transient LongCounter found;
+    private transient Path marker;
+    private transient String job;
+    private transient long beatAt;
+    private transient long firstDay = Long.MAX_VALUE;
+    private transient long lastDay = Long.MIN_VALUE;
 
     /** The ids of one partition this subtask holds. */
     private static final class Partition {
@@ -71,9 +78,15 @@ public final class LakeRequestIds implements Serializable {
     }
 
     public LakeRequestIds(String root, long maxCachedIds, Duration refresh) {
+        this(root, maxCachedIds, refresh, false);
+    }
+
+    /** {@code live}: a streaming job, which keeps a live marker ({@link LiveWriters}) while it writes. */
+    public LakeRequestIds(String root, long maxCachedIds, Duration refresh, boolean live) {
         this.root = root;
         this.maxCachedIds = maxCachedIds;
         this.refreshMillis = refresh.toMillis();
+        this.live = live;
     }
 
     /** Call from the operator's {@code open}. */
@@ -86,6 +99,42 @@ public final class LakeRequestIds implements Serializable {
         found = new LongCounter();
         context.addAccumulator(ACCUMULATOR, found);
         context.getMetricGroup().gauge("lakeRequestIdsHeld", () -> cachedIds);
+        if (live) {
+            job = context.getJobInfo().getJobId().toString();
+            marker = LiveWriters.path(root, job, task.getIndexOfThisSubtask());
+        }
+    }
+
+    /** Call from the operator's {@code close}: a stopped job writes no more (its marker goes). */
+    public void close() {
+        if (marker == null) {
+            return;
+        }
+        try {
+            FileSystem.get(marker.toUri()).delete(marker, false);
+        } catch (IOException e) {
+            LOG.warn("Cannot remove the live marker {} (it goes stale in {}): {}", marker, LiveWriters.FRESH, e.toString());
+        }
+    }
+
+    /** Rewrites the live marker at most every {@link LiveWriters#BEAT} with the days written since the last one. */
+    private void beat(long day, long now) {
+        firstDay = Math.min(firstDay, day);
+        lastDay = Math.max(lastDay, day);
+        if (now - beatAt < LiveWriters.BEAT.toMillis()) {
+            return;
+        }
+        try {
+            LiveWriters.write(marker, job, java.time.LocalDate.ofEpochDay(firstDay), java.time.LocalDate.ofEpochDay(lastDay),
+                    Instant.ofEpochMilli(now));
+            beatAt = now;
+            firstDay = Long.MAX_VALUE;
+            lastDay = Long.MIN_VALUE;
+        } catch (IOException e) {
+            // Advisory only: a marker that cannot be written costs a backfill's warning, never a record.
+            LOG.warn("Cannot write the live marker {}: {}", marker, e.toString());
+            beatAt = now;
+        }
     }
 
     /** For a subtask {@code index} of {@code parallelism} (tools and tests outside an operator). */
@@ -113,6 +162,9 @@ public final class LakeRequestIds implements Serializable {
         } catch (IOException e) {
             // Not knowing what the lake holds must not write a duplicate: fail, and let the job restart.
             throw new UncheckedIOException("Cannot read the request ids committed in " + partitionPath(day), e);
+        }
+        if (marker != null) {
+            beat(day, now);
         }
         boolean hit = Arrays.binarySearch(p.hashes, RequestIdIndex.hash(inv.requestId)) >= 0;
         if (hit && alreadyInLake != null) {

@@ -106,7 +106,15 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         this.initialFiles = initialFiles == null ? null : new TreeMap<>(initialFiles);
         this.seen = new SeenRequests(config.get(JobConfig.DEDUP_TTL));
         this.lake = config.get(JobConfig.DEDUP_LAKE) ? new LakeRequestIds(config.get(JobConfig.OUTPUT_PATH),
-                config.get(JobConfig.DEDUP_LAKE_CACHE_MAX_IDS), config.get(JobConfig.DEDUP_LAKE_REFRESH)) : null;
+                config.get(JobConfig.DEDUP_LAKE_CACHE_MAX_IDS), config.get(JobConfig.DEDUP_LAKE_REFRESH), !config.boundedInput()) : null;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (lake != null) {
+            lake.close();
+        }
+        super.close();
     }
 
     @Override
