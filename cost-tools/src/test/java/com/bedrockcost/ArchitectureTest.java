@@ -95,9 +95,11 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() throws Exception {
-        // The main classes' own folder (target/classes): scanning the whole classpath for the package takes seconds.
-        Path main = Paths.get(StreamingJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        classes = new ClassFileImporter().importPath(main);
+        // The main classes' own folders (target/classes of flink-job and of cost-tools): scanning the whole
+        // classpath for the package takes seconds.
+        Path job = Paths.get(StreamingJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path tools = Paths.get(LocalRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        classes = new ClassFileImporter().importPaths(job, tools);
     }
 
     @Test
