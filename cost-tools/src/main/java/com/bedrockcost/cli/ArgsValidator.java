@@ -33,6 +33,7 @@ final class ArgsValidator {
             case "run":
                 names.addAll(Main.ALIASES.keySet());
                 names.add("local-cloud");
+                names.add("force");
                 break;
             case "report":
                 names.addAll(List.of("lake", "out", "from", "to", "tenant", "model", "top", "ingested-since", "budgets"));
@@ -74,7 +75,7 @@ final class ArgsValidator {
                 throw new ConfigException("Unknown option '--" + name + "'" + (hint.isEmpty()
                         ? " (`bedrock-cost-stream " + command + " --help` lists the options, `--help keys` every configuration key)" : hint));
             }
-            if (!inline && !FLAGS.contains(name) && !name.equals("local-cloud")) {
+            if (!inline && !FLAGS.contains(name) && !name.equals("local-cloud") && !name.equals("force")) {
                 i++; // its value
             }
         }

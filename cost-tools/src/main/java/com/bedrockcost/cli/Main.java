@@ -8,6 +8,7 @@ import com.bedrockcost.config.DidYouMean;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.LakeFailedRecords;
 import com.bedrockcost.dedup.LakeRequestIds;
+import com.bedrockcost.dedup.LiveWriters;
 import com.bedrockcost.ingest.InputUnavailableException;
 import com.bedrockcost.localrun.LakeLeftovers;
 import com.bedrockcost.localrun.LakeLock;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -61,6 +63,8 @@ public final class Main {
             "  --local-cloud                  the whole cloud path on this machine: start kinesalite and S3Mock,",
             "                                 replay generated logs (generator.*) into a 4-shard stream, run the",
             "                                 job from Kinesis to s3://, print the summary, stop everything",
+            "  --force                        run even while a streaming job (MSF) writes the same lake (its live",
+            "                                 marker in <output>/_live/ is fresh): for days it is not writing",
             "  --config <file.json>           property groups as on MSF ([{PropertyGroupId, PropertyMap}])",
             "  --<key> <value>                any configuration key, e.g. --generator.count 1000000",
             "  --help                         this text; `--help keys` lists every configuration key",
@@ -141,9 +145,11 @@ public final class Main {
                     options.remove("--local-cloud");
                     return runLocalCloud(config(options), out, err, verbosity);
                 }
-                JobConfig config = config(rest);
+                List<String> options = new ArrayList<>(rest);
+                boolean force = options.remove("--force");
+                JobConfig config = config(options);
                 ArgsValidator.checkRun(config);
-                return runJob(config, out, err, Paths.get(ReportOptions.DEFAULT_OUT), verbosity);
+                return runJob(config, out, err, Paths.get(ReportOptions.DEFAULT_OUT), verbosity, force);
             }
             if (command.equals("report")) {
                 ReportOptions.Parsed parsed = ReportOptions.parse(rest);
@@ -266,6 +272,14 @@ public final class Main {
     }
 
     static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir, Verbosity verbosity) {
+        return runJob(config, out, err, reportDir, verbosity, false);
+    }
+
+    /**
+     * {@code force}: run even while a streaming job's live marker says it writes this lake
+     * ({@link LiveWriters}); without it such a run is refused, naming the job and its days.
+     */
+    static int runJob(JobConfig config, PrintStream out, PrintStream err, Path reportDir, Verbosity verbosity, boolean force) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         if (!root.contains("://")) {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
@@ -288,7 +302,21 @@ public final class Main {
             return 1;
         }
         try {
+            if (!force) {
+                List<LiveWriters.Marker> live = LiveWriters.fresh(root, Instant.now());
+                if (!live.isEmpty()) {
+                    err.println("bedrock-cost-stream: a streaming job is writing to " + root + " now ("
+                            + live.stream().map(String::valueOf).collect(Collectors.joining("; "))
+                            + "): an invocation that it and this run both process within minutes of each other could be written twice"
+                            + " (docs/guarantees.md, Writers at the same time). For days it is not writing add --force,"
+                            + " or write to another --output.");
+                    return 1;
+                }
+            }
             return runLocked(config, root, out, err, reportDir, verbosity);
+        } catch (IOException e) {
+            err.println("bedrock-cost-stream: cannot read the live markers of " + root + ": " + e.getMessage());
+            return 1;
         } finally {
             try {
                 lock.close();

@@ -56,12 +56,12 @@ public final class LiveWriters {
     }
 
     /** The marker file of subtask {@code subtask} of job {@code job}. */
-    static Path path(String root, String job, int subtask) {
+    public static Path path(String root, String job, int subtask) {
         return new Path(new Path(root, DIR), job + "-" + subtask);
     }
 
     /** Writes (replaces) a marker: the job writes invocations of {@code firstDay..lastDay}, now. */
-    static void write(Path marker, String job, LocalDate firstDay, LocalDate lastDay, Instant now) throws IOException {
+    public static void write(Path marker, String job, LocalDate firstDay, LocalDate lastDay, Instant now) throws IOException {
         FileSystem fs = FileSystem.get(marker.toUri());
         try (FSDataOutputStream out = fs.create(marker, FileSystem.WriteMode.OVERWRITE)) {
             out.write((job + " " + firstDay + " " + lastDay + " " + now + "\n").getBytes(StandardCharsets.UTF_8));

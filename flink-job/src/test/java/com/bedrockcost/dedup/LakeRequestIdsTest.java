@@ -92,6 +92,39 @@ class LakeRequestIdsTest {
         }
     }
 
+    /** A streaming job says which days it writes (the launcher refuses to write beside it); a bounded one does not. */
+    @Test
+    void aStreamingJobKeepsALiveMarkerOfItsDaysWhileItWritesAndRemovesItWhenItStops() throws Exception {
+        Instant now = Instant.now();
+        for (boolean streaming : new boolean[] {true, false}) {
+            PricingFunction fn = new PricingFunction(JobConfig.defaults().with(Map.of("output.path", lake.toString(),
+                    "input.source", streaming ? "kinesis" : "generator", "kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs")),
+                    PriceLocation.builtIn().read());
+            try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+                    new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING,
+                    MAX_PARALLELISM, 1, 0)) {
+                h.open();
+                h.processElement(row("live-a", 1), 1);
+                h.processElement(InvocationFiles.row("live-b", Instant.parse("2026-11-03T23:59:59Z"), 2), 2);
+                List<LiveWriters.Marker> live = LiveWriters.fresh(lake.toString(), now);
+                if (!streaming) {
+                    assertThat(live).as("a bounded run's markers").isEmpty();
+                    continue;
+                }
+                assertThat(live).singleElement().satisfies(m -> {
+                    assertThat(m.job).isEqualTo(fn.getRuntimeContext().getJobInfo().getJobId().toString());
+                    assertThat(m.firstDay).hasToString("2026-11-01");
+                    // The first invocation writes the marker; the next ones are in the next, a minute later.
+                    assertThat(m.lastDay).hasToString("2026-11-01");
+                    assertThat(m.at).isAfterOrEqualTo(now.minusSeconds(1));
+                });
+                assertThat(LiveWriters.fresh(lake.toString(), now.plus(LiveWriters.FRESH).plusSeconds(120)))
+                        .as("a marker not rewritten for %s", LiveWriters.FRESH).isEmpty();
+            }
+            assertThat(LiveWriters.fresh(lake.toString(), now)).as("after the job stopped").isEmpty();
+        }
+    }
+
     private LakeRequestIds opened(int index, int parallelism, Duration refresh) {
         LakeRequestIds ids = new LakeRequestIds(lake.toString(), 1_000_000, refresh);
         ids.open(MAX_PARALLELISM, parallelism, index);
