@@ -79,38 +79,46 @@ class S3LakeLockTest {
         return name + "/" + LakeLock.S3_NAME;
     }
 
+    /** The locks and refusals of two runs that ask for the lock of {@code root} at the same moment. */
+    private static final class Race {
+        final List<LakeLock> won = new ArrayList<>();
+        final List<Throwable> refused = new ArrayList<>();
+
+        Race(ExecutorService pool, String root) throws Exception {
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<Future<LakeLock>> runs = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    return LakeLock.acquire(root, config);
+                }));
+            }
+            for (Future<LakeLock> f : runs) {
+                try {
+                    won.add(f.get(60, TimeUnit.SECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    refused.add(e.getCause());
+                }
+            }
+        }
+    }
+
     @Test
     void twoRunsRacingForOneLakeExactlyOneGetsItAndTheOtherIsRefusedNamingIt() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int race = 0; race < RACES; race++) {
                 String root = root("race-" + race);
-                CyclicBarrier start = new CyclicBarrier(2);
-                List<Future<LakeLock>> runs = new ArrayList<>();
-                for (int t = 0; t < 2; t++) {
-                    runs.add(pool.submit(() -> {
-                        start.await();
-                        return LakeLock.acquire(root, config);
-                    }));
-                }
-                List<LakeLock> won = new ArrayList<>();
-                List<Throwable> refused = new ArrayList<>();
-                for (Future<LakeLock> f : runs) {
-                    try {
-                        won.add(f.get(60, TimeUnit.SECONDS));
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        refused.add(e.getCause());
-                    }
-                }
-                assertThat(won).as("runs that got the lock of %s", root).hasSize(1);
-                assertThat(refused).as("race %d", race).singleElement()
+                Race r = new Race(pool, root);
+                assertThat(r.won).as("runs that got the lock of %s", root).hasSize(1);
+                assertThat(r.refused).as("race %d", race).singleElement()
                         .isInstanceOf(LakeLock.HeldException.class)
                         .extracting(Throwable::getMessage).asString()
                         .startsWith("Another run is writing to " + root + " (pid " + ProcessHandle.current().pid() + " on "
                                 + InetAddress.getLocalHost().getHostName() + ", started 20")
                         .endsWith("If that run is gone, delete " + root + "/" + LakeLock.S3_NAME);
-                assertThat(won.get(0).staleHolder).isNull();
-                won.get(0).close();
+                assertThat(r.won.get(0).staleHolder).isNull();
+                r.won.get(0).close();
                 assertThat(objects.keys(lockKey("race-" + race))).as("released").isEmpty();
             }
         } finally {
@@ -134,28 +142,12 @@ class S3LakeLockTest {
         // Two runs find it at the same moment: one takes it over, the other is refused naming the one that did.
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            CyclicBarrier start = new CyclicBarrier(2);
-            List<Future<LakeLock>> runs = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                runs.add(pool.submit(() -> {
-                    start.await();
-                    return LakeLock.acquire(root("killed"), config);
-                }));
-            }
-            List<LakeLock> won = new ArrayList<>();
-            List<Throwable> refused = new ArrayList<>();
-            for (Future<LakeLock> f : runs) {
-                try {
-                    won.add(f.get(60, TimeUnit.SECONDS));
-                } catch (java.util.concurrent.ExecutionException e) {
-                    refused.add(e.getCause());
-                }
-            }
-            assertThat(won).hasSize(1);
-            assertThat(won.get(0).staleHolder).as("the killed run, named").isEqualTo(left);
-            assertThat(refused).singleElement().isInstanceOf(LakeLock.HeldException.class)
+            Race r = new Race(pool, root("killed"));
+            assertThat(r.won).hasSize(1);
+            assertThat(r.won.get(0).staleHolder).as("the killed run, named").isEqualTo(left);
+            assertThat(r.refused).singleElement().isInstanceOf(LakeLock.HeldException.class)
                     .extracting(Throwable::getMessage).asString().contains("(pid " + ProcessHandle.current().pid() + " on ");
-            won.get(0).close();
+            r.won.get(0).close();
         } finally {
             pool.shutdownNow();
         }
