@@ -148,7 +148,7 @@ public final class LocalRunner {
                 EndOfInput.forget(id);
             }
             if (stop.requested()) {
-                throw stopped(stop);
+                throw new RunStoppedException("stopped (" + stop.signalName() + ")", result);
             }
             // The input is done: a stop requested now lets the short rollup finish.
             stop.onStop(() -> { });

@@ -405,6 +405,9 @@ public final class Main {
             err.printf("bedrock-cost-stream: %s; %,d invocations (%,d failed inputs) of this run are committed to %s."
                     + " Run the same command again to complete it: invocations already in the lake are not written again.%n",
                     e.getMessage(), s.invocations, s.failedRows, root);
+            if (e.result != null) {
+                printCorrections(e.result, err);
+            }
         } catch (IOException io) {
             err.println("bedrock-cost-stream: " + e.getMessage() + "; cannot read the lake back (" + io.getMessage()
                     + "). Run the same command again to complete the run.");
