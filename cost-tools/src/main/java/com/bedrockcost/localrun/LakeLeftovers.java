@@ -18,7 +18,8 @@ import java.io.IOException;
  */
 public final class LakeLeftovers {
     private static final String[] LAKE_FOLDERS = {
-        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, RequestIdIndex.DIR, LakeFailedRecords.DIR, RunMarkers.DIR};
+        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, LakeTables.ADJUSTMENTS, RequestIdIndex.DIR,
+        LakeFailedRecords.DIR, RunMarkers.DIR};
 
     private LakeLeftovers() {}
 
