@@ -1,5 +1,6 @@
 package com.bedrockcost.cli;
 
+import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.LiveWriters;
 import com.bedrockcost.testutil.DuckLake;
 
@@ -34,13 +35,13 @@ class LiveWriterRefusalTest {
         Instant at = Instant.now().minusSeconds(30);
         LiveWriters.write(LiveWriters.path(lake.toString(), "5c0ffee5c0ffee5c0ffee5c0ffee5c0f", 0), "5c0ffee5c0ffee5c0ffee5c0ffee5c0f",
                 LocalDate.parse("2026-12-06"), LocalDate.parse("2026-12-07"), at);
-        List<String> args = List.of("run", "--generator.count", "200", "--output", lake.toString(),
-                "--checkpoint.dir", dir.resolve("checkpoints").toString());
+        JobConfig config = Main.config(List.of("--generator.count", "200", "--output", lake.toString(),
+                "--checkpoint.dir", dir.resolve("checkpoints").toString()));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.runJob(config, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), dir.resolve("report"), Verbosity.NORMAL, false);
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("bedrock-cost-stream: a streaming job is writing to " + lake
                 + " now (job 5c0ffee5c0ffee5c0ffee5c0ffee5c0f writing invocations of 2026-12-06..2026-12-07, last at " + at
@@ -52,9 +53,8 @@ class LiveWriterRefusalTest {
 
         ByteArrayOutputStream forced = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(forced, true, StandardCharsets.UTF_8);
-        List<String> withForce = new java.util.ArrayList<>(args);
-        withForce.add("--force");
-        assertThat(Main.run(withForce.toArray(new String[0]), print, print)).as(forced.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(Main.runJob(config, print, print, dir.resolve("report"), Verbosity.NORMAL, true))
+                .as(forced.toString(StandardCharsets.UTF_8)).isZero();
         try (DuckLake db = new DuckLake(lake)) {
             assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(200);
         }
