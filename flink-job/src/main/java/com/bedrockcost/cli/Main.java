@@ -352,6 +352,11 @@ public final class Main {
             err.println("bedrock-cost-stream: " + input.nothingReadMessage());
             return 1;
         }
+        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
+        ReportOptions report = new ReportOptions();
+        report.lake = root;
+        report.out = reportDir;
+        report.ingestedSince = started;
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary summary;
@@ -360,6 +365,13 @@ public final class Main {
             }
             summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
             summary.print(out, root, 10);
+            if (summary.invocations == 0 && summary.alreadyInLake != null && summary.alreadyInLake > 0) {
+                // Nothing new (the same input again): an empty dashboard would hide the costs the user came for.
+                report.ingestedSince = null;
+                report.note = String.format("This run wrote no new invocations: all %,d it read were already in the lake"
+                        + " (exactly once per lake). This dashboard shows the whole lake.", summary.alreadyInLake);
+                out.printf("%s%n", report.note);
+            }
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();
                 out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
@@ -368,11 +380,6 @@ public final class Main {
         } catch (java.io.IOException e) {
             return failed("cannot read the lake back", e, err, verbosity);
         }
-        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
-        ReportOptions report = new ReportOptions();
-        report.lake = root;
-        report.out = reportDir;
-        report.ingestedSince = started;
         return report(report, config, out, err, verbosity);
     }
 
