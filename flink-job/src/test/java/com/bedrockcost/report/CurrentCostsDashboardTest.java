@@ -55,7 +55,7 @@ class CurrentCostsDashboardTest {
 
     @BeforeAll
     static void writeLakeAndReport() throws Exception {
-        lake = work.resolve("lake");
+        lake = Files.createDirectories(work.resolve("lake"));
         db = DriverManager.getConnection("jdbc:duckdb:");
         exec("SET TimeZone = 'UTC'");
         // 48 invocations over two days, three tenants, two models; every kind of charge on some of them;
@@ -192,7 +192,7 @@ class CurrentCostsDashboardTest {
 
     @Test
     void withoutAnAdjustmentsFolderTheReportIsTheInvocationsOwnCosts() throws Exception {
-        Path plain = work.resolve("plain");
+        Path plain = Files.createDirectories(work.resolve("plain"));
         exec("COPY (SELECT *, strftime(event_time, '%Y') AS year, strftime(event_time, '%m') AS month, strftime(event_time, '%d') AS day"
                 + " FROM inv) TO '" + plain.resolve("invocations") + "' (FORMAT parquet, PARTITION_BY (year, month, day))");
         LakeSummary s = LakeSummary.read(plain.toString());
