@@ -15,6 +15,7 @@ import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
+import com.bedrockcost.report.LakeViews;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
@@ -315,6 +316,8 @@ public final class Main {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
                 alertsBefore = AlertLake.committedIds(root);
             }
+            // The summary and the dashboard after the job read the lake with DuckDB: load it while the job runs.
+            LakeViews.preload();
             JobExecutionResult result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
             input = InputAccounting.of(result);
             alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);

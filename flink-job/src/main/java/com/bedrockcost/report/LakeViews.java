@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * to a temporary folder that {@link #close} deletes: DuckDB reads S3 only with its httpfs extension,
  * which is not part of its JDBC jar and is downloaded on first use, so it cannot be relied on.
  */
-final class LakeViews implements AutoCloseable {
+public final class LakeViews implements AutoCloseable {
     static final String INVOCATIONS = LakeTables.INVOCATIONS;
     static final String FAILED = LakeTables.FAILED;
     static final String ALERTS = LakeTables.ALERTS;
@@ -67,6 +67,23 @@ final class LakeViews implements AutoCloseable {
     private LakeViews(Connection conn, Path staged) {
         this.conn = conn;
         this.staged = staged;
+    }
+
+    /**
+     * Loads DuckDB (its native library, unpacked from its jar: about half a CPU-second) on a daemon
+     * thread, so that a report written later, e.g. after a run's job, does not wait for it.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+                c.isValid(1);
+            } catch (SQLException | RuntimeException | LinkageError e) {
+                // The report opens DuckDB again and reports what fails there.
+            }
+        }, "duckdb-preload");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** The whole lake at {@code root} (a local folder, {@code file:} or another file system's URI such as {@code s3://}). */

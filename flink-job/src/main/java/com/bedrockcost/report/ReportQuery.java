@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,15 +19,23 @@ import static com.bedrockcost.report.LakeTablesSql.literal;
 
 /**
  * Reads the lake for a report with DuckDB ({@link LakeViews}): the slice's invocations, at their
- * current cost ({@value LakeViews#INVOCATIONS_CURRENT}), are copied once into a temporary table of
- * the columns the report needs, and grouped from it: per tenant, department, model and day together
+ * current cost ({@value LakeViews#INVOCATIONS_CURRENT}), grouped in one scan per tenant, department,
+ * model and day together
  * (the dashboard's date ranges and drill-downs; the totals per tenant, department and model are
  * summed from these here, exactly, and the overall totals from the models), per company, per hour,
  * a histogram of latency per model from which the exact nearest-rank percentiles are taken here
  * (bounded by the number of distinct latencies, not of invocations), and the failed inputs.
  */
 public final class ReportQuery {
-    /** Columns of every group, in this order: name and aggregate over the slice's table {@code inv}. */
+    // GROUPING(company, h) of the three grouping sets: a 1 bit for each of the two not grouped.
+    private static final int BY_TENANT_DEPARTMENT_MODEL_DAY = 0b11;
+    private static final int BY_COMPANY = 0b01;
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH");
+    /** The columns of invocations the metrics aggregate. */
+    private static final String COLUMNS = "input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, input_cost, output_cost,"
+            + " cache_read_cost, cache_write_cost, total_cost, pricing_status, error_code, latency_ms, guardrail_text_units,"
+            + " guardrail_cost, image_cost, video_cost, rerank_cost";
+    /** Columns of every group, in this order: name and aggregate over the slice. */
     private static final String[][] METRICS = {
         {"invocations", "CAST(count(*) AS BIGINT)"},
         {"input_tokens", "CAST(sum(input_tokens) AS BIGINT)"},
@@ -57,44 +69,40 @@ public final class ReportQuery {
         }
         data.failedShown = options.tenant == null && options.model == null;
         try (Statement st = lake.statement()) {
-            st.execute("CREATE TEMP TABLE inv AS SELECT tenant_id, request_metadata['company'] AS company,"
-                    + " request_metadata['department'] AS department, model, strftime(event_time, '%Y-%m-%d %H') AS hour,"
-                    + " strftime(event_time, '%Y-%m-%d') AS event_day, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-                    + " input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost, pricing_status, error_code, latency_ms,"
-                    + " guardrail_text_units, guardrail_cost, image_cost, video_cost, rerank_cost"
-                    + " FROM " + LakeViews.INVOCATIONS_CURRENT + where(options, true));
-            try (ResultSet rs = st.executeQuery("SELECT tenant_id, department, model, event_day, " + metrics()
-                    + " FROM inv GROUP BY ALL")) {
+            // One scan of the slice, grouped three ways; hours and days as whole hours since the epoch (UTC), named here.
+            String slice = "(SELECT tenant_id, request_metadata['company'] AS company, request_metadata['department'] AS department,"
+                    + " model, epoch_us(event_time) // 3600000000 AS h, epoch_us(event_time) // 86400000000 AS d, " + COLUMNS
+                    + " FROM " + LakeViews.INVOCATIONS_CURRENT + where(options, true) + ")";
+            try (ResultSet rs = st.executeQuery("SELECT GROUPING(company, h) AS g, tenant_id, department, model, d, company, h, "
+                    + metrics() + " FROM " + slice + " GROUP BY GROUPING SETS ((tenant_id, department, model, d), (company), (h))")) {
                 while (rs.next()) {
-                    ReportData.Cell cell = new ReportData.Cell(orElse(rs.getString(1), ReportData.NO_TENANT),
-                            orElse(rs.getString(2), ReportData.NONE), orElse(rs.getString(3), ReportData.UNKNOWN_MODEL),
-                            rs.getString(4), totals(rs));
-                    data.daily.add(cell);
-                    data.tenants.computeIfAbsent(cell.tenant, x -> new Totals()).add(cell.totals);
-                    data.departments.computeIfAbsent(cell.department, x -> new Totals()).add(cell.totals);
-                    data.models.computeIfAbsent(cell.model, x -> new Totals()).add(cell.totals);
+                    int g = rs.getInt(1);
+                    if (g == BY_TENANT_DEPARTMENT_MODEL_DAY) {
+                        ReportData.Cell cell = new ReportData.Cell(orElse(rs.getString(2), ReportData.NO_TENANT),
+                                orElse(rs.getString(3), ReportData.NONE), orElse(rs.getString(4), ReportData.UNKNOWN_MODEL),
+                                LocalDate.ofEpochDay(rs.getLong(5)).toString(), totals(rs, 8));
+                        data.daily.add(cell);
+                        data.tenants.computeIfAbsent(cell.tenant, x -> new Totals()).add(cell.totals);
+                        data.departments.computeIfAbsent(cell.department, x -> new Totals()).add(cell.totals);
+                        data.models.computeIfAbsent(cell.model, x -> new Totals()).add(cell.totals);
+                    } else if (g == BY_COMPANY) {
+                        data.companies.put(orElse(rs.getString(6), ReportData.NONE), totals(rs, 8));
+                    } else {
+                        data.hours.put(HOUR.format(LocalDateTime.ofEpochSecond(rs.getLong(7) * 3600, 0, ZoneOffset.UTC)), totals(rs, 8));
+                    }
                 }
             }
             // Java's order of the labels, as the tables are sorted.
             data.daily.sort(Comparator.comparing((ReportData.Cell c) -> c.day).thenComparing(c -> c.tenant)
                     .thenComparing(c -> c.department).thenComparing(c -> c.model));
-            try (ResultSet rs = st.executeQuery("SELECT company, " + metrics() + " FROM inv GROUP BY ALL")) {
-                while (rs.next()) {
-                    data.companies.put(orElse(rs.getString(1), ReportData.NONE), totals(rs));
-                }
-            }
-            try (ResultSet rs = st.executeQuery("SELECT hour, " + metrics() + " FROM inv GROUP BY ALL")) {
-                while (rs.next()) {
-                    data.hours.put(rs.getString(1), totals(rs));
-                }
-            }
             for (Totals model : data.models.values()) {
                 data.overall.add(model);
             }
             // How many invocations of each model had each latency: the percentiles are read from it.
             Map<String, TreeMap<Long, Long>> latencies = new HashMap<>();
-            try (ResultSet rs = st.executeQuery("SELECT model, latency_ms, CAST(count(*) AS BIGINT) FROM inv"
-                    + " WHERE latency_ms IS NOT NULL GROUP BY ALL")) {
+            String where = where(options, true);
+            try (ResultSet rs = st.executeQuery("SELECT model, latency_ms, CAST(count(*) AS BIGINT) FROM " + LakeViews.INVOCATIONS_CURRENT
+                    + where + (where.isEmpty() ? " WHERE" : " AND") + " latency_ms IS NOT NULL GROUP BY ALL")) {
                 while (rs.next()) {
                     latencies.computeIfAbsent(orElse(rs.getString(1), ReportData.UNKNOWN_MODEL), x -> new TreeMap<>())
                             .merge(rs.getLong(2), rs.getLong(3), Long::sum);
@@ -206,30 +214,31 @@ public final class ReportQuery {
         return histogram.lastKey();
     }
 
-    /** The metric columns of a group, which follow its key columns. */
-    private static Totals totals(ResultSet rs) throws SQLException {
+    /** The metric columns of a group ({@link #METRICS}, in order), which start at column {@code first}. */
+    private static Totals totals(ResultSet rs, int first) throws SQLException {
+        int c = first;
         Totals t = new Totals();
-        t.invocations = rs.getLong("invocations");
-        t.inputTokens = rs.getLong("input_tokens");
-        t.outputTokens = rs.getLong("output_tokens");
-        t.cacheReadTokens = rs.getLong("cache_read_tokens");
-        t.cacheWriteTokens = rs.getLong("cache_write_tokens");
-        t.inputCost = rs.getBigDecimal("input_cost");
-        t.outputCost = rs.getBigDecimal("output_cost");
-        t.cacheReadCost = rs.getBigDecimal("cache_read_cost");
-        t.cacheWriteCost = rs.getBigDecimal("cache_write_cost");
-        t.totalCost = rs.getBigDecimal("total_cost");
-        t.unpriced = rs.getLong("unpriced");
-        t.errors = rs.getLong("errors");
-        t.latencyCount = rs.getLong("latency_count");
-        t.latencyMsSum = rs.getLong("latency_ms_sum");
-        long max = rs.getLong("latency_ms_max");
+        t.invocations = rs.getLong(c++);
+        t.inputTokens = rs.getLong(c++);
+        t.outputTokens = rs.getLong(c++);
+        t.cacheReadTokens = rs.getLong(c++);
+        t.cacheWriteTokens = rs.getLong(c++);
+        t.inputCost = rs.getBigDecimal(c++);
+        t.outputCost = rs.getBigDecimal(c++);
+        t.cacheReadCost = rs.getBigDecimal(c++);
+        t.cacheWriteCost = rs.getBigDecimal(c++);
+        t.totalCost = rs.getBigDecimal(c++);
+        t.unpriced = rs.getLong(c++);
+        t.errors = rs.getLong(c++);
+        t.latencyCount = rs.getLong(c++);
+        t.latencyMsSum = rs.getLong(c++);
+        long max = rs.getLong(c++);
         t.latencyMsMax = rs.wasNull() ? null : max;
-        t.guardrailTextUnits = rs.getLong("guardrail_text_units");
-        t.guardrailCost = rs.getBigDecimal("guardrail_cost");
-        t.imageCost = rs.getBigDecimal("image_cost");
-        t.videoCost = rs.getBigDecimal("video_cost");
-        t.rerankCost = rs.getBigDecimal("rerank_cost");
+        t.guardrailTextUnits = rs.getLong(c++);
+        t.guardrailCost = rs.getBigDecimal(c++);
+        t.imageCost = rs.getBigDecimal(c++);
+        t.videoCost = rs.getBigDecimal(c++);
+        t.rerankCost = rs.getBigDecimal(c);
         return t;
     }
 }
