@@ -407,6 +407,9 @@ public final class Main {
         }
         if (!options.lake.contains("://")) {
             options.lake = Paths.get(options.lake).toAbsolutePath().normalize().toString();
+        } else {
+            // An s3:// lake is copied through the job's own file system (Flink's S3 plugin, the --s3.* keys) for DuckDB.
+            LocalRunner.initFileSystems(LocalRunner.flinkConfiguration(config));
         }
         long start = System.nanoTime();
         try {

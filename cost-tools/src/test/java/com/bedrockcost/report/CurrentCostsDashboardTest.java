@@ -1,8 +1,11 @@
 package com.bedrockcost.report;
 
+import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.localcloud.S3MockServer;
 import com.bedrockcost.testutil.BrowserPage;
 import com.bedrockcost.testutil.Chromium;
+import com.bedrockcost.testutil.S3Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,13 +17,18 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -198,6 +206,45 @@ class CurrentCostsDashboardTest {
         LakeSummary s = LakeSummary.read(plain.toString());
         assertThat(s.totalCost).isEqualByComparingTo((BigDecimal) value("SELECT sum(total_cost) FROM inv"));
         assertThat(s.unpriced).isEqualTo(1);
+    }
+
+    @Test
+    void anS3LakeGivesTheSameReportAndSummaryAsTheSameLakeOnDisk() throws Exception {
+        String bucket = "report-lake";
+        try (S3MockServer s3 = S3MockServer.launch(Paths.get(System.getProperty("s3mock.jar")), work.resolve("s3"), List.of(bucket))) {
+            s3.awaitReady(Duration.ofSeconds(120));
+            S3Objects objects = new S3Objects(s3.endpoint(), bucket);
+            try (Stream<Path> files = Files.walk(lake)) {
+                for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+                    objects.put("lake/" + lake.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                }
+            }
+            JobConfig config = JobConfig.defaults().with(Map.of("s3.endpoint", s3.endpoint(), "s3.access.key", S3MockServer.ACCESS_KEY,
+                    "s3.secret.key", S3MockServer.SECRET_KEY, "s3.path.style.access", "true"));
+            LocalRunner.initFileSystems(LocalRunner.flinkConfiguration(config));
+            String uri = "s3://" + bucket + "/lake";
+            // One day (the adjustments of its invocations were made on later days: they are read all the same).
+            JsonNode fromS3 = day(uri, "report-s3", config);
+            JsonNode onDisk = day(lake.toString(), "report-day", config);
+            assertThat(fromS3.get("overall").get("invocations").asLong()).isEqualTo(24);
+            for (String part : new String[] {"overall", "tenants", "models", "daily", "timeline"}) {
+                assertThat(fromS3.get(part)).as(part).isEqualTo(onDisk.get(part));
+            }
+            assertThat(fromS3.get("overall").get("total_cost").asText())
+                    .isEqualTo(exact(current("total_cost", " WHERE strftime(event_time, '%Y-%m-%d') = '2026-11-01'")));
+            LakeSummary summary = LakeSummary.read(uri);
+            assertThat(summary.totalCost).isEqualByComparingTo(current("total_cost", ""));
+            assertThat(summary.files).isEqualTo(2);
+        }
+    }
+
+    private static JsonNode day(String lakeRoot, String out, JobConfig config) throws Exception {
+        ReportOptions o = new ReportOptions();
+        o.lake = lakeRoot;
+        o.out = work.resolve(out);
+        o.from = LocalDate.parse("2026-11-01");
+        o.to = o.from;
+        return DashboardTest.json(Files.readString(Report.write(o, config)));
     }
 
     @Test
