@@ -113,7 +113,7 @@ public final class Main {
     }
 
     /** Runs a command; returns the process exit code: 0 done, 1 a data or runtime error, 2 a usage error. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         String command = all.isEmpty() ? "" : all.get(0);
         Verbosity verbosity = Verbosity.NORMAL;

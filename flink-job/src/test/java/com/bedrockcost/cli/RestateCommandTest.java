@@ -30,10 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * total of a run priced with that table from the start, overall and per tenant. Run again, restate adds
  * nothing; {@code --dry-run} prints the diff and writes nothing; a corrected price gives PRICE_CHANGED.
  */
-class RestateCommandTest {
+public class RestateCommandTest {
     private static final int COUNT = 4000;
-    private static final String UNPRICED_MODEL = "writer.palmyra-x5-v1:0";
-    private static final String PALMYRA_ROW = "model_id,region,effective_from,effective_to,input_per_mtok,output_per_mtok,"
+    public static final String UNPRICED_MODEL = "writer.palmyra-x5-v1:0";
+    public static final String PALMYRA_ROW = "model_id,region,effective_from,effective_to,input_per_mtok,output_per_mtok,"
             + "cache_read_per_mtok,cache_write_per_mtok,min_prompt_tokens,profile_scope,cache_write_1h_per_mtok,note\n"
             + UNPRICED_MODEL + ",*,2024-01-01,,0.6,6,,,,*,,test price\n";
 
@@ -58,7 +58,7 @@ class RestateCommandTest {
         LocalRunner.run(JobConfig.defaults().with(c));
     }
 
-    static void copyBuiltInTable(Path target) throws IOException {
+    public static void copyBuiltInTable(Path target) throws IOException {
         Path source = Paths.get(System.getProperty("project.root", "..")).resolve("pricing");
         try (Stream<Path> files = Files.walk(source)) {
             for (Path f : (Iterable<Path>) files::iterator) {
