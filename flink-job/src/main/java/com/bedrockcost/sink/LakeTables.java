@@ -96,7 +96,8 @@ public final class LakeTables {
                 .add("guardrail_cost", r -> r.guardrailCost)
                 .add("image_cost", r -> r.imageCost)
                 .add("video_cost", r -> r.videoCost)
-                .add("rerank_cost", r -> r.rerankCost);
+                .add("rerank_cost", r -> r.rerankCost)
+                .add("row_kind", r -> r.rowKind);
     }
 
     public static Columns<Alert> alertColumns() {
