@@ -6,10 +6,13 @@ import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceBook;
+import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.pricing.Repricer;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.report.ReportData;
+import com.bedrockcost.rollup.AdjustmentRows;
+import com.bedrockcost.rollup.TenantHourly;
 import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.sink.LakeTables;
 
@@ -47,7 +50,8 @@ import static com.bedrockcost.report.LakeTablesSql.literal;
  * the lake that prices every invocation of the slice again ({@link Repricer}, the job's own pricing)
  * and yields one {@link Adjustment} per invocation whose current cost differs. The same plan runs
  * twice: once to count ({@link #summarise}), once to write ({@link #write}); it is deterministic (the
- * lake is locked, {@code adjusted_at} is fixed), so both see the same adjustments.
+ * lake is locked, {@code adjusted_at} is fixed), so both see the same adjustments. The write job also
+ * turns them into {@code tenant_hourly} correction rows ({@link AdjustmentRows}).
  */
 final class Restate {
     /** Accumulator: adjustments the write job wrote. */
@@ -121,13 +125,22 @@ final class Restate {
         return out;
     }
 
-    /** Appends the slice's adjustments to {@code <lake>/adjustments}, committed when the job ends; returns how many. */
-    static long write(JobConfig config, Slice slice) throws Exception {
+    /**
+     * Appends the slice's adjustments to {@code <lake>/adjustments} and, when the lake has a
+     * {@code tenant_hourly} table, their {@code ADJUSTMENT} correction rows to it (so that its sums
+     * converge too); committed when the job ends. Returns how many adjustments.
+     */
+    static long write(JobConfig config, Slice slice, boolean tenantHourly) throws Exception {
         StreamExecutionEnvironment env = environment(config);
         DataStream<Adjustment> adjustments = outcomes(env, slice)
                 .flatMap(new Adjusted()).returns(TypeInformation.of(Adjustment.class)).name("adjustments");
+        String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         String partPrefix = "part-restate-" + slice.adjustedAt.toEpochMilli();
-        adjustments.sinkTo(LakeSinks.adjustments(slice.lake, config.get(JobConfig.OUTPUT_COMPRESSION), partPrefix)).name("adjustments");
+        adjustments.sinkTo(LakeSinks.adjustments(slice.lake, codec, partPrefix)).name("adjustments");
+        if (tenantHourly) {
+            adjustments.transform("tenant_hourly corrections", TypeInformation.of(TenantHourly.class), new AdjustmentRows())
+                    .sinkTo(LakeSinks.tenantHourly(slice.lake, codec)).name("tenant_hourly");
+        }
         JobExecutionResult result = env.execute("bedrock-cost-stream restate");
         Long written = result.getAccumulatorResult(WRITTEN);
         return written == null ? 0 : written;
@@ -255,7 +268,7 @@ final class Restate {
             o.day = current.eventTime.atOffset(ZoneOffset.UTC).toLocalDate().toString();
             o.model = current.model;
             o.outcome = r.outcome.name();
-            o.currentTotal = current.totalCost == null ? BigDecimal.ZERO : current.totalCost;
+            o.currentTotal = current.totalCost == null ? BigDecimal.ZERO.setScale(Pricer.SCALE) : current.totalCost;
             o.adjustment = r.adjustment;
             out.collect(o);
         }

@@ -166,8 +166,11 @@ final class RestateCommand {
             return 0;
         }
         long written;
+        boolean tenantHourly;
         try (Progress step = Main.step(out, verbosity, String.format("Writing %,d adjustments", expected))) {
-            written = Restate.write(config, slice);
+            // Correction rows only into a tenant_hourly that exists: alone they would be a misleading table.
+            tenantHourly = !LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty();
+            written = Restate.write(config, slice, tenantHourly);
         } catch (Exception e) {
             return Main.failed("writing the adjustments failed (nothing of this run is committed; run the same command again)",
                     e, err, verbosity);
@@ -178,8 +181,9 @@ final class RestateCommand {
                     + "restate ran. Run restate again (it adds only what is still missing).%n", written, expected);
             return 1;
         }
-        out.printf("Wrote %,d adjustments to %s/adjustments (adjusted_at %s). Current costs: view invocations_current "
-                + "(docs/pricing.md, Corrections).%n", written, slice.lake, slice.adjustedAt);
+        out.printf("Wrote %,d adjustments to %s/adjustments (adjusted_at %s)%s. Current costs: view invocations_current "
+                + "(docs/pricing.md, Corrections).%n", written, slice.lake, slice.adjustedAt,
+                tenantHourly ? ", and their hours' ADJUSTMENT rows to tenant_hourly" : "; the lake has no tenant_hourly to correct");
         return 0;
     }
 
