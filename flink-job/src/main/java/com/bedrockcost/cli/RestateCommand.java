@@ -109,6 +109,11 @@ final class RestateCommand {
         }
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
         LocalRunner.initFileSystems(config);
+        Map<String, String> files = PriceFeed.initialFiles(config);
+        if (files == null) {
+            throw new CliException("No usable price file at " + pricing);
+        }
+        slice.priceFiles = new TreeMap<>(files);
         try {
             if (LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.INVOCATIONS)).isEmpty()) {
                 err.println("bedrock-cost-stream: the lake at " + slice.lake + " has no invocations to restate");
@@ -118,11 +123,6 @@ final class RestateCommand {
             err.println("bedrock-cost-stream: cannot read the lake at " + slice.lake + ": " + e.getMessage());
             return 1;
         }
-        Map<String, String> files = PriceFeed.initialFiles(config);
-        if (files == null) {
-            throw new CliException("No usable price file at " + pricing);
-        }
-        slice.priceFiles = new TreeMap<>(files);
         // One instant for the whole run: every adjustment it writes says when it was made, the same way.
         slice.adjustedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         out.println("bedrock-cost-stream: restating " + slice.describe() + " of the lake at " + slice.lake
