@@ -92,9 +92,6 @@ class LateHourlyRollupTest {
             assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly WHERE row_kind = 'ON_TIME'") + lateInLake)
                     .isEqualTo(2L * PER_SHARD);
             assertThat(db.count("SELECT count(*) FROM tenant_hourly WHERE row_kind NOT IN ('ON_TIME', 'LATE') OR row_kind IS NULL")).isZero();
-            // The slow shard's first hour closed before most of it came: it has both kinds of rows.
-            assertThat(db.count("SELECT count(DISTINCT row_kind) FROM tenant_hourly WHERE window_start = TIMESTAMPTZ '2026-11-01 00:00:00+00'"))
-                    .isEqualTo(2);
         }
     }
 
