@@ -52,6 +52,8 @@ public final class Main {
             "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
             "           would: gzip envelopes of log events, control messages, random partition keys.",
             "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
+            "  restate  Price the invocations in a lake again with a corrected price table and append",
+            "           one adjustment per invocation whose cost changes (invocations stay as written).",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs, bounded: S3 delivery, Firehose archives,",
@@ -96,14 +98,15 @@ public final class Main {
             "  --control-every <n>            a CONTROL_MESSAGE first and after every n records (default 100, 0 = none)",
             "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
             "",
-            PricesCommand.USAGE);
+            PricesCommand.USAGE,
+            RestateCommand.USAGE);
 
     static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
-    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices");
+    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices", "restate");
 
     public static void main(String[] args) {
         List<String> flags = Arrays.asList(args);
@@ -113,7 +116,7 @@ public final class Main {
     }
 
     /** Runs a command; returns the process exit code: 0 done, 1 a data or runtime error, 2 a usage error. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         String command = all.isEmpty() ? "" : all.get(0);
         Verbosity verbosity = Verbosity.NORMAL;
@@ -157,6 +160,9 @@ public final class Main {
             if (command.equals("prices")) {
                 return PricesCommand.run(rest, out, err);
             }
+            if (command.equals("restate")) {
+                return RestateCommand.run(rest, out, err, verbosity);
+            }
             return Replay.run(rest, out, err);
         } catch (ConfigException e) {
             err.println("bedrock-cost-stream: " + e.getMessage());
@@ -169,7 +175,7 @@ public final class Main {
     }
 
     /** A step's progress (elapsed time on a terminal); none with --quiet. */
-    private static Progress step(PrintStream out, Verbosity verbosity, String what) {
+    static Progress step(PrintStream out, Verbosity verbosity, String what) {
         return verbosity == Verbosity.QUIET ? null : Progress.step(out, what);
     }
 

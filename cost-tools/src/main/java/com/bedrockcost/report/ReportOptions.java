@@ -135,7 +135,7 @@ public final class ReportOptions {
     }
 
     /** {@code YYYY}, {@code YYYY-MM} or {@code YYYY-MM-DD}: the first day of it for --from, the last for --to. */
-    static LocalDate day(String name, String value, boolean last) {
+    public static LocalDate day(String name, String value, boolean last) {
         String v = value.trim();
         try {
             if (v.matches("\\d{4}")) {
