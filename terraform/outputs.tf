@@ -78,6 +78,11 @@ output "athena_view_query_ids" {
   value       = { for name, q in aws_athena_named_query.views : name => q.id }
 }
 
+output "athena_view_query_ids_in_order" {
+  description = "The named query ids in the order to run them: views that read lake tables only, then the views that read those (invocations_current)."
+  value       = [for name in local.athena_view_order : aws_athena_named_query.views[name].id]
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic the alarms notify; subscribe more endpoints to it."
   value       = aws_sns_topic.alarms.arn

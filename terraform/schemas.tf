@@ -19,6 +19,20 @@ locals {
     ]))
   }
 
+  # A view may read another view (invocations_current: the current cost of each invocation), so
+  # the views are created in this order: those that read lake tables only, then those that read
+  # one of them (output athena_view_query_ids_in_order; README: "Create the views").
+  athena_view_reads = {
+    for name, sql in local.athena_views : name => [
+      for other in keys(local.athena_views) : other
+      if other != name && length(regexall("(?i)\\bFROM\\s+${other}\\b", sql)) > 0
+    ]
+  }
+  athena_view_order = concat(
+    [for name, reads in local.athena_view_reads : name if length(reads) == 0],
+    [for name, reads in local.athena_view_reads : name if length(reads) > 0],
+  )
+
   # The price CSVs are read by position (Hive CSV SerDes ignore the header), so this order is the
   # contract's column order; the offline check compares it with every CSV header in pricing/.
   pricing_columns = [

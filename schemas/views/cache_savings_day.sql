@@ -2,6 +2,7 @@
 -- written) priced as plain input, minus what the cache reads and writes actually cost. The
 -- input price per token is taken from the row itself (input_cost / input_tokens), so only
 -- priced rows with uncached input count; the estimate is in DOUBLE, not exact decimal.
+-- Current costs (invocations_current: each invocation plus its adjustments).
 SELECT
   year,
   month,
@@ -16,7 +17,7 @@ SELECT
   sum(CAST(input_cost AS DOUBLE) / input_tokens * (cache_read_tokens + cache_write_tokens)) AS cached_tokens_at_input_price,
   sum(CAST(input_cost AS DOUBLE) / input_tokens * (cache_read_tokens + cache_write_tokens)
       - CAST(cache_read_cost AS DOUBLE) - CAST(cache_write_cost AS DOUBLE)) AS estimated_savings
-FROM invocations
+FROM invocations_current
 WHERE pricing_status = 'PRICED'
   AND input_tokens > 0
   AND (cache_read_tokens > 0 OR cache_write_tokens > 0)

@@ -1,5 +1,6 @@
 -- Cost per company, department and cost center, as callers tag them in requestMetadata
 -- (keys company, department, costCenter; missing keys give NULL, element_at never fails).
+-- Current costs (invocations_current: each invocation plus its adjustments).
 SELECT
   year,
   month,
@@ -12,7 +13,7 @@ SELECT
   sum(output_tokens) AS output_tokens,
   sum(total_cost) AS total_cost,
   count_if(pricing_status = 'UNPRICED') AS unpriced_invocations
-FROM invocations
+FROM invocations_current
 GROUP BY
   year,
   month,

@@ -1,5 +1,6 @@
 -- Cost (tokens, guardrails, images, video, rerank; total_cost includes them all) and tokens per
 -- canonical model and inference-profile scope per UTC day.
+-- Current costs (invocations_current: each invocation plus its adjustments).
 SELECT
   year,
   month,
@@ -22,5 +23,5 @@ SELECT
   sum(video_cost) AS video_cost,
   sum(rerank_queries) AS rerank_queries,
   sum(rerank_cost) AS rerank_cost
-FROM invocations
+FROM invocations_current
 GROUP BY year, month, day, model, profile_scope

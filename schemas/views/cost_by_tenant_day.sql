@@ -1,6 +1,7 @@
 -- Cost (tokens, guardrails, images, video, rerank; total_cost includes them all) and tokens per
 -- tenant per UTC day. Filter on year/month/day (partition columns, strings such as '2026', '03')
 -- so Athena reads only those days.
+-- Current costs (invocations_current: each invocation plus its adjustments).
 SELECT
   year,
   month,
@@ -26,5 +27,5 @@ SELECT
   sum(video_cost) AS video_cost,
   sum(rerank_queries) AS rerank_queries,
   sum(rerank_cost) AS rerank_cost
-FROM invocations
+FROM invocations_current
 GROUP BY year, month, day, tenant_id

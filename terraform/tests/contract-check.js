@@ -180,15 +180,32 @@ async function runContracts(args) {
       if (!/^SELECT\b/i.test(sql)) fail(`${name}: must be a single SELECT (Terraform wraps it in CREATE OR REPLACE VIEW)`);
       if (/;\s*$/.test(sql) || sql.includes('--')) fail(`${name}: no trailing semicolon or inline comments in the view text`);
       const from = [...sql.matchAll(/\bFROM\s+([a-z_]+)/gi)].map((m) => m[1]);
-      for (const t of from) if (!tables.has(t)) fail(`${name}: reads "${t}", which is not a lake table`);
+      for (const t of from) if (!tables.has(t) && !views[t]) fail(`${name}: reads "${t}", which is neither a lake table nor a view`);
+      // A view read by another view must read lake tables only: one level, created first.
+      for (const t of from.filter((v) => views[v])) {
+        if ((evaluated.athena_view_reads[t] || []).length) fail(`${name}: reads view "${t}", which itself reads a view`);
+      }
+      const reads = evaluated.athena_view_reads[name] || [];
+      if (JSON.stringify([...reads].sort()) !== JSON.stringify([...new Set(from.filter((v) => views[v]))].sort())) fail(`${name}: Terraform sees it read views ${reads}, the SQL reads ${from}`);
+      for (const r of reads) {
+        if (evaluated.athena_view_order.indexOf(r) > evaluated.athena_view_order.indexOf(name)) fail(`${name} is created before view ${r}, which it reads`);
+      }
     }
+    if (JSON.stringify([...evaluated.athena_view_order].sort()) !== JSON.stringify(Object.keys(views).sort())) fail(`athena_view_order ${evaluated.athena_view_order} is not every view once`);
+    if (!tables.has('adjustments') || !views.invocations_current) fail('the adjustments table and the invocations_current view (current costs) must be deployed');
+    else if (!/\bFROM\s+invocations\b/i.test(views.invocations_current) || !/\bFROM\s+adjustments\b/i.test(views.invocations_current)) fail('invocations_current must read invocations and adjustments');
+    for (const v of ['cost_by_tenant_day', 'cost_by_model_day', 'cost_by_department_day']) {
+      if (views[v] && !/\bFROM\s+invocations_current\b/i.test(views[v])) fail(`${v} must read current costs (invocations_current)`);
+    }
+    const ordered = mod.outputs && mod.outputs.athena_view_query_ids_in_order;
+    if (!ordered || !JSON.stringify(ordered.body.value).includes('local.athena_view_order')) fail('output athena_view_query_ids_in_order must list the named queries in local.athena_view_order');
     const q = one(res('aws_athena_named_query'), 'aws_athena_named_query');
     if (q.body.for_each !== '${local.athena_views}' || !/CREATE OR REPLACE VIEW \$\{each\.key\} AS/.test(q.body.query)) fail('named queries must be CREATE OR REPLACE VIEW <name> AS <file> for each view');
     const wg = one(res('aws_athena_workgroup'), 'aws_athena_workgroup').body.configuration[0];
     if (wg.enforce_workgroup_configuration !== true) fail('the workgroup must enforce its result configuration');
     const enc = wg.result_configuration[0].encryption_configuration;
     if (!enc || !enc[0].encryption_option) fail('Athena results must be encrypted');
-    return `${Object.keys(views).length} views`;
+    return `${Object.keys(views).length} views (${evaluated.athena_view_order.filter((v) => !(evaluated.athena_view_reads[v] || []).length).length} read lake tables only, created first)`;
   });
 
   // ------------------------------------------------------------------------------------------

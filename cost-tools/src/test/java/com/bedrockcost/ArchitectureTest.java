@@ -44,7 +44,7 @@ class ArchitectureTest {
      * class). Delete an entry when its class moves; never add one without saying where the class
      * belongs and why it cannot move now. The test reads class files, so an import used only for a
      * compile-time constant is invisible to it; today those are parse.ParseOptions ->
-     * ingest.LogLineFormat (MAX_LINE_BYTES) and report.ReportQuery, rollup.RunRollup ->
+     * ingest.LogLineFormat (MAX_LINE_BYTES) and report.LakeViews, rollup.RunRollup ->
      * sink.LakeTables (table names), listed in docs/architecture.md.
      */
     static final List<Edge> FROZEN = List.of(
@@ -73,9 +73,6 @@ class ArchitectureTest {
             edge("rollup.RunRollup", "report.LakeSummary"),
             edge("rollup.RunRollup", "report.LakeTablesSql"),
             edge("rollup.RunRollup", "sink.LakeSinks"),
-            // The report runs its batch query on the local runner's cluster settings: the report is a
-            // tool above the runtime, or the settings belong below it.
-            edge("report.ReportQuery", "LocalRunner"),
             // Budgets are read with the price table's machinery (watched CSV folder, reading, CSV split,
             // rejection with file:line): that machinery belongs in a package of watched CSV tables below both.
             edge("budget.BudgetCsv", "pricing.PriceCsv"),
@@ -84,15 +81,13 @@ class ArchitectureTest {
             edge("budget.BudgetFunction", "pricing.PriceUpdate"),
             edge("budget.BudgetReadings", "pricing.PriceUpdate"),
             // The dashboard's budget panel reads the budget table (budget) through the price table's
-            // reader (pricing) and runs its alerts query on the local runner's settings, as ReportQuery
-            // does: the report is a tool above the stages (with the CSV-table machinery below both).
+            // reader (pricing): the report is a tool above the stages (with the CSV-table machinery below both).
             edge("report.BudgetPanel", "budget.BudgetBook"),
             edge("report.BudgetPanel", "budget.BudgetFileException"),
             edge("report.BudgetPanel", "budget.BudgetPeriod"),
             edge("report.BudgetPanel", "budget.BudgetRow"),
             edge("report.BudgetPanel", "budget.BudgetTable"),
-            edge("report.BudgetPanel", "pricing.PriceLocation"),
-            edge("report.BudgetPanel", "LocalRunner"));
+            edge("report.BudgetPanel", "pricing.PriceLocation"));
 
     private static JavaClasses classes;
 

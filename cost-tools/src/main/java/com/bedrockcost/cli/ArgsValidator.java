@@ -42,6 +42,9 @@ final class ArgsValidator {
                 names.addAll(Replay.ALIASES.keySet());
                 names.addAll(List.of("batch", "rate", "control-every", "owner"));
                 break;
+            case "restate":
+                names.addAll(RestateCommand.OPTIONS);
+                break;
             case "prices":
                 // prices import takes its own options only, no configuration keys.
                 names.addAll(List.of("offer", "out", "mapping", "timeout"));
@@ -75,7 +78,7 @@ final class ArgsValidator {
                 throw new ConfigException("Unknown option '--" + name + "'" + (hint.isEmpty()
                         ? " (`bedrock-cost-stream " + command + " --help` lists the options, `--help keys` every configuration key)" : hint));
             }
-            if (!inline && !FLAGS.contains(name) && !name.equals("local-cloud") && !name.equals("force")) {
+            if (!inline && !FLAGS.contains(name) && !name.equals("local-cloud") && !name.equals("force") && !name.equals("dry-run")) {
                 i++; // its value
             }
         }
@@ -98,6 +101,12 @@ final class ArgsValidator {
 
     /** The report's lake must exist (the nearest sibling is suggested); its output folder must be writable. */
     static void checkReport(String lake, Path out) {
+        checkLake(lake);
+        writableFolder("--out", out.toString());
+    }
+
+    /** A local lake must exist (the nearest sibling is suggested) and hold invocations/ or failed/. */
+    static void checkLake(String lake) {
         if (!isUri(lake)) {
             Path p = Paths.get(lake);
             if (!Files.exists(p)) {
@@ -113,7 +122,6 @@ final class ArgsValidator {
                         + " (give the --output folder of a run, ./lake by default)");
             }
         }
-        writableFolder("--out", out.toString());
     }
 
     /** A local folder the command writes into: not a file, and writable (or creatable) by this user. */

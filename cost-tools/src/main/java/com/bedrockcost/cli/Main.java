@@ -18,6 +18,7 @@ import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.pricing.LatePrices;
 import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
+import com.bedrockcost.report.LakeViews;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
@@ -54,6 +55,8 @@ public final class Main {
             "  replay   Put invocation logs into a Kinesis stream as a CloudWatch Logs subscription",
             "           would: gzip envelopes of log events, control messages, random partition keys.",
             "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
+            "  restate  Price the invocations in a lake again with a corrected price table and append",
+            "           one adjustment per invocation whose cost changes (invocations stay as written).",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs, bounded: S3 delivery, Firehose archives,",
@@ -100,14 +103,15 @@ public final class Main {
             "  --control-every <n>            a CONTROL_MESSAGE first and after every n records (default 100, 0 = none)",
             "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
             "",
-            PricesCommand.USAGE);
+            PricesCommand.USAGE,
+            RestateCommand.USAGE);
 
     static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
-    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices");
+    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices", "restate");
 
     public static void main(String[] args) {
         List<String> flags = Arrays.asList(args);
@@ -117,7 +121,7 @@ public final class Main {
     }
 
     /** Runs a command; returns the process exit code: 0 done, 1 a data or runtime error, 2 a usage error. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         String command = all.isEmpty() ? "" : all.get(0);
         Verbosity verbosity = Verbosity.NORMAL;
@@ -163,6 +167,9 @@ public final class Main {
             if (command.equals("prices")) {
                 return PricesCommand.run(rest, out, err);
             }
+            if (command.equals("restate")) {
+                return RestateCommand.run(rest, out, err, verbosity);
+            }
             return Replay.run(rest, out, err);
         } catch (ConfigException e) {
             err.println("bedrock-cost-stream: " + e.getMessage());
@@ -175,7 +182,7 @@ public final class Main {
     }
 
     /** A step's progress (elapsed time on a terminal); none with --quiet. */
-    private static Progress step(PrintStream out, Verbosity verbosity, String what) {
+    static Progress step(PrintStream out, Verbosity verbosity, String what) {
         return verbosity == Verbosity.QUIET ? null : Progress.step(out, what);
     }
 
@@ -348,6 +355,8 @@ public final class Main {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
                 alertsBefore = AlertLake.committedIds(root);
             }
+            // The summary and the dashboard after the job read the lake with DuckDB: load it while the job runs.
+            LakeViews.preload();
             result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
             input = InputAccounting.of(result);
             alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
@@ -386,6 +395,11 @@ public final class Main {
             err.println("bedrock-cost-stream: " + input.nothingReadMessage());
             return 1;
         }
+        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
+        ReportOptions report = new ReportOptions();
+        report.lake = root;
+        report.out = reportDir;
+        report.ingestedSince = started;
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary summary;
@@ -396,6 +410,13 @@ public final class Main {
             summary.failedAlreadyInLake = failedAlreadyInLake;
             summary.print(out, root, 10);
             printCorrections(result, out);
+            if (summary.invocations == 0 && summary.alreadyInLake != null && summary.alreadyInLake > 0) {
+                // Nothing new (the same input again): an empty dashboard would hide the costs the user came for.
+                report.ingestedSince = null;
+                report.note = String.format("This run wrote no new invocations: all %,d it read were already in the lake"
+                        + " (exactly once per lake). This dashboard shows the whole lake.", summary.alreadyInLake);
+                out.printf("%s%n", report.note);
+            }
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();
                 out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
@@ -404,11 +425,6 @@ public final class Main {
         } catch (java.io.IOException e) {
             return failed("cannot read the lake back", e, err, verbosity);
         }
-        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
-        ReportOptions report = new ReportOptions();
-        report.lake = root;
-        report.out = reportDir;
-        report.ingestedSince = started;
         return report(report, config, out, err, verbosity);
     }
 
@@ -453,6 +469,9 @@ public final class Main {
         }
         if (!options.lake.contains("://")) {
             options.lake = Paths.get(options.lake).toAbsolutePath().normalize().toString();
+        } else {
+            // An s3:// lake is copied through the job's own file system (Flink's S3 plugin, the --s3.* keys) for DuckDB.
+            LocalRunner.initFileSystems(LocalRunner.flinkConfiguration(config));
         }
         long start = System.nanoTime();
         try {

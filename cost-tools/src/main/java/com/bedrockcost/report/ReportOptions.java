@@ -27,6 +27,8 @@ public final class ReportOptions {
     public Path out = Paths.get(DEFAULT_OUT);
     /** Only rows the job wrote at or after this instant: the run command's "this run". */
     public Instant ingestedSince;
+    /** Why the report shows this slice, when the run command picked it (shown at the top of the dashboard); null: nothing to say. */
+    public String note;
 
     /** Parsed options, and the arguments that are not report options (configuration keys such as s3.endpoint). */
     public static final class Parsed {
@@ -133,7 +135,7 @@ public final class ReportOptions {
     }
 
     /** {@code YYYY}, {@code YYYY-MM} or {@code YYYY-MM-DD}: the first day of it for --from, the last for --to. */
-    static LocalDate day(String name, String value, boolean last) {
+    public static LocalDate day(String name, String value, boolean last) {
         String v = value.trim();
         try {
             if (v.matches("\\d{4}")) {

@@ -1,6 +1,8 @@
 package com.bedrockcost.catalog;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.cli.Main;
+import com.bedrockcost.cli.RestateCommandTest;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogGenerator;
 
@@ -50,6 +52,9 @@ class AthenaViewsTest {
             "{\"schemaType\":\"ModelInvocationLog\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"operation\":\"Converse\"}",
             "{\"truncated\": ");
 
+    /** The view of current costs, which the cost views read. */
+    private static final String CURRENT = "invocations_current";
+
     @TempDir static Path dir;
     static Path root = Paths.get(System.getProperty("project.root", ".."));
     static Connection db;
@@ -75,10 +80,21 @@ class AthenaViewsTest {
         LocalRunner.run(JobConfig.defaults().with(Map.of(
                 "input.path", input.toString(), "output.path", lake.toString(), "checkpoint.interval", "1s",
                 "budgets.path", budgets.toString())));
+        // Adjustments, so that the views' current costs differ from the rows as written: the generator's
+        // unpriced model gets a price (PRICED_LATE), Nova Lite's input price is corrected (PRICE_CHANGED).
+        Path corrected = dir.resolve("corrected/pricing");
+        RestateCommandTest.copyBuiltInTable(corrected);
+        Files.writeString(corrected.resolve("writer.csv"), RestateCommandTest.PALMYRA_ROW);
+        Path amazon = corrected.resolve("amazon.csv");
+        Files.writeString(amazon, Files.readString(amazon).replace("amazon.nova-lite-v1:0,us-east-1,2024-01-01,,0.06,", "amazon.nova-lite-v1:0,us-east-1,2024-01-01,,0.07,"));
+        java.io.ByteArrayOutputStream restateOut = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new String[] {"restate", "--lake", lake.toString(), "--pricing", corrected.toString(), "--quiet"},
+                new java.io.PrintStream(restateOut, true, StandardCharsets.UTF_8), new java.io.PrintStream(restateOut, true, StandardCharsets.UTF_8));
+        assertThat(code).as(restateOut.toString(StandardCharsets.UTF_8)).isZero();
 
         db = DriverManager.getConnection("jdbc:duckdb:");
         exec("SET TimeZone = 'UTC'"); // Athena's session time zone
-        for (String table : List.of("invocations", "failed", "alerts")) {
+        for (String table : List.of("invocations", "failed", "alerts", "adjustments")) {
             // Glue declares the partition keys as strings ('03'), so DuckDB must not infer integers.
             String hiveTypes = partitionKeys(table).stream().map(k -> "'" + k + "': VARCHAR").collect(Collectors.joining(", "));
             exec("CREATE VIEW " + table + " AS SELECT * FROM read_parquet('" + lake.resolve(table)
@@ -88,9 +104,14 @@ class AthenaViewsTest {
         exec("CREATE MACRO element_at(m, k) AS m[k][1]");
         try (Stream<Path> files = Files.list(root.resolve("schemas/views"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".sql")).sorted().collect(Collectors.toList())) {
-                String name = f.getFileName().toString().replace(".sql", "");
-                views.put(name, deployedText(Files.readString(f)));
-                exec("CREATE VIEW " + name + " AS " + toDuckDb(views.get(name)));
+                views.put(f.getFileName().toString().replace(".sql", ""), deployedText(Files.readString(f)));
+            }
+        }
+        // As Terraform's athena_view_order: the view the others read first.
+        exec("CREATE VIEW " + CURRENT + " AS " + toDuckDb(views.get(CURRENT)));
+        for (Map.Entry<String, String> v : views.entrySet()) {
+            if (!v.getKey().equals(CURRENT)) {
+                exec("CREATE VIEW " + v.getKey() + " AS " + toDuckDb(v.getValue()));
             }
         }
     }
@@ -115,7 +136,7 @@ class AthenaViewsTest {
     @Test
     void everyViewFileIsCoveredAndRuns() throws Exception {
         assertThat(views.keySet()).containsExactly("budget_alerts_by_period", "cache_savings_day", "cost_by_department_day", "cost_by_model_day",
-                "cost_by_tenant_day", "failed_by_day", "latency_by_model_day", "unpriced_by_model_day");
+                "cost_by_tenant_day", "failed_by_day", CURRENT, "latency_by_model_day", "unpriced_by_model_day");
         for (String v : views.keySet()) {
             rows("SELECT * FROM " + v);
         }
@@ -140,7 +161,7 @@ class AthenaViewsTest {
 
     @Test
     void glueColumnsFromSchemasEqualTheParquetTheJobWrote() throws Exception {
-        for (String table : List.of("invocations", "failed", "alerts")) {
+        for (String table : List.of("invocations", "failed", "alerts", "adjustments")) {
             JsonNode schema = schema(table);
             Map<String, String> expected = new LinkedHashMap<>();
             schema.get("columns").forEach(c -> expected.put(c.get("name").asText(), duckType(c.get("type").asText())));
@@ -163,8 +184,7 @@ class AthenaViewsTest {
     void costByTenantDayEqualsTheRawRowsSummedPerTenantAndDay() throws Exception {
         Map<List<Object>, long[]> tokens = new HashMap<>();
         Map<List<Object>, BigDecimal> cost = new HashMap<>();
-        for (Map<String, Object> r : rows("SELECT year, month, day, tenant_id, input_tokens, output_tokens, cache_read_tokens, "
-                + "cache_write_tokens, total_cost, pricing_status FROM invocations")) {
+        for (Map<String, Object> r : currentRows()) {
             List<Object> key = List.of(r.get("year"), r.get("month"), r.get("day"), String.valueOf(r.get("tenant_id")));
             long[] t = tokens.computeIfAbsent(key, k -> new long[5]);
             t[0]++;
@@ -203,6 +223,72 @@ class AthenaViewsTest {
                 .allMatch(d -> d.matches("\\d{4}-\\d{2}-\\d{2}"));
     }
 
+    /**
+     * Every invocation at its current cost, computed here from the two tables: its row, each cost plus
+     * the sum of its adjustments' deltas, the status of the latest adjustment.
+     */
+    private static List<Map<String, Object>> currentRows() throws SQLException {
+        Map<String, List<Map<String, Object>>> adjustments = new HashMap<>();
+        for (Map<String, Object> a : rows("SELECT * FROM adjustments ORDER BY adjusted_at")) {
+            adjustments.computeIfAbsent((String) a.get("request_id"), k -> new ArrayList<>()).add(a);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : rows("SELECT * FROM invocations")) {
+            for (Map<String, Object> a : adjustments.getOrDefault((String) r.get("request_id"), List.of())) {
+                for (String c : List.of("input_cost", "output_cost", "cache_read_cost", "cache_write_cost", "total_cost")) {
+                    BigDecimal delta = (BigDecimal) a.get(c + "_delta");
+                    if (delta != null) {
+                        BigDecimal v = (BigDecimal) r.get(c);
+                        r.put(c, (v == null ? BigDecimal.ZERO : v).add(delta));
+                    }
+                }
+                r.put("pricing_status", a.get("new_pricing_status"));
+                r.put("adjusted", true);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
+    void invocationsCurrentIsEachRowPlusItsAdjustments() throws Exception {
+        long late = num(rows("SELECT count(*) AS n FROM adjustments WHERE reason = 'PRICED_LATE'").get(0), "n");
+        long changed = num(rows("SELECT count(*) AS n FROM adjustments WHERE reason = 'PRICE_CHANGED'").get(0), "n");
+        assertThat(late).as("the generator's unpriced model priced late").isGreaterThan(5);
+        assertThat(changed).as("Nova Lite's corrected input price").isGreaterThan(5);
+        Map<String, Map<String, Object>> expected = new HashMap<>();
+        for (Map<String, Object> r : currentRows()) {
+            expected.put((String) r.get("request_id"), r);
+        }
+        List<Map<String, Object>> view = rows("SELECT * FROM " + CURRENT);
+        assertThat(view).hasSize(INVOCATIONS);
+        long adjusted = 0;
+        for (Map<String, Object> r : view) {
+            Map<String, Object> e = expected.get((String) r.get("request_id"));
+            for (String c : List.of("input_cost", "output_cost", "cache_read_cost", "cache_write_cost", "total_cost")) {
+                if (e.get(c) == null) {
+                    assertThat(r.get(c)).as(c + " of " + e).isNull();
+                } else {
+                    assertThat((BigDecimal) r.get(c)).as(c + " of " + e).isEqualByComparingTo((BigDecimal) e.get(c));
+                }
+            }
+            assertThat(r.get("pricing_status")).isEqualTo(e.get("pricing_status"));
+            if (Boolean.TRUE.equals(e.get("adjusted"))) {
+                adjusted++;
+                assertThat(num(r, "adjustments")).isEqualTo(1);
+                assertThat((String) r.get("price_source")).isNotNull();
+                assertThat(r.get("unpriced_reason")).isNull();
+            } else {
+                assertThat(num(r, "adjustments")).isZero();
+            }
+        }
+        assertThat(adjusted).isEqualTo(late + changed);
+        // The total of the view is the written total plus every delta, to the last digit.
+        assertThat((BigDecimal) rows("SELECT sum(total_cost) AS t FROM " + CURRENT).get(0).get("t")).isEqualByComparingTo(
+                (BigDecimal) rows("SELECT (SELECT sum(total_cost) FROM invocations) + (SELECT sum(total_cost_delta) FROM adjustments) AS t")
+                        .get(0).get("t"));
+    }
+
     @Test
     void costByModelDayCoversEveryInvocationOnce() throws Exception {
         Map<String, Long> perModel = new HashMap<>();
@@ -215,6 +301,18 @@ class AthenaViewsTest {
         }
         assertThat(fromView).isEqualTo(perModel);
         assertThat(perModel).hasSizeGreaterThan(3);
+        Map<String, BigDecimal> cost = new HashMap<>();
+        for (Map<String, Object> r : currentRows()) {
+            if (r.get("total_cost") != null) {
+                cost.merge(String.valueOf(r.get("model")), (BigDecimal) r.get("total_cost"), BigDecimal::add);
+            }
+        }
+        Map<String, BigDecimal> costFromView = new HashMap<>();
+        for (Map<String, Object> r : rows("SELECT * FROM cost_by_model_day WHERE total_cost IS NOT NULL")) {
+            costFromView.merge(String.valueOf(r.get("model")), (BigDecimal) r.get("total_cost"), BigDecimal::add);
+        }
+        assertThat(costFromView.keySet()).isEqualTo(cost.keySet()).contains(RestateCommandTest.UNPRICED_MODEL);
+        cost.forEach((m, c) -> assertThat(costFromView.get(m)).as(m).isEqualByComparingTo(c));
     }
 
     @Test
@@ -241,8 +339,10 @@ class AthenaViewsTest {
     void cacheSavingsEqualCachedTokensAtTheRowsInputPriceMinusWhatCachingCost() throws Exception {
         double expected = 0;
         long rowsCounted = 0;
-        for (Map<String, Object> r : rows("SELECT input_tokens, cache_read_tokens, cache_write_tokens, input_cost, cache_read_cost, "
-                + "cache_write_cost FROM invocations WHERE pricing_status = 'PRICED'")) {
+        for (Map<String, Object> r : currentRows()) {
+            if (!"PRICED".equals(r.get("pricing_status"))) {
+                continue;
+            }
             long in = (Long) r.get("input_tokens");
             long cached = (Long) r.get("cache_read_tokens") + (Long) r.get("cache_write_tokens");
             if (in > 0 && cached > 0) {
@@ -259,7 +359,9 @@ class AthenaViewsTest {
 
     @Test
     void unpricedAndFailedCountsMatchTheTables() throws Exception {
-        long unpriced = num(rows("SELECT count(*) AS n FROM invocations WHERE pricing_status = 'UNPRICED'").get(0), "n");
+        long unpriced = currentRows().stream().filter(r -> "UNPRICED".equals(r.get("pricing_status"))).count();
+        assertThat(unpriced).as("priced late: no longer unpriced").isLessThan(
+                num(rows("SELECT count(*) AS n FROM invocations WHERE pricing_status = 'UNPRICED'").get(0), "n"));
         assertThat(rows("SELECT * FROM unpriced_by_model_day").stream().mapToLong(r -> num(r, "unpriced_invocations")).sum())
                 .isEqualTo(unpriced);
         assertThat(rows("SELECT * FROM unpriced_by_model_day").stream().mapToLong(r -> num(r, "invocations")).sum())

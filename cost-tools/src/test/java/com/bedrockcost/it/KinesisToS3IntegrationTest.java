@@ -24,6 +24,7 @@ import com.bedrockcost.pricing.PriceTable;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.report.CommittedRows;
 import com.bedrockcost.sink.LakeSinks;
+import com.bedrockcost.cli.RestateCommandTest;
 import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.LakeInvocations;
 import com.bedrockcost.testutil.Envelopes;
@@ -246,6 +247,48 @@ class KinesisToS3IntegrationTest {
             assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(1500);
             assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly"))
                     .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
+        }
+    }
+
+    /**
+     * {@code restate} against an s3:// lake with an s3:// price table: the generator's unpriced model
+     * gets its price; the adjustments and tenant_hourly's ADJUSTMENT rows land in the S3 lake, the lock
+     * marker is gone afterwards, and a second restate adds nothing.
+     */
+    @Test
+    void restateAgainstAnS3LakeWritesItsAdjustmentsThere() throws Exception {
+        String root = "s3://" + BUCKET + "/restated";
+        LocalRunner.run(JobConfig.defaults().with(s3Access()).with(Map.of(
+                "generator.count", "3000", "output.path", root,
+                "checkpoint.interval", "1s", "checkpoint.dir", dir.resolve("restated-checkpoints").toString())));
+        Path table = dir.resolve("restate-table/pricing");
+        RestateCommandTest.copyBuiltInTable(table);
+        Files.writeString(table.resolve("writer.csv"), RestateCommandTest.PALMYRA_ROW);
+        S3Objects objects = new S3Objects(s3.endpoint(), BUCKET);
+        try (Stream<Path> files = Files.walk(table)) {
+            for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+                objects.put("restate-pricing/" + table.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("restate", "--lake", root, "--pricing", "s3://" + BUCKET + "/restate-pricing/", "--quiet"));
+        s3Access().forEach((k, v) -> args.addAll(List.of("--" + k, v)));
+        for (int i = 0; i < 2; i++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(com.bedrockcost.cli.Main.run(args.toArray(new String[0]), print, print)).as(out.toString()).isZero();
+            assertThat(out.toString()).contains(i == 0 ? "adjustments to " + root + "/adjustments" : "Nothing to write");
+        }
+        assertThat(objects.keys("restated/_bedrock-cost-stream.lock")).as("the lock is released").isEmpty();
+        Path local = dir.resolve("restated");
+        objects.download("restated/", local);
+        try (DuckLake db = new DuckLake(local)) {
+            long unpriced = db.count("SELECT count(*) FROM invocations WHERE model = '" + RestateCommandTest.UNPRICED_MODEL
+                    + "' AND pricing_status = 'UNPRICED'");
+            assertThat(unpriced).isGreaterThan(5);
+            assertThat(db.count("SELECT count(*) FROM adjustments WHERE reason = 'PRICED_LATE'")).isEqualTo(unpriced);
+            assertThat(db.count("SELECT count(*) FROM adjustments")).isEqualTo(unpriced);
+            assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly")).isEqualByComparingTo((BigDecimal) db.value(
+                    "SELECT (SELECT sum(total_cost) FROM invocations) + (SELECT sum(total_cost_delta) FROM adjustments)"));
         }
     }
 

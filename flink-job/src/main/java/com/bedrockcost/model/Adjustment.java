@@ -44,8 +44,8 @@ public class Adjustment {
 
     /**
      * The adjustment that takes {@code before} (an invocation at its current cost) to {@code after} (the
-     * same invocation priced again), made at {@code adjustedAt}; null when no cost, status or price
-     * source differs. The reason is {@link #PRICED_LATE} when {@code before} was UNPRICED and
+     * same invocation priced again), made at {@code adjustedAt}; null when neither a cost nor the
+     * pricing status differs (a price row that moved to another file or line changes nothing). The reason is {@link #PRICED_LATE} when {@code before} was UNPRICED and
      * {@code after} is priced, else {@link #PRICE_CHANGED}.
      */
     public static Adjustment between(Invocation before, Invocation after, Instant adjustedAt) {
@@ -73,7 +73,6 @@ public class Adjustment {
         a.totalCostDelta = total == null ? BigDecimal.ZERO : total;
         a.adjustedAt = adjustedAt;
         boolean changed = !Objects.equals(before.pricingStatus, after.pricingStatus)
-                || !Objects.equals(before.priceSource, after.priceSource)
                 || nonZero(a.inputCostDelta) || nonZero(a.outputCostDelta) || nonZero(a.cacheReadCostDelta)
                 || nonZero(a.cacheWriteCostDelta) || nonZero(a.guardrailCostDelta) || nonZero(a.imageCostDelta)
                 || nonZero(a.videoCostDelta) || nonZero(a.rerankCostDelta) || nonZero(a.totalCostDelta)

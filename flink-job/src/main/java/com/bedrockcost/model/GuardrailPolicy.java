@@ -72,6 +72,22 @@ public enum GuardrailPolicy {
         return m;
     }
 
+    /** The inverse of {@link #byVariant}: units per policy from a {@code guardrail_policy_units} map; null for a null map. */
+    public static long[] fromVariants(java.util.Map<String, String> byVariant) {
+        if (byVariant == null) {
+            return null;
+        }
+        long[] units = new long[ALL.length];
+        for (java.util.Map.Entry<String, String> e : byVariant.entrySet()) {
+            GuardrailPolicy g = ofVariant(e.getKey());
+            if (g == null) {
+                throw new IllegalArgumentException("guardrail_policy_units names an unknown policy '" + e.getKey() + "'");
+            }
+            units[g.ordinal()] = Long.parseLong(e.getValue());
+        }
+        return units;
+    }
+
     /** Units of the policies counted in {@code guardrail_text_units}; null when {@code units} is null. */
     public static Long pricedTextUnits(long[] units) {
         if (units == null) {
