@@ -132,7 +132,7 @@ final class RestateCommand {
         }
         LakeLock lock;
         try {
-            lock = LakeLock.acquire(slice.lake);
+            lock = LakeLock.acquire(slice.lake, config);
             if (lock.staleHolder != null) {
                 out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
                         + ") ended without finishing; what it committed is kept");
