@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * moment), after a failure in the middle of a compaction (restart from the last checkpoint), and for
  * exactly-once per lake (the request-id indexes are built from the compacted files).
  */
-@Timeout(300)
+@Timeout(600)
 class CompactionTest {
     static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
     static final int COMPACT_EVERY = 10;
@@ -82,7 +82,7 @@ class CompactionTest {
                     reads++;
                 }
             }
-            Thread.sleep(300);
+            Thread.sleep(1000);
         }
         job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
         long checkpoints = completedCheckpoints(cluster, job.getJobID());
