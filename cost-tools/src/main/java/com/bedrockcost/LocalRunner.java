@@ -149,7 +149,7 @@ public final class LocalRunner {
                 EndOfInput.forget(id);
             }
             if (stop.requested()) {
-                throw stopped(stop);
+                throw new RunStoppedException("stopped (" + stop.signalName() + ")", result);
             }
             // The input is done: a stop requested now lets the short rollup finish.
             stop.onStop(() -> { });
@@ -227,7 +227,7 @@ public final class LocalRunner {
             Compaction compaction = Compaction.fromConfig(config);
             return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(root, codec, compaction),
                     LakeSinks.failed(root, codec, compaction), LakeSinks.tenantHourly(root, codec, compaction))
-                    .withBudgets(BudgetAlerts.fromConfig(config));
+                    .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec));
         }
         // Not compacted: the rollup after the input finds the run's invocation files by name (part-<run id>-…).
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),

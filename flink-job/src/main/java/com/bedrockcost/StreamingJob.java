@@ -49,7 +49,7 @@ public final class StreamingJob {
         Compaction compaction = Compaction.fromConfig(config);
         new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(root, codec, compaction),
                 LakeSinks.failed(root, codec, compaction), LakeSinks.tenantHourly(root, codec, compaction))
-                .withBudgets(BudgetAlerts.fromConfig(config)).build(env);
+                .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec)).build(env);
         env.execute("bedrock-cost-stream");
     }
 }
