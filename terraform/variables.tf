@@ -359,6 +359,17 @@ variable "kinesis_initial_position" {
   }
 }
 
+variable "output_compaction_checkpoints" {
+  description = "Job key output.compaction.checkpoints: merge each partition's new files into one every this many checkpoints (60 s each on MSF), so rows are queryable up to that many minutes later; 0 = a file per checkpoint, partition and KPU (freshest, ~1,440 files per day each)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.output_compaction_checkpoints >= 0 && floor(var.output_compaction_checkpoints) == var.output_compaction_checkpoints
+    error_message = "output_compaction_checkpoints must be a whole number, 0 or more."
+  }
+}
+
 variable "output_compression" {
   description = "Job key output.compression: Parquet codec (SNAPPY is what Athena reads fastest)."
   type        = string

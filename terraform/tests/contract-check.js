@@ -416,6 +416,7 @@ async function runContracts(args) {
     'kinesis.initial.timestamp': 'AT_TIMESTAMP is not offered by kinesis_initial_position',
     'kinesis.shard.discovery.interval': 'the job default (10s) suits MSF', 'kinesis.preflight.timeout': 'the job default suits MSF',
     'output.tenant.hourly': 'the job default (true) is what a deployment wants',
+    'output.compaction.size.mb': 'the job default (128 MB, the file size AWS recommends for Athena) suits MSF',
     's3.endpoint': 'MSF provides S3 itself', 's3.access.key': 'MSF provides S3 itself', 's3.secret.key': 'MSF provides S3 itself',
     's3.path.style.access': 'MSF provides S3 itself',
     'pricing.wait.timeout': 'the job default suits MSF', 'pricing.wait.max.records': 'the job default suits MSF',

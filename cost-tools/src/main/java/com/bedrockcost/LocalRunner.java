@@ -11,6 +11,7 @@ import com.bedrockcost.localrun.StopWithSavepoint;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;
+import com.bedrockcost.sink.Compaction;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -223,10 +224,12 @@ public final class LocalRunner {
         String root = config.get(JobConfig.OUTPUT_PATH);
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         if (runId == null) {
-            return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                    LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
+            Compaction compaction = Compaction.fromConfig(config);
+            return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(root, codec, compaction),
+                    LakeSinks.failed(root, codec, compaction), LakeSinks.tenantHourly(root, codec, compaction))
                     .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec));
         }
+        // Not compacted: the rollup after the input finds the run's invocation files by name (part-<run id>-…).
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId)), LakeSinks.failed(root, codec))
                 .withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));

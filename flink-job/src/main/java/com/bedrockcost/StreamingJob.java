@@ -5,6 +5,7 @@ import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.sink.Compaction;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -45,8 +46,9 @@ public final class StreamingJob {
         }
         String root = config.get(JobConfig.OUTPUT_PATH);
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
-        new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
+        Compaction compaction = Compaction.fromConfig(config);
+        new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(root, codec, compaction),
+                LakeSinks.failed(root, codec, compaction), LakeSinks.tenantHourly(root, codec, compaction))
                 .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec)).build(env);
         env.execute("bedrock-cost-stream");
     }

@@ -91,6 +91,12 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<Boolean> OUTPUT_TENANT_HOURLY = key("Output", "output.tenant.hourly", "true",
             "Also write tenant_hourly (per UTC hour, tenant and model; a Flink SQL window in the job). false leaves the table and the SQL planner out.",
             Parsers.bool());
+    public static final ConfigKey<Long> OUTPUT_COMPACTION_CHECKPOINTS = key("Output", "output.compaction.checkpoints", "0",
+            "Fewer, bigger files: the files of each partition written over this many checkpoints are merged into one before they become visible (invocations, failed, tenant_hourly of an unbounded job; bounded local runs are not compacted). Rows become queryable up to this many checkpoint intervals later. 0 = off: every checkpoint commits its files at once (one file per partition, checkpoint and parallel instance).",
+            Parsers.longAtLeast(0));
+    public static final ConfigKey<Long> OUTPUT_COMPACTION_SIZE_MB = key("Output", "output.compaction.size.mb", "128",
+            "With output.compaction.checkpoints, a partition's files are merged as soon as they reach this many MB together, before that many checkpoints have passed.",
+            Parsers.longAtLeast(1));
 
     // --- S3 file system (local runs against an S3 API server; MSF provides S3 itself) -------------
     public static final ConfigKey<String> S3_ENDPOINT = key("S3", "s3.endpoint", "",

@@ -7,6 +7,8 @@ import com.bedrockcost.model.Invocation;
 import com.bedrockcost.rollup.TenantHourly;
 
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.sink.compactor.FileCompactor;
+import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
@@ -19,6 +21,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.Serializable;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -39,25 +42,41 @@ public final class LakeSinks {
     /** As {@link #invocations(String, String)}, files named {@code <partPrefix>-…parquet}. */
     public static FileSink<Invocation> invocations(String root, String compression, String partPrefix) {
         return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,
-                new DatePartitioner<>(r -> r.eventTime), partPrefix);
+                new DatePartitioner<>(r -> r.eventTime), partPrefix, Compaction.OFF);
+    }
+
+    /** As {@link #invocations(String, String)}, small files merged as {@code compaction} says. */
+    public static FileSink<Invocation> invocations(String root, String compression, Compaction compaction) {
+        return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,
+                new DatePartitioner<>(r -> r.eventTime), PART_PREFIX, compaction);
     }
 
     /** {@code <root>/failed/year=/month=/day=} by processing time (UTC). */
     public static FileSink<FailedRecord> failed(String root, String compression) {
+        return failed(root, compression, Compaction.OFF);
+    }
+
+    /** As {@link #failed(String, String)}, small files merged as {@code compaction} says. */
+    public static FileSink<FailedRecord> failed(String root, String compression, Compaction compaction) {
         return sink(root, LakeTables.FAILED, compression, LakeTables::failedColumns,
-                new DatePartitioner<>(r -> r.ingestTime), PART_PREFIX);
+                new DatePartitioner<>(r -> r.ingestTime), PART_PREFIX, compaction);
     }
 
     /** {@code <root>/tenant_hourly/year=/month=/day=} by the UTC start of the row's hour. */
     public static FileSink<TenantHourly> tenantHourly(String root, String compression) {
+        return tenantHourly(root, compression, Compaction.OFF);
+    }
+
+    /** As {@link #tenantHourly(String, String)}, small files merged as {@code compaction} says. */
+    public static FileSink<TenantHourly> tenantHourly(String root, String compression, Compaction compaction) {
         return sink(root, LakeTables.TENANT_HOURLY, compression, LakeTables::tenantHourlyColumns,
-                new DatePartitioner<>(r -> r.windowStart), PART_PREFIX);
+                new DatePartitioner<>(r -> r.windowStart), PART_PREFIX, compaction);
     }
 
     /** {@code <root>/alerts/year=/month=/day=} by the event time of the invocation that crossed (UTC). */
     public static FileSink<Alert> alerts(String root, String compression) {
         return sink(root, LakeTables.ALERTS, compression, LakeTables::alertColumns,
-                new DatePartitioner<>(r -> r.eventTime), PART_PREFIX);
+                new DatePartitioner<>(r -> r.eventTime), PART_PREFIX, Compaction.OFF);
     }
 
     /** {@code <root>/adjustments/year=/month=/day=} by the UTC day the adjustment was made ({@code adjusted_at}). */
@@ -68,19 +87,35 @@ public final class LakeSinks {
     /** As {@link #adjustments(String, String)}, files named {@code <partPrefix>-…parquet}. */
     public static FileSink<Adjustment> adjustments(String root, String compression, String partPrefix) {
         return sink(root, LakeTables.ADJUSTMENTS, compression, LakeTables::adjustmentColumns,
-                new DatePartitioner<>(r -> r.adjustedAt), partPrefix);
+                new DatePartitioner<>(r -> r.adjustedAt), partPrefix, Compaction.OFF);
     }
 
     /** A column mapping made where the writer runs. */
     public interface ColumnsFactory<T> extends Supplier<Columns<T>>, Serializable {}
 
     private static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
-                                        DatePartitioner<T> partitioner, String partPrefix) {
-        return FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), parquet(table, compression, columns))
-                .withBucketAssigner(partitioner)
+                                        DatePartitioner<T> partitioner, String partPrefix, Compaction compaction) {
+        return sink(root, table, compression, columns, partitioner, partPrefix, compaction,
+                new RecordWiseFileCompactor<>(new ParquetRows<>(table)));
+    }
+
+    /**
+     * With compaction on, the files of each checkpoint are committed hidden ({@code .part-…}) and merged
+     * by {@code compactor} (the sink's own writer takes the rows it reads) into one visible {@code compacted-part-…parquet} per partition, after which
+     * they are deleted: readers (Athena, DuckDB, the request-id index) skip names starting with a dot,
+     * so they see every row once, before, during and after a compaction.
+     */
+    static <T> FileSink<T> sink(String root, String table, String compression, ColumnsFactory<T> columns,
+                                DatePartitioner<T> partitioner, String partPrefix, Compaction compaction,
+                                FileCompactor compactor) {
+        FileSink.DefaultBulkFormatBuilder<T> builder = FileSink.forBulkFormat(new Path(stripSlash(root) + "/" + table), parquet(table, compression, columns));
+        builder.withBucketAssigner(partitioner)
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(partPrefix).withPartSuffix(".parquet").build())
-                .build();
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(partPrefix).withPartSuffix(".parquet").build());
+        if (compaction.enabled()) {
+            builder.enableCompact(compaction.strategy(), compactor);
+        }
+        return builder.build();
     }
 
     /** Writers of one table's Parquet files, as the sink uses them (for tests and benchmarks too). */
@@ -88,15 +123,17 @@ public final class LakeSinks {
         CompressionCodecName codec = CompressionCodecName.valueOf(compression);
         ParquetBuilder<T> builder = out -> {
             Columns<T> cols = columns.get();
-            Builder<T> b = new Builder<>(out, TableSchema.load(table), cols)
-                    .withCompressionCodec(codec)
-                    .withConf(new Configuration(false));
-            for (String column : cols.uniqueColumns()) {
-                b = b.withDictionaryEncoding(column, false);
-            }
-            return b.build();
+            return configure(new Builder<>(out, TableSchema.load(table), cols), codec, cols.uniqueColumns()).build();
         };
         return new ParquetWriterFactory<>(builder);
+    }
+
+    private static <B extends ParquetWriter.Builder<?, B>> B configure(B builder, CompressionCodecName codec, Set<String> uniqueColumns) {
+        B b = builder.withCompressionCodec(codec).withConf(new Configuration(false));
+        for (String column : uniqueColumns) {
+            b = b.withDictionaryEncoding(column, false);
+        }
+        return b;
     }
 
     private static String stripSlash(String root) {

@@ -1,6 +1,8 @@
 package com.bedrockcost.sink;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.GroupWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
@@ -31,6 +33,7 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
     /** Encoded metadata strings, see {@link #repeated}. */
     private final Map<String, Binary> cache = new HashMap<>();
     private RecordConsumer out;
+    private GroupWriter rows;
 
     @SuppressWarnings("unchecked")
     RowWriteSupport(TableSchema table, Columns<T> columns) {
@@ -74,10 +77,16 @@ final class RowWriteSupport<T> extends WriteSupport<T> {
     @Override
     public void prepareForWrite(RecordConsumer recordConsumer) {
         this.out = recordConsumer;
+        this.rows = new GroupWriter(recordConsumer, schema);
     }
 
     @Override
     public void write(T record) {
+        if (record instanceof Group) {
+            // A row read back by a compaction (ParquetRows), already in this table's schema.
+            rows.write((Group) record);
+            return;
+        }
         out.startMessage();
         for (int i = 0; i < names.length; i++) {
             Object v = getters[i].apply(record);

@@ -23,7 +23,9 @@ public final class DuckLake implements AutoCloseable {
             Path dir = root.resolve(table);
             String sql;
             if (Files.isDirectory(dir) && hasParquet(dir)) {
-                sql = "CREATE VIEW " + table + " AS SELECT * FROM read_parquet('" + dir + "/**/*.parquet', hive_partitioning = true)";
+                // [!.]: DuckDB's glob, unlike Athena, Spark and Flink, matches hidden files; a compacting sink
+                // keeps the small files it is merging as committed .part-*.parquet until the merge is committed.
+                sql = "CREATE VIEW " + table + " AS SELECT * FROM read_parquet('" + dir + "/**/[!.]*.parquet', hive_partitioning = true)";
             } else {
                 continue;
             }
