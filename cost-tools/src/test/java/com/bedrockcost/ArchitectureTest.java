@@ -51,12 +51,6 @@ class ArchitectureTest {
             // CloudWatchEnvelope is decoding (gzip + envelope JSON + redaction), not a source: it belongs in parse.
             edge("ingest.CloudWatchEnvelope", "parse.Redaction"),
             edge("parse.InvocationDecoder", "ingest.CloudWatchEnvelope"),
-            // StreamFactory is the contract every source is built to: it belongs below the stages (model).
-            edge("ingest.Inputs", "StreamFactory"),
-            edge("ingest.KinesisInput", "StreamFactory"),
-            edge("pricing.PriceFeed", "StreamFactory"),
-            // A pricing task tells the local run that it has ended its input; the signal belongs below the stages.
-            edge("pricing.EventTimeStamps", "EndOfInput"),
             // De-duplication runs inside the pricing operator (one serialization less), so PricingFunction
             // holds SeenRequests: the pipeline should hand it in, or SeenRequests belongs with pricing.
             edge("pricing.PricingFunction", "dedup.SeenRequests"),
@@ -64,9 +58,6 @@ class ArchitectureTest {
             // The lake's request-id indexes live beside the lake's partitions, named by the sink's partition
             // rule: with the other lake concerns they belong in the lake package below the stages.
             edge("dedup.LakeRequestIds", "sink.DatePartitioner"),
-            // TenantHourly is a row type of the lake: it belongs in model.
-            edge("sink.LakeSinks", "rollup.TenantHourly"),
-            edge("sink.LakeTables", "rollup.TenantHourly"),
             // Lake concerns (tables, paths, SQL over them, reading them back) are spread over sink and
             // report: they belong in one lake package below rollup and report.
             edge("report.LakeTablesSql", "sink.TableSchema"),

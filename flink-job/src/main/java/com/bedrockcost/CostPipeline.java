@@ -6,13 +6,14 @@ import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.model.SideOutputs;
+import com.bedrockcost.model.StreamFactory;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.parse.DecodeFunction;
 import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.rollup.RunLineage;
-import com.bedrockcost.rollup.TenantHourly;
 import com.bedrockcost.rollup.TenantHourlyRollup;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

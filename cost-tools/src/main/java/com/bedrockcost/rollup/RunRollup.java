@@ -2,6 +2,7 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.sink.LakeSinks;

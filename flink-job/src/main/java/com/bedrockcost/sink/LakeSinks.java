@@ -3,7 +3,7 @@ package com.bedrockcost.sink;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.rollup.TenantHourly;
+import com.bedrockcost.model.TenantHourly;
 
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;

@@ -1,4 +1,4 @@
-package com.bedrockcost.rollup;
+package com.bedrockcost.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;
