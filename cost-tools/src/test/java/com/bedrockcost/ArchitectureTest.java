@@ -54,13 +54,8 @@ class ArchitectureTest {
             // De-duplication runs inside the pricing operator (one serialization less), so PricingFunction
             // holds SeenRequests: the pipeline should hand it in, or SeenRequests belongs with pricing.
             edge("pricing.PricingFunction", "dedup.SeenRequests"),
-            edge("pricing.PricingFunction", "dedup.LakeRequestIds"),
-            // The lake's request-id indexes live beside the lake's partitions, named by the sink's partition
-            // rule: with the other lake concerns they belong in the lake package below the stages.
-            edge("dedup.LakeRequestIds", "sink.DatePartitioner"),
             // Lake concerns (tables, paths, SQL over them, reading them back) are spread over sink and
             // report: they belong in one lake package below rollup and report.
-            edge("report.LakeTablesSql", "sink.TableSchema"),
             edge("rollup.RunRollup", "report.LakeSummary"),
             edge("rollup.RunRollup", "report.LakeTablesSql"),
             edge("rollup.RunRollup", "sink.LakeSinks"),

@@ -1,7 +1,7 @@
 package com.bedrockcost.localrun;
 
-import com.bedrockcost.dedup.RequestIdIndex;
-import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.RequestIdIndex;
 
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;

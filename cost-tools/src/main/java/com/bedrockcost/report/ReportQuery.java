@@ -2,7 +2,7 @@ package com.bedrockcost.report;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.lake.LakeTables;
 
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -42,7 +42,7 @@ public final class SeenRequests implements Serializable {
     /** Operator metric: copies of an already written request id that were dropped. */
     public static final String DUPLICATES_METRIC = "duplicatesDropped";
     /** The metric group MSF forwards to CloudWatch; the counter is registered there too. */
-    static final String CLOUDWATCH_GROUP = "kinesisanalytics";
+    public static final String CLOUDWATCH_GROUP = "kinesisanalytics";
     /** State name: part of the savepoint format, do not rename. */
     static final String STATE_NAME = "seen";
     /** Entries the heap backend checks for expiry on each state access. */

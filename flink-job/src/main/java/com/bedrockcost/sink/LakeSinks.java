@@ -1,5 +1,9 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.lake.Columns;
+import com.bedrockcost.lake.DatePartitioner;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.TableSchema;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;

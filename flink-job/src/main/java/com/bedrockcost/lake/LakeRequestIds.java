@@ -1,8 +1,7 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
+import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.sink.DatePartitioner;
-import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.accumulators.LongCounter;

@@ -1,6 +1,5 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
-import com.bedrockcost.lake.FlinkInputFile;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;

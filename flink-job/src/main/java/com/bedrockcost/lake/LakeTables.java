@@ -1,4 +1,4 @@
-package com.bedrockcost.sink;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
