@@ -44,8 +44,8 @@ class ArchitectureTest {
      * class). Delete an entry when its class moves; never add one without saying where the class
      * belongs and why it cannot move now. The test reads class files, so an import used only for a
      * compile-time constant is invisible to it; today those are parse.ParseOptions ->
-     * ingest.LogLineFormat (MAX_LINE_BYTES) and report.ReportQuery, rollup.RunRollup ->
-     * sink.LakeTables (table names), listed in docs/architecture.md.
+     * ingest.LogLineFormat (MAX_LINE_BYTES) and lake.LakeRequestIds -> dedup.SeenRequests
+     * (CLOUDWATCH_GROUP), listed in docs/architecture.md.
      */
     static final List<Edge> FROZEN = List.of(
             // CloudWatchEnvelope is decoding (gzip + envelope JSON + redaction), not a source: it belongs in parse.

@@ -1,14 +1,24 @@
 package com.bedrockcost.model;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * One row of {@code tenant_hourly}: what one tenant spent on one model in one UTC hour (event
- * time). A Flink POJO, written by {@code LakeSinks.tenantHourly}.
+ * time), or a correction to it. The table is additive: an hour may have several rows for the same
+ * tenant and model (the on-time row, then {@link #LATE} and {@link #ADJUSTMENT} rows), and the
+ * hour's figures are their sums. A Flink POJO, written by {@code LakeSinks.tenantHourly}.
  */
 public class TenantHourly {
+    /** {@link #rowKind} of the row the hour's window wrote when the watermark passed its end. */
+    public static final String ON_TIME = "ON_TIME";
+    /** {@link #rowKind} of a row of invocations that arrived after their hour's window was written. */
+    public static final String LATE = "LATE";
+    /** {@link #rowKind} of a row of cost changes of invocations already counted (adjustments): no invocations, cost deltas. */
+    public static final String ADJUSTMENT = "ADJUSTMENT";
+
     public Instant windowStart;
     public Instant windowEnd;
     /** Null for invocations without a tenant. */
@@ -45,8 +55,16 @@ public class TenantHourly {
     /** {@code latencyMsSum / latencyCount}, half-even to 3 decimals; null when no invocation had a latency. */
     public BigDecimal latencyMsAvg;
     public Long latencyMsMax;
+    /** {@link #ON_TIME}, {@link #LATE} or {@link #ADJUSTMENT}. */
+    public String rowKind;
 
     public TenantHourly() {}
+
+    /** {@code sum / count}, half-even to 3 decimals; null without a value. */
+    public static BigDecimal average(Long sum, long count) {
+        return count == 0 || sum == null ? null
+                : BigDecimal.valueOf(sum).divide(BigDecimal.valueOf(count), 3, RoundingMode.HALF_EVEN);
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -69,7 +87,7 @@ public class TenantHourly {
                 && Objects.equals(latencyMsAvg, t.latencyMsAvg) && Objects.equals(latencyMsMax, t.latencyMsMax)
                 && Objects.equals(guardrailTextUnits, t.guardrailTextUnits) && Objects.equals(guardrailCost, t.guardrailCost)
                 && Objects.equals(imageCost, t.imageCost) && Objects.equals(videoCost, t.videoCost)
-                && Objects.equals(rerankCost, t.rerankCost);
+                && Objects.equals(rerankCost, t.rerankCost) && Objects.equals(rowKind, t.rowKind);
     }
 
     @Override
@@ -80,6 +98,6 @@ public class TenantHourly {
     @Override
     public String toString() {
         return "TenantHourly{" + windowStart + " tenant=" + tenantId + " model=" + model + " n=" + invocations
-                + " in=" + inputTokens + " out=" + outputTokens + " total=" + totalCost + " unpriced=" + unpriced + "}";
+                + " in=" + inputTokens + " out=" + outputTokens + " total=" + totalCost + " unpriced=" + unpriced + " " + rowKind + "}";
     }
 }
