@@ -76,6 +76,13 @@
   var C = {};
   daily.columns.forEach(function (c, i) { C[c] = 4 + i; });
   var costs = daily.cells.map(function (c) { return units(c[C.total_cost]); });
+  /** The charges a cost is made of (columns of the cells), with their labels: tokens first, then the non-token charges. */
+  var CHARGES = [['input_cost', 'input tokens'], ['output_cost', 'output tokens'], ['cache_read_cost', 'cache read tokens'],
+    ['cache_write_cost', 'cache write tokens'], ['guardrail_cost', 'guardrails (text units)'], ['image_cost', 'images'],
+    ['video_cost', 'video (seconds)'], ['rerank_cost', 'rerank (queries)']];
+  var charges = daily.cells.map(function (c) {
+    return CHARGES.map(function (k) { return C[k[0]] === undefined ? null : units(c[C[k[0]]]); });
+  });
 
   function totals() {
     return { invocations: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0,
@@ -96,7 +103,7 @@
 
   /** Sums of the cells whose day is in [from, to] (indexes into daily.days). */
   function aggregate(from, to) {
-    var v = { from: from, to: to, days: daily.days.slice(from, to + 1), overall: totals(),
+    var v = { from: from, to: to, days: daily.days.slice(from, to + 1), overall: totals(), charges: CHARGES.map(function () { return null; }),
       tenant: {}, model: {}, department: {}, day: {}, tenantModel: {}, tenantDay: {}, series: { tenant: {}, model: {}, department: {} } };
     daily.cells.forEach(function (c, i) {
       var d = c[3];
@@ -104,6 +111,7 @@
       var cost = costs[i];
       var tenant = daily.tenants[c[0]], dept = daily.departments[c[1]], model = daily.models[c[2]], day = daily.days[d];
       add(v.overall, c, cost);
+      charges[i].forEach(function (u, k) { v.charges[k] = addMoney(v.charges[k], u); });
       add(bump(v.tenant, tenant), c, cost);
       add(bump(v.model, model), c, cost);
       add(bump(v.department, dept), c, cost);
@@ -314,6 +322,32 @@
       options: { plugins: { tooltip: { callbacks: { label: moneyTooltip } }, legend: { position: 'bottom' } },
         scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: axisMoney } } } }
     });
+  });
+
+  // What the picked range's cost is made of: every charge type, with its share of the total.
+  addSection('charges', function (v) {
+    var b = body('charges');
+    var total = v.overall.cost;
+    var rows = CHARGES.map(function (k, i) {
+      var u = v.charges[i];
+      var share = u === null || total === null || total === 0n ? null : Number(u * 10000n / total) / 100;
+      return { key: k[1], t: { cost: u, share: share } };
+    });
+    chart(b, 'charges-cost', 'Cost by charge type (USD)', 60 + rows.length * 26, {
+      type: 'bar',
+      data: { labels: rows.map(function (r) { return r.key; }),
+        datasets: [{ label: 'cost', data: rows.map(function (r) { return dollars(r.t.cost); }),
+          backgroundColor: rows.map(function (r, i) { return i < 4 ? PALETTE[0] : PALETTE[1]; }) }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false }, tooltip: { callbacks: { label: moneyTooltip } } },
+        scales: { x: { ticks: { callback: axisMoney }, title: { display: true, text: 'USD' } }, y: { ticks: { autoSkip: false } } } }
+    });
+    table(b, 'table-charges', [['key', 'charge', 'text'], ['cost', 'cost', 'money'], ['share', '% of total', 'text']],
+      rows.map(function (r) { return { key: r.key, t: { cost: r.t.cost, share: r.t.share === null ? '\u2014' : r.t.share.toFixed(2) + '%' } }; }),
+      { sort: 'cost' });
+    var nonToken = null;
+    rows.slice(4).forEach(function (r) { nonToken = addMoney(nonToken, r.t.cost); });
+    b.appendChild(h('p', { class: 'note', id: 'charges-non-token', 'data-value': exact(nonToken),
+      text: nonToken === null ? 'No charges other than tokens in the range.' : 'Charges other than tokens: ' + money(nonToken) + ' of ' + money(total) + '.' }));
   });
 
   function tenantRows(v) {

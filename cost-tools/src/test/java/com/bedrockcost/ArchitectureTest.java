@@ -59,9 +59,6 @@ class ArchitectureTest {
             edge("rollup.RunRollup", "report.LakeSummary"),
             edge("rollup.RunRollup", "report.LakeTablesSql"),
             edge("rollup.RunRollup", "sink.LakeSinks"),
-            // The report runs its batch query on the local runner's cluster settings: the report is a
-            // tool above the runtime, or the settings belong below it.
-            edge("report.ReportQuery", "LocalRunner"),
             // Budgets are read with the price table's machinery (watched CSV folder, reading, CSV split,
             // rejection with file:line): that machinery belongs in a package of watched CSV tables below both.
             edge("budget.BudgetCsv", "pricing.PriceCsv"),
@@ -70,15 +67,13 @@ class ArchitectureTest {
             edge("budget.BudgetFunction", "pricing.PriceUpdate"),
             edge("budget.BudgetReadings", "pricing.PriceUpdate"),
             // The dashboard's budget panel reads the budget table (budget) through the price table's
-            // reader (pricing) and runs its alerts query on the local runner's settings, as ReportQuery
-            // does: the report is a tool above the stages (with the CSV-table machinery below both).
+            // reader (pricing): the report is a tool above the stages (with the CSV-table machinery below both).
             edge("report.BudgetPanel", "budget.BudgetBook"),
             edge("report.BudgetPanel", "budget.BudgetFileException"),
             edge("report.BudgetPanel", "budget.BudgetPeriod"),
             edge("report.BudgetPanel", "budget.BudgetRow"),
             edge("report.BudgetPanel", "budget.BudgetTable"),
-            edge("report.BudgetPanel", "pricing.PriceLocation"),
-            edge("report.BudgetPanel", "LocalRunner"));
+            edge("report.BudgetPanel", "pricing.PriceLocation"));
 
     private static JavaClasses classes;
 

@@ -16,6 +16,7 @@ import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.pricing.LatePrices;
 import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
+import com.bedrockcost.report.LakeViews;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
@@ -318,6 +319,8 @@ public final class Main {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
                 alertsBefore = AlertLake.committedIds(root);
             }
+            // The summary and the dashboard after the job read the lake with DuckDB: load it while the job runs.
+            LakeViews.preload();
             result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
             input = InputAccounting.of(result);
             alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
@@ -355,6 +358,11 @@ public final class Main {
             err.println("bedrock-cost-stream: " + input.nothingReadMessage());
             return 1;
         }
+        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
+        ReportOptions report = new ReportOptions();
+        report.lake = root;
+        report.out = reportDir;
+        report.ingestedSince = started;
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary summary;
@@ -364,6 +372,13 @@ public final class Main {
             summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
             summary.print(out, root, 10);
             printCorrections(result, out);
+            if (summary.invocations == 0 && summary.alreadyInLake != null && summary.alreadyInLake > 0) {
+                // Nothing new (the same input again): an empty dashboard would hide the costs the user came for.
+                report.ingestedSince = null;
+                report.note = String.format("This run wrote no new invocations: all %,d it read were already in the lake"
+                        + " (exactly once per lake). This dashboard shows the whole lake.", summary.alreadyInLake);
+                out.printf("%s%n", report.note);
+            }
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();
                 out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
@@ -372,11 +387,6 @@ public final class Main {
         } catch (java.io.IOException e) {
             return failed("cannot read the lake back", e, err, verbosity);
         }
-        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
-        ReportOptions report = new ReportOptions();
-        report.lake = root;
-        report.out = reportDir;
-        report.ingestedSince = started;
         return report(report, config, out, err, verbosity);
     }
 
@@ -421,6 +431,9 @@ public final class Main {
         }
         if (!options.lake.contains("://")) {
             options.lake = Paths.get(options.lake).toAbsolutePath().normalize().toString();
+        } else {
+            // An s3:// lake is copied through the job's own file system (Flink's S3 plugin, the --s3.* keys) for DuckDB.
+            LocalRunner.initFileSystems(LocalRunner.flinkConfiguration(config));
         }
         long start = System.nanoTime();
         try {

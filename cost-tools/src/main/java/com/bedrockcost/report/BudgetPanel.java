@@ -1,6 +1,5 @@
 package com.bedrockcost.report;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.budget.BudgetBook;
 import com.bedrockcost.budget.BudgetFileException;
@@ -15,22 +14,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.table.api.config.OptimizerConfigOptions;
-import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,17 +77,23 @@ public final class BudgetPanel {
         public final LocalDateTime eventTime;
         public final LocalDateTime emittedAt;
 
-        Alert(Row r) {
-            id = (String) r.getField(0);
-            type = (String) r.getField(1);
-            tenant = (String) r.getField(2);
-            period = (String) r.getField(3);
-            periodStart = (LocalDateTime) r.getField(4);
-            thresholdPct = (BigDecimal) r.getField(5);
-            budget = (BigDecimal) r.getField(6);
-            spend = (BigDecimal) r.getField(7);
-            eventTime = (LocalDateTime) r.getField(8);
-            emittedAt = (LocalDateTime) r.getField(9);
+        Alert(ResultSet r) throws SQLException {
+            id = r.getString(1);
+            type = r.getString(2);
+            tenant = r.getString(3);
+            period = r.getString(4);
+            periodStart = utc(r, 5);
+            thresholdPct = r.getBigDecimal(6);
+            budget = r.getBigDecimal(7);
+            spend = r.getBigDecimal(8);
+            eventTime = utc(r, 9);
+            emittedAt = utc(r, 10);
+        }
+
+        /** A timestamp column (an instant) as UTC wall-clock time. */
+        private static LocalDateTime utc(ResultSet r, int column) throws SQLException {
+            OffsetDateTime t = r.getObject(column, OffsetDateTime.class);
+            return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
     }
 
@@ -110,7 +112,7 @@ public final class BudgetPanel {
     }
 
     /** Reads the budgets of {@code budgets.path} (a bad file fails the report) and the slice's alerts. */
-    static BudgetPanel read(ReportOptions options, JobConfig config, ReportData data) throws IOException {
+    static BudgetPanel read(ReportOptions options, JobConfig config, ReportData data, LakeViews lake) throws IOException {
         String path = config.isSet(JobConfig.BUDGETS_PATH) ? config.get(JobConfig.BUDGETS_PATH) : null;
         LocalDate asOf = null;
         for (ReportData.Cell c : data.daily) {
@@ -118,9 +120,9 @@ public final class BudgetPanel {
             asOf = asOf == null || d.isAfter(asOf) ? d : asOf;
         }
         BudgetPanel p = new BudgetPanel(path, asOf);
-        p.alertsTable = !LakeSummary.parquetFiles(new Path(options.lake, AlertLake.TABLE)).isEmpty();
+        p.alertsTable = lake.has(AlertLake.TABLE);
         if (p.alertsTable) {
-            p.readAlerts(options, config);
+            p.readAlerts(options, lake);
         }
         if (path != null && asOf != null && options.model == null) {
             p.lines(table(path), data);
@@ -183,13 +185,9 @@ public final class BudgetPanel {
         return null;
     }
 
-    private void readAlerts(ReportOptions options, JobConfig config) throws IOException {
-        StreamTableEnvironment sql = StreamTableEnvironment.create(LocalRunner.batchEnvironment(config), EnvironmentSettings.inBatchMode());
-        sql.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        sql.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
-        sql.executeSql(LakeTablesSql.createTable(AlertLake.TABLE, options.lake));
+    private void readAlerts(ReportOptions options, LakeViews lake) throws IOException {
         List<String> c = new ArrayList<>();
-        String day = "CONCAT(`year`, '-', `month`, '-', `day`)";
+        String day = "(year || '-' || month || '-' || day)";
         if (options.from != null) {
             c.add(day + " >= " + literal(options.from.toString()));
         }
@@ -201,17 +199,16 @@ public final class BudgetPanel {
         }
         if (options.ingestedSince != null) {
             // The run's dashboard: the alerts this run emitted.
-            c.add("emitted_at >= TIMESTAMP " + literal(LocalDateTime.ofInstant(options.ingestedSince, ZoneOffset.UTC).toString().replace('T', ' ')));
+            long micros = Math.multiplyExact(options.ingestedSince.getEpochSecond(), 1_000_000L) + options.ingestedSince.getNano() / 1_000;
+            c.add("epoch_us(emitted_at) >= " + micros);
         }
-        String query = "SELECT alert_id, alert_type, tenant_id, `period`, period_start, threshold_pct, budget_usd, spend_usd,"
-                + " event_time, emitted_at FROM alerts" + (c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c));
-        try (CloseableIterator<Row> rows = sql.executeSql(query).collect()) {
-            while (rows.hasNext()) {
-                alerts.add(new Alert(rows.next()));
+        String query = "SELECT alert_id, alert_type, tenant_id, period, period_start, threshold_pct, budget_usd, spend_usd,"
+                + " event_time, emitted_at FROM " + AlertLake.TABLE + (c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c));
+        try (Statement st = lake.statement(); ResultSet rs = st.executeQuery(query)) {
+            while (rs.next()) {
+                alerts.add(new Alert(rs));
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
+        } catch (SQLException e) {
             throw new IOException("Reading the alerts at " + options.lake + " failed: " + e.getMessage(), e);
         }
         alerts.sort(java.util.Comparator.comparing((Alert a) -> a.eventTime).thenComparing(a -> a.id));

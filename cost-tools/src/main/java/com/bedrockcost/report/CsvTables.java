@@ -23,6 +23,9 @@ final class CsvTables {
         totalsHeader.add("latency_ms_p95");
         totalsHeader.add("guardrail_text_units");
         totalsHeader.add("guardrail_cost");
+        totalsHeader.add("image_cost");
+        totalsHeader.add("video_cost");
+        totalsHeader.add("rerank_cost");
 
         try (Writer w = open(dir.resolve("summary.csv"))) {
             line(w, concat("slice", totalsHeader, "failed_inputs"));
@@ -89,6 +92,9 @@ final class CsvTables {
         out.add(text(t.latencyMsP95));
         out.add(String.valueOf(t.guardrailTextUnits));
         out.add(text(t.guardrailCost));
+        out.add(text(t.imageCost));
+        out.add(text(t.videoCost));
+        out.add(text(t.rerankCost));
         return out;
     }
 

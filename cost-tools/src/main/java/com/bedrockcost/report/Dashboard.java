@@ -34,7 +34,8 @@ public final class Dashboard {
         "summary.csv", "tenants.csv", "companies.csv", "departments.csv", "models.csv", "timeline.csv", "daily.csv", "failed.csv", "budgets.csv", "alerts.csv"};
     /** Columns of each cell of {@code daily.cells} in the JSON, after the four key indexes. */
     static final String[] CELL_COLUMNS = {"invocations", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-        "total_cost", "unpriced", "errors"};
+        "total_cost", "unpriced", "errors", "input_cost", "output_cost", "cache_read_cost", "cache_write_cost", "guardrail_cost",
+        "image_cost", "video_cost", "rerank_cost"};
 
     private Dashboard() {}
 
@@ -68,6 +69,10 @@ public final class Dashboard {
                 .append("<noscript><p class=\"noscript\">This dashboard draws its charts and tables with JavaScript."
                         + " The CSV files beside it hold every number.</p></noscript>\n<main>\n");
 
+        if (d.options.note != null) {
+            h.append("<section class=\"panel\" id=\"scope\"><p class=\"note\" id=\"scope-note\">").append(esc(d.options.note))
+                    .append("</p></section>\n");
+        }
         if (d.overall.invocations == 0) {
             h.append("<section class=\"panel\" id=\"empty\"><h2>No invocations</h2><p class=\"note\">The lake has no invocations in this slice (")
                     .append(esc(d.options.describe())).append(").</p></section>\n");
@@ -75,6 +80,9 @@ public final class Dashboard {
         panel(h, "overview", "Overview", "Totals of the picked date range (UTC days of event time).");
         panel(h, "over-time", "Cost over time", "Cost per day of the picked range, split by the biggest tenants, models or departments;"
                 + " the rest summed as others.");
+        panel(h, "charges", "Cost by charge type", "What the cost of the picked range is made of: tokens (input, output, cache"
+                + " read and write) and the charges that are not tokens (guardrail text units, images, video seconds, rerank"
+                + " queries; docs/pricing.md). They add up to the total.");
         panel(h, "tenants", "Tenants", "Every tenant with calls in the picked range (search finds any of them); click a column to sort,"
                 + " a row to see its models and days. Tenant from requestMetadata or the configured mapping; "
                 + ReportData.NO_TENANT + " = not attributable.");
@@ -100,7 +108,7 @@ public final class Dashboard {
 
         h.append("</main>\n<footer>Costs in USD, summed exactly from the lake's decimal(38,12) columns; shown rounded half-even"
                 + " to cents (to 4 or 6 decimals below a dollar or a cent); hover a figure for its exact value."
-                + " Read with Flink SQL (batch) from the lake's invocations and failed tables."
+                + " Read with DuckDB from the lake's invocations (with their adjustments: current costs) and failed tables."
                 + " Charts: Chart.js ").append(esc(chartJsVersion())).append(" (MIT licence).</footer>\n");
         h.append("<script type=\"application/json\" id=\"report-data\">").append(scriptSafe(json(v, generatedAt))).append("</script>\n")
                 .append("<script>\n").append(chartJs()).append("\n</script>\n")
@@ -134,6 +142,7 @@ public final class Dashboard {
         f.put("model", d.options.model);
         f.put("ingested_since", d.options.ingestedSince == null ? null : d.options.ingestedSince.toString());
         f.put("top", d.options.top);
+        f.put("note", d.options.note);
         root.set("overall", totals(JSON.createObjectNode(), "overall", d.overall));
         ranked(root.putObject("tenants"), v.tenants);
         ranked(root.putObject("companies"), v.companies);
@@ -196,6 +205,14 @@ public final class Dashboard {
                 a.add(t.totalCost.stripTrailingZeros().toPlainString());
             }
             a.add(t.unpriced).add(t.errors);
+            for (BigDecimal charge : new BigDecimal[] {t.inputCost, t.outputCost, t.cacheReadCost, t.cacheWriteCost, t.guardrailCost,
+                t.imageCost, t.videoCost, t.rerankCost}) {
+                if (charge == null) {
+                    a.addNull();
+                } else {
+                    a.add(charge.stripTrailingZeros().toPlainString());
+                }
+            }
         }
     }
 
@@ -236,6 +253,10 @@ public final class Dashboard {
         n.put("cache_read_cost", plain(t.cacheReadCost));
         n.put("cache_write_cost", plain(t.cacheWriteCost));
         n.put("total_cost", plain(t.totalCost));
+        n.put("guardrail_cost", plain(t.guardrailCost));
+        n.put("image_cost", plain(t.imageCost));
+        n.put("video_cost", plain(t.videoCost));
+        n.put("rerank_cost", plain(t.rerankCost));
         n.put("unpriced", t.unpriced);
         n.put("errors", t.errors);
         n.put("latency_count", t.latencyCount);

@@ -1,22 +1,17 @@
 package com.bedrockcost.report;
 
-import com.bedrockcost.lake.FlinkInputFile;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
 
 import javax.annotation.Nullable;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,16 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A short cost summary read back from the written lake: per tenant and per model. */
+/** A short cost summary read back from the written lake (with DuckDB, at current costs): per tenant and per model. */
 public final class LakeSummary {
-    private static final MessageType PROJECTION = MessageTypeParser.parseMessageType(
-            "message invocations { optional binary tenant_id (STRING); optional binary model_id (STRING); optional binary model (STRING);"
-                    + " required int64 input_tokens; required int64 output_tokens;"
-                    + " optional fixed_len_byte_array(16) total_cost (DECIMAL(38,12)); required binary pricing_status (STRING);"
-                    + " required int64 ingest_time (TIMESTAMP(MICROS,true)); }");
-    private static final MessageType FAILED_PROJECTION = MessageTypeParser.parseMessageType(
-            "message failed { required int64 ingest_time (TIMESTAMP(MICROS,true)); }");
-
     /** Totals of one group (a tenant, a model). */
     public static final class Totals {
         public long invocations;
@@ -68,84 +55,58 @@ public final class LakeSummary {
     public static LakeSummary read(String root, @Nullable Instant since) throws IOException {
         LakeSummary s = new LakeSummary();
         s.since = since;
-        for (Path file : parquetFiles(new Path(root, "invocations"))) {
-            s.files++;
-            s.readInvocations(file);
-        }
-        for (Path file : parquetFiles(new Path(root, "failed"))) {
-            try (ParquetReader<Group> r = reader(file, FAILED_PROJECTION)) {
-                Group g;
-                while ((g = r.read()) != null) {
-                    if (s.counts(g)) {
-                        s.failedRows++;
-                    }
+        try (LakeViews lake = LakeViews.open(root); Statement st = lake.statement()) {
+            s.files = lake.files(LakeViews.INVOCATIONS);
+            String where = since == null ? "" : " WHERE " + ingestedSince(since);
+            try (ResultSet rs = st.executeQuery("SELECT CAST(count(*) AS BIGINT) FROM " + LakeViews.INVOCATIONS)) {
+                rs.next();
+                s.lakeInvocations = rs.getLong(1);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(tenant_id, '(no tenant)'), coalesce(model, model_id, '(unknown)'),"
+                    + " CAST(count(*) AS BIGINT), CAST(sum(input_tokens) AS BIGINT), CAST(sum(output_tokens) AS BIGINT),"
+                    + " sum(total_cost), CAST(count(*) FILTER (WHERE total_cost IS NULL) AS BIGINT)"
+                    + " FROM " + LakeViews.INVOCATIONS_CURRENT + where + " GROUP BY ALL")) {
+                while (rs.next()) {
+                    s.add(rs);
                 }
             }
+            try (ResultSet rs = st.executeQuery("SELECT CAST(count(*) AS BIGINT) FROM " + LakeViews.FAILED + where)) {
+                rs.next();
+                s.failedRows = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IOException("Reading the lake at " + root + " failed: " + e.getMessage(), e);
         }
         return s;
     }
 
-    /** Whether a row was ingested at or after {@link #since}. */
-    private boolean counts(Group g) {
-        if (since == null) {
-            return true;
-        }
-        long micros = g.getLong("ingest_time", 0);
-        return micros >= since.toEpochMilli() * 1_000L; // the job stamps whole milliseconds
+    /**
+     * The SQL condition "ingested at or after {@code since}": the job stamps whole milliseconds, so
+     * {@code since} counts to the millisecond.
+     */
+    static String ingestedSince(Instant since) {
+        return "epoch_us(ingest_time) >= " + since.toEpochMilli() * 1_000L;
     }
 
-    private void readInvocations(Path file) throws IOException {
-        try (ParquetReader<Group> r = reader(file, PROJECTION)) {
-            Group g;
-            while ((g = r.read()) != null) {
-                lakeInvocations++;
-                if (!counts(g)) {
-                    continue;
-                }
-                invocations++;
-                String tenant = g.getFieldRepetitionCount("tenant_id") > 0 ? g.getString("tenant_id", 0) : "(no tenant)";
-                String model = g.getFieldRepetitionCount("model") > 0 ? g.getString("model", 0)
-                        : g.getFieldRepetitionCount("model_id") > 0 ? g.getString("model_id", 0) : "(unknown)";
-                BigDecimal cost = null;
-                if (g.getFieldRepetitionCount("total_cost") > 0) {
-                    Binary b = g.getBinary("total_cost", 0);
-                    cost = new BigDecimal(new BigInteger(b.getBytes()), 12);
-                    totalCost = totalCost.add(cost);
-                } else {
-                    unpriced++;
-                }
-                add(byTenant.computeIfAbsent(tenant, k -> new Totals()), g, cost);
-                add(byModel.computeIfAbsent(model, k -> new Totals()), g, cost);
-            }
-        }
-    }
-
-    private static void add(Totals t, Group g, BigDecimal cost) {
-        t.invocations++;
-        t.inputTokens += g.getLong("input_tokens", 0);
-        t.outputTokens += g.getLong("output_tokens", 0);
+    /** One (tenant, model) group of the query. */
+    private void add(ResultSet rs) throws SQLException {
+        long n = rs.getLong(3);
+        long in = rs.getLong(4);
+        long out = rs.getLong(5);
+        BigDecimal cost = rs.getBigDecimal(6);
+        invocations += n;
+        unpriced += rs.getLong(7);
         if (cost != null) {
-            t.cost = t.cost.add(cost);
+            totalCost = totalCost.add(cost);
         }
-    }
-
-    private static ParquetReader<Group> reader(Path file, MessageType projection) throws IOException {
-        FileStatus st = FileSystem.get(file.toUri()).getFileStatus(file);
-        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
-        if (projection != null) {
-            conf.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA, projection.toString());
-        }
-        return new GroupReader(new FlinkInputFile(file, st.getLen())).withConf(conf).build();
-    }
-
-    private static final class GroupReader extends ParquetReader.Builder<Group> {
-        GroupReader(org.apache.parquet.io.InputFile file) {
-            super(file);
-        }
-
-        @Override
-        protected org.apache.parquet.hadoop.api.ReadSupport<Group> getReadSupport() {
-            return new GroupReadSupport();
+        for (Totals t : new Totals[] {byTenant.computeIfAbsent(rs.getString(1), k -> new Totals()),
+            byModel.computeIfAbsent(rs.getString(2), k -> new Totals())}) {
+            t.invocations += n;
+            t.inputTokens += in;
+            t.outputTokens += out;
+            if (cost != null) {
+                t.cost = t.cost.add(cost);
+            }
         }
     }
 

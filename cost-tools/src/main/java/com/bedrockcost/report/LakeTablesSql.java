@@ -41,6 +41,29 @@ public final class LakeTablesSql {
         return b.toString();
     }
 
+    /** The columns of {@code table} in {@code schemas/}, each as {name, DuckDB type}. */
+    static java.util.List<String[]> duckColumns(String table) {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        for (TableSchema.Column c : TableSchema.load(table).columns()) {
+            out.add(new String[] {c.name, duckType(c.type)});
+        }
+        return out;
+    }
+
+    /** The DuckDB type of a column type of {@code schemas/}: timestamps are UTC instants (TIMESTAMPTZ, as DuckDB reads them). */
+    static String duckType(String hiveType) {
+        if (hiveType.equals("string")) {
+            return "VARCHAR";
+        }
+        if (hiveType.equals("timestamp")) {
+            return "TIMESTAMPTZ";
+        }
+        if (hiveType.equals("map<string,string>")) {
+            return "MAP(VARCHAR, VARCHAR)";
+        }
+        return flinkType(hiveType);
+    }
+
     /** The Flink SQL type of a column type of {@code schemas/} (Hive/Glue names). */
     static String flinkType(String hiveType) {
         if (hiveType.equals("string")) {

@@ -19,11 +19,14 @@ public final class Report {
 
     /** Writes the report; returns the dashboard's path. */
     public static Path write(ReportOptions options, JobConfig config) throws IOException {
-        ReportData data = ReportQuery.read(options, config);
-        if (data.overall.invocations == 0 && (options.tenant != null || options.model != null)) {
-            throw new EmptySliceException(emptySlice(options, config));
+        ReportData data;
+        try (LakeViews lake = LakeViews.open(options.lake, options.from, options.to)) {
+            data = ReportQuery.read(options, lake);
+            if (data.overall.invocations == 0 && (options.tenant != null || options.model != null)) {
+                throw new EmptySliceException(emptySlice(options));
+            }
+            data.budgets = BudgetPanel.read(options, config, data, lake);
         }
-        data.budgets = BudgetPanel.read(options, config, data);
         ReportView view = new ReportView(data);
         Path dir = options.out.toAbsolutePath().normalize();
         Files.createDirectories(dir);
@@ -34,12 +37,12 @@ public final class Report {
     }
 
     /** Why a tenant's or model's report is empty: a name the lake does not have (and the nearest it has), or days without its calls. */
-    private static String emptySlice(ReportOptions options, JobConfig config) throws IOException {
+    private static String emptySlice(ReportOptions options) throws IOException {
         boolean tenant = options.tenant != null;
         String what = tenant ? "tenant" : "model";
         String given = tenant ? options.tenant : options.model;
-        List<String> known = ReportQuery.distinct(tenant ? "tenant_id" : "`model`",
-                tenant ? ReportData.NO_TENANT : ReportData.UNKNOWN_MODEL, options.lake, config);
+        List<String> known = ReportQuery.distinct(tenant ? "tenant_id" : "model",
+                tenant ? ReportData.NO_TENANT : ReportData.UNKNOWN_MODEL, options.lake);
         if (known.contains(given)) {
             return "The lake at " + options.lake + " has no invocations of " + what + " '" + given + "' in this slice ("
                     + options.describe() + "); it has some outside it: widen --from/--to or leave out --" + (tenant ? "model" : "tenant");

@@ -27,6 +27,8 @@ public final class ReportOptions {
     public Path out = Paths.get(DEFAULT_OUT);
     /** Only rows the job wrote at or after this instant: the run command's "this run". */
     public Instant ingestedSince;
+    /** Why the report shows this slice, when the run command picked it (shown at the top of the dashboard); null: nothing to say. */
+    public String note;
 
     /** Parsed options, and the arguments that are not report options (configuration keys such as s3.endpoint). */
     public static final class Parsed {

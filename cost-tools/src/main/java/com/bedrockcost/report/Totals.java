@@ -26,6 +26,10 @@ public final class Totals {
     /** Guardrail text units and their cost (part of {@link #totalCost}). */
     public long guardrailTextUnits;
     public BigDecimal guardrailCost;
+    /** The other non-token charges (docs/pricing.md), part of {@link #totalCost}; null when none. */
+    public BigDecimal imageCost;
+    public BigDecimal videoCost;
+    public BigDecimal rerankCost;
     /** Exact nearest-rank percentiles of latency_ms; set for models and the overall totals only. */
     public Long latencyMsP50;
     public Long latencyMsP95;
@@ -54,6 +58,9 @@ public final class Totals {
         totalCost = plus(totalCost, o.totalCost);
         guardrailTextUnits += o.guardrailTextUnits;
         guardrailCost = plus(guardrailCost, o.guardrailCost);
+        imageCost = plus(imageCost, o.imageCost);
+        videoCost = plus(videoCost, o.videoCost);
+        rerankCost = plus(rerankCost, o.rerankCost);
         unpriced += o.unpriced;
         errors += o.errors;
         latencyCount += o.latencyCount;

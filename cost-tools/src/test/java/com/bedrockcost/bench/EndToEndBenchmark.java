@@ -2,7 +2,6 @@ package com.bedrockcost.bench;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.ingest.LogGenerator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,87 +11,114 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * End-to-end benchmark: the bounded job over a generated corpus of gzip log files (S3 delivery
- * format) at parallelism 1 and 2, next to a baseline measured in the same run: one thread that
- * only gunzips and streams the same files through Jackson, extracting the same fields.
+ * Side-by-side benchmark over one generated corpus of gzip log files (S3 delivery format), in one
+ * invocation: DuckDB through JDBC ({@link DuckDbPipeline}: the same pipeline in SQL, priced with the
+ * same table) at 1 and 2 threads, and the job as a user runs it ({@code bin/bedrock-cost-stream run
+ * --input <corpus> --output <dir> --job.parallelism N}, the whole process) at parallelism 1 and 2.
+ * Prints wall time, records/s, CPU seconds, peak RSS, the ratio job/DuckDB and both totals (sum of
+ * total_cost), flagging totals that differ.
  *
- * <p>{@code bin/benchmark [--records N] [--dir D] [--parallelism 1,2] [--tenants T] [--<job key> value ...]}:
- * any other {@code --key value} is a job configuration key for the measured runs.
+ * <p>{@code bin/benchmark [--records N] [--tenants T] [--dir D] [--parallelism 1,2] [--rounds R]
+ * [--baseline] [--memory] [--<job key> value ...]}: rounds interleave DuckDB and the job (medians
+ * are printed; {@code --rounds 0} measures only what {@code --baseline} and {@code --memory} ask for); {@code --baseline} adds a one-thread gunzip + Jackson pass; {@code --memory} a run
+ * of the job inside this JVM with a full collection every 2 s (its live heap). Any other
+ * {@code --key value} is a job configuration key for the job's runs.
  */
 public final class EndToEndBenchmark {
-    private static final int FILES = 64;
-
     public static void main(String[] args) throws Exception {
-        long records = 1_000_000;
+        long records = 300_000;
         Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "bedrock-cost-bench");
         String parallelisms = "1,2";
         int tenants = 500;
-        Map<String, String> jobKeys = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        int rounds = 1;
+        boolean baseline = false;
+        boolean memory = false;
+        Map<String, String> jobKeys = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--records": records = Long.parseLong(args[i + 1]); break;
-                case "--dir": dir = Paths.get(args[i + 1]); break;
-                case "--parallelism": parallelisms = args[i + 1]; break;
-                case "--tenants": tenants = Integer.parseInt(args[i + 1]); break;
+                case "--baseline": baseline = true; continue;
+                case "--memory": memory = true; continue;
+                default:
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
+            switch (args[i]) {
+                case "--records": records = Long.parseLong(args[++i]); break;
+                case "--dir": dir = Paths.get(args[++i]); break;
+                case "--parallelism": parallelisms = args[++i]; break;
+                case "--tenants": tenants = Integer.parseInt(args[++i]); break;
+                case "--rounds": rounds = Integer.parseInt(args[++i]); break;
                 default:
                     if (!args[i].startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + args[i]);
                     }
-                    jobKeys.put(args[i].substring(2), args[i + 1]);
+                    jobKeys.put(args[i].substring(2), args[++i]);
             }
         }
+        Path home = Paths.get(System.getProperty("bedrock.home", ".")).toAbsolutePath().normalize();
         Path corpus = dir.resolve("corpus-" + records + "-" + tenants);
-        long bytes = ensureCorpus(corpus, records, tenants);
-        System.out.printf("corpus: %,d records, %,d bytes uncompressed (mean %,d B/record), %,d bytes gzip, in %s%n",
-                records, bytes, bytes / records, size(corpus), corpus);
+        long bytes = Corpus.ensure(corpus, records, tenants);
+        System.out.printf("corpus: %,d records, %,d bytes of JSON (mean %,d B/record), %,d bytes gzip in %d files, in %s%n",
+                records, bytes, bytes / records, Corpus.size(corpus), Corpus.files(corpus).size(), corpus);
+        System.out.println(Machine.describe());
 
-        Result base = baseline(corpus);
-        print("baseline (1 thread: gunzip + Jackson fields)", base, records, bytes);
-        for (String p : parallelisms.split(",")) {
-            Runtime.getRuntime().gc();
-            long t0 = System.nanoTime();
-            long running = runJob(corpus, dir, p, jobKeys);
-            Result job = new Result(records, System.nanoTime() - t0);
-            print("job, parallelism " + p, job, records, bytes);
-            System.out.printf("  ratio to baseline: %.2f%n", job.perSecond() / base.perSecond());
-            System.out.printf("  of which %.1f s building and starting the job (SQL planning, MiniCluster); while running: %,.0f records/s (ratio %.2f)%n",
-                    (job.nanos - running * 1_000_000L) / 1e9, records / (running / 1e3), records / (running / 1e3) / base.perSecond());
+        if (baseline) {
+            Result base = baseline(corpus);
+            System.out.printf("baseline (1 thread: gunzip + Jackson fields): %.1f s, %,.0f records/s, %.1f MB/s%n",
+                    base.nanos / 1e9, base.perSecond(), bytes / (base.nanos / 1e9) / 1e6);
         }
-        // Memory in a run of its own: a full collection every 2 s shows the live set, and slows the run.
-        String p = parallelisms.split(",")[0];
-        Runtime.getRuntime().gc();
-        LiveHeap heap = new LiveHeap();
-        runJob(corpus, dir, p, jobKeys);
-        System.out.printf("memory, parallelism %s (a separate run, a full GC every 2 s): largest live heap %,d MB%n",
-                p, heap.stop() / (1 << 20));
+        List<Integer> ps = new ArrayList<>();
+        for (String p : parallelisms.split(",")) {
+            ps.add(Integer.parseInt(p.trim()));
+        }
+        SideBySide table = new SideBySide(records);
+        for (int round = 1; round <= rounds; round++) {
+            for (int p : ps) {
+                Path out = dir.resolve("duckdb-t" + p);
+                Corpus.deleteTree(out);
+                table.add("DuckDB, " + p + (p == 1 ? " thread" : " threads"), p, true,
+                        Processes.duckDb(corpus, home.resolve("pricing"), out, p, dir.resolve("duckdb-t" + p + ".log")));
+                System.out.printf("round %d: DuckDB %d done (load %s)%n", round, p, Machine.load());
+                table.add("job, run --job.parallelism " + p, p, false, Processes.job(home, corpus, dir, p, jobKeys));
+                System.out.printf("round %d: job p=%d done (load %s)%n", round, p, Machine.load());
+            }
+        }
+        if (rounds > 0) {
+            System.out.println();
+            table.print(System.out);
+        }
+
+        if (memory) {
+            // Memory in a run of its own: a full collection every 2 s shows the live set, and slows the run.
+            String p = Integer.toString(ps.get(0));
+            Runtime.getRuntime().gc();
+            LiveHeap heap = new LiveHeap();
+            runJob(corpus, dir, p, jobKeys);
+            System.out.printf("memory, parallelism %s (in this JVM, a full GC every 2 s): largest live heap %,d MB%n",
+                    p, heap.stop() / (1 << 20));
+        }
+        if (rounds > 0 && !table.totalsAgree()) {
+            System.exit(3);
+        }
     }
 
     /** One bounded run of the job over {@code corpus} into a fresh lake; returns Flink's net run time in ms. */
     private static long runJob(Path corpus, Path dir, String parallelism, Map<String, String> jobKeys) throws Exception {
         Path out = dir.resolve("lake-p" + parallelism);
-        deleteTree(out);
+        Corpus.deleteTree(out);
         Map<String, String> keys = new HashMap<>(jobKeys);
         keys.put("input.path", corpus.toString());
         keys.put("output.path", out.toString());
@@ -169,59 +195,13 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static void print(String what, Result r, long records, long bytes) {
-        double s = r.nanos / 1e9;
-        System.out.printf("%-48s %8.1f s %,12.0f records/s %8.1f MB/s%n", what, s, records / s, bytes / s / 1e6);
-    }
-
-    /** Writes the corpus once (gzip files of JSON lines); returns its uncompressed size. */
-    private static long ensureCorpus(Path corpus, long records, int tenants) throws Exception {
-        Path done = corpus.resolve("_COMPLETE");
-        if (Files.exists(done)) {
-            return Long.parseLong(Files.readString(done).trim());
-        }
-        deleteTree(corpus);
-        Files.createDirectories(corpus);
-        LogGenerator gen = new LogGenerator(1, records, tenants, Instant.parse("2026-11-01T00:00:00Z"), Duration.ofDays(3));
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        List<Future<Long>> parts = new ArrayList<>();
-        long perFile = (records + FILES - 1) / FILES;
-        for (int f = 0; f < FILES; f++) {
-            long from = f * perFile;
-            long to = Math.min(records, from + perFile);
-            Path file = corpus.resolve(String.format("%02d/part-%04d.json.gz", f % 24, f));
-            parts.add(pool.submit(() -> {
-                Files.createDirectories(file.getParent());
-                long n = 0;
-                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16) {
-                    { def.setLevel(Deflater.BEST_SPEED); }
-                }) {
-                    for (long i = from; i < to; i++) {
-                        byte[] line = gen.record(i);
-                        out.write(line);
-                        out.write('\n');
-                        n += line.length + 1;
-                    }
-                }
-                return n;
-            }));
-        }
-        long total = 0;
-        for (Future<Long> p : parts) {
-            total += p.get();
-        }
-        pool.shutdown();
-        Files.writeString(done, Long.toString(total));
-        return total;
-    }
-
     /** One thread: gunzip, split lines, Jackson streaming over each record extracting the fields the job uses. */
     private static Result baseline(Path corpus) throws IOException {
         JsonFactory json = new JsonFactory();
         long t0 = System.nanoTime();
         long n = 0;
         long checksum = 0;
-        for (Path file : files(corpus)) {
+        for (Path file : Corpus.files(corpus)) {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
                  BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
                 String line;
@@ -279,26 +259,4 @@ public final class EndToEndBenchmark {
         return sum;
     }
 
-    private static List<Path> files(Path corpus) throws IOException {
-        try (Stream<Path> s = Files.walk(corpus)) {
-            return s.filter(p -> p.toString().endsWith(".gz")).sorted().collect(Collectors.toList());
-        }
-    }
-
-    private static long size(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.delete(p);
-            }
-        }
-    }
 }

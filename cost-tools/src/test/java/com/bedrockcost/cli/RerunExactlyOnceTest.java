@@ -9,6 +9,9 @@ import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.ExactlyOnce;
 import com.bedrockcost.testutil.ExpectedTotals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +63,16 @@ class RerunExactlyOnceTest {
         assertThat(LocalRunner.run(config(lake, 0)).<Long>getAccumulatorResult(LakeRequestIds.ACCUMULATOR)).isZero();
         String second = runInProcess(lake, 0);
         assertThat(second).contains("0 invocations written by this run")
-                .contains(String.format("%,d invocations already in the lake, not written again", COUNT));
+                .contains(String.format("%,d invocations already in the lake, not written again", COUNT))
+                .contains(String.format("This run wrote no new invocations: all %,d it read were already in the lake", COUNT))
+                .contains("Dashboard (whole lake)");
+        // Nothing new: the dashboard shows the lake's costs (not an empty page), and says why.
+        String html = Files.readString(dir.resolve("report").resolve("index.html"));
+        JsonNode data = new ObjectMapper().readTree(html.replaceFirst("(?s).*<script type=\"application/json\" id=\"report-data\">(.*?)</script>.*", "$1"));
+        assertThat(data.get("overall").get("invocations").asLong()).isEqualTo(COUNT);
+        assertThat(new BigDecimal(data.get("overall").get("total_cost").asText())).isEqualByComparingTo(expected.totalCost);
+        assertThat(data.get("filters").get("ingested_since").isNull()).isTrue();
+        assertThat(html).contains("<p class=\"note\" id=\"scope-note\">This run wrote no new invocations");
         ExactlyOnce.assertLakeHolds(lake, expected);
         ExactlyOnce.assertRollupHolds(lake, expected);
     }
