@@ -8,6 +8,7 @@ import com.bedrockcost.localrun.RunMarkers;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localrun.StopSignals;
 import com.bedrockcost.localrun.StopWithSavepoint;
+import com.bedrockcost.model.EndOfInput;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;

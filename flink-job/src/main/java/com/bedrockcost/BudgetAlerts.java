@@ -11,6 +11,7 @@ import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.StreamFactory;
 import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PriceWatchSource;

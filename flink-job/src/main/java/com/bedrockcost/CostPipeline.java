@@ -1,13 +1,15 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.dedup.LakeFailedRecords;
+import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.dedup.RequestIdKey;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
 import com.bedrockcost.model.SideOutputs;
+import com.bedrockcost.model.StreamFactory;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.parse.DecodeFunction;
 import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
@@ -15,7 +17,6 @@ import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.rollup.AdjustmentRows;
 import com.bedrockcost.rollup.RunLineage;
-import com.bedrockcost.rollup.TenantHourly;
 import com.bedrockcost.rollup.TenantHourlyRollup;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

@@ -12,9 +12,9 @@ import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.rollup.AdjustmentRows;
-import com.bedrockcost.rollup.TenantHourly;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.lake.LakeTables;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;

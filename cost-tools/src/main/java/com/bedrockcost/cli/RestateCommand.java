@@ -10,7 +10,7 @@ import com.bedrockcost.pricing.Repricer;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.ReportOptions;
-import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.lake.LakeTables;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package com.bedrockcost.localrun;
 
-import com.bedrockcost.dedup.LakeFailedRecords;
-import com.bedrockcost.dedup.RequestIdIndex;
-import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.lake.LakeFailedRecords;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.RequestIdIndex;
 
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;

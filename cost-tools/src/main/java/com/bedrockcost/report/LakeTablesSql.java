@@ -1,6 +1,6 @@
 package com.bedrockcost.report;
 
-import com.bedrockcost.sink.TableSchema;
+import com.bedrockcost.lake.TableSchema;
 
 /** Flink SQL DDL for a lake table, from its one definition in {@code schemas/}: the filesystem connector over the Hive-partitioned Parquet. */
 public final class LakeTablesSql {

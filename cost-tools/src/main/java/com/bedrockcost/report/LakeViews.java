@@ -1,6 +1,6 @@
 package com.bedrockcost.report;
 
-import com.bedrockcost.sink.LakeTables;
+import com.bedrockcost.lake.LakeTables;
 
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileSystem;

@@ -1,11 +1,12 @@
 package com.bedrockcost.rollup;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.fs.Path;

@@ -1,6 +1,7 @@
 package com.bedrockcost.bench;
 
 import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
@@ -11,7 +12,6 @@ import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceTable;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;

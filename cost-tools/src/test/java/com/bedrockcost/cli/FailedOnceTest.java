@@ -2,7 +2,7 @@ package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.dedup.LakeFailedRecords;
+import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.testutil.DuckLake;
 

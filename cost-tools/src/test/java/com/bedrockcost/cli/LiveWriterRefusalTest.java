@@ -1,7 +1,7 @@
 package com.bedrockcost.cli;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.dedup.LiveWriters;
+import com.bedrockcost.lake.LiveWriters;
 import com.bedrockcost.testutil.DuckLake;
 
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.lake.LakeRequestIds;
 import com.bedrockcost.testutil.ContractPricer;
 import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.ExactlyOnce;

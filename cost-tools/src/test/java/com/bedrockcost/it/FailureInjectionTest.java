@@ -2,10 +2,10 @@ package com.bedrockcost.it;
 
 import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
-import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.model.RawInput;
+import com.bedrockcost.model.StreamFactory;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.ContractPricer;

@@ -4,8 +4,8 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.lake.FlinkInputFile;
-import com.bedrockcost.sink.LakeTables;
-import com.bedrockcost.sink.TableSchema;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.TableSchema;
 import com.bedrockcost.testutil.DuckLake;
 
 import org.apache.parquet.hadoop.ParquetFileReader;

@@ -5,6 +5,8 @@ import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.lake.DatePartitioner;
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.testutil.ContractPricer;

@@ -2,6 +2,7 @@ package com.bedrockcost.sink;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.TableSchema;
 import com.bedrockcost.testutil.DuckLake;
 
 import com.bedrockcost.lake.FlinkInputFile;

@@ -1,5 +1,6 @@
 package com.bedrockcost.budget;
 
+import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceUpdate;
@@ -109,7 +110,7 @@ public class BudgetFunction extends KeyedBroadcastProcessFunction<String, Invoca
         periods = getRuntimeContext().getMapState(PERIODS);
         burn = getRuntimeContext().getState(BURN);
         reportsProblems = getRuntimeContext().getIndexOfThisSubtask() == 0;
-        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("kinesisanalytics");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(ClusterConfig.CLOUDWATCH_METRIC_GROUP);
         thresholdAlerts = metrics.addGroup("AlertType", Alert.THRESHOLD).counter("alertsEmitted");
         burnRateAlerts = metrics.addGroup("AlertType", Alert.BURN_RATE).counter("alertsEmitted");
         alreadyInLake = metrics.counter("alertsAlreadyInLake");

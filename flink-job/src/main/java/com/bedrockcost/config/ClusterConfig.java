@@ -9,6 +9,11 @@ import java.util.List;
  * for the local launcher; on a cluster they would quietly run a demo into a TaskManager's disk.
  */
 public final class ClusterConfig {
+    /**
+     * The metric group Managed Service for Apache Flink publishes to CloudWatch: a counter or gauge
+     * registered under it reaches CloudWatch (terraform's alarms read them); one place for its name.
+     */
+    public static final String CLOUDWATCH_METRIC_GROUP = "kinesisanalytics";
     private ClusterConfig() {}
 
     /** Fails, naming every missing property group and key, unless input and output are set explicitly. */

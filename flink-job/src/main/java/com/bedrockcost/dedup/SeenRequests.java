@@ -1,5 +1,6 @@
 package com.bedrockcost.dedup;
 
+import com.bedrockcost.config.ClusterConfig;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -42,7 +43,6 @@ public final class SeenRequests implements Serializable {
     /** Operator metric: copies of an already written request id that were dropped. */
     public static final String DUPLICATES_METRIC = "duplicatesDropped";
     /** The metric group MSF forwards to CloudWatch; the counter is registered there too. */
-    static final String CLOUDWATCH_GROUP = "kinesisanalytics";
     /** State name: part of the savepoint format, do not rename. */
     static final String STATE_NAME = "seen";
     /** Entries the heap backend checks for expiry on each state access. */
@@ -82,7 +82,7 @@ public final class SeenRequests implements Serializable {
     public void open(RuntimeContext context) {
         seen = context.getState(descriptor(ttl));
         duplicates = context.getMetricGroup().counter(DUPLICATES_METRIC);
-        context.getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter(DUPLICATES_METRIC, duplicates);
+        context.getMetricGroup().addGroup(ClusterConfig.CLOUDWATCH_METRIC_GROUP).counter(DUPLICATES_METRIC, duplicates);
         // The same count for the run summary of a local run (an accumulator reaches the job's result).
         duplicatesOfRun = context.getLongCounter(DUPLICATES_METRIC);
     }

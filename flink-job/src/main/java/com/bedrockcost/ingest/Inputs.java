@@ -1,8 +1,8 @@
 package com.bedrockcost.ingest;
 
-import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.RawInput;
+import com.bedrockcost.model.StreamFactory;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

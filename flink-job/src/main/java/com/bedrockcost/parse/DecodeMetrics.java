@@ -1,5 +1,6 @@
 package com.bedrockcost.parse;
 
+import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.model.ErrorType;
 import com.bedrockcost.model.FileShape;
 import com.bedrockcost.model.FileSkip;
@@ -90,7 +91,7 @@ public final class DecodeMetrics {
     }
 
     public DecodeMetrics register(MetricGroup operator) {
-        MetricGroup cloudWatch = operator.addGroup("kinesisanalytics").addGroup("Stage", "decode");
+        MetricGroup cloudWatch = operator.addGroup(ClusterConfig.CLOUDWATCH_METRIC_GROUP).addGroup("Stage", "decode");
         for (MetricGroup g : new MetricGroup[] {operator, cloudWatch}) {
             g.counter(RECORDS_IN, recordsIn);
             g.counter(BYTES_IN, bytesIn);

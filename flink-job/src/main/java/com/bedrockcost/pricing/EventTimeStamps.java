@@ -1,6 +1,6 @@
 package com.bedrockcost.pricing;
 
-import com.bedrockcost.EndOfInput;
+import com.bedrockcost.model.EndOfInput;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;

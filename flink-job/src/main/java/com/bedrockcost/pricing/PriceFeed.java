@@ -1,8 +1,8 @@
 package com.bedrockcost.pricing;
 
-import com.bedrockcost.StreamFactory;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.model.StreamFactory;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

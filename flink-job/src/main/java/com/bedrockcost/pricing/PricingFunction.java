@@ -1,8 +1,8 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.dedup.SeenRequests;
+import com.bedrockcost.lake.LakeRequestIds;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.SideOutputs;
 

@@ -1,5 +1,6 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.config.ClusterConfig;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -8,7 +9,7 @@ import org.apache.flink.metrics.MetricGroup;
  * just one more element of the metric name.
  */
 final class PricingMetrics {
-    static final String GROUP = "kinesisanalytics";
+    static final String GROUP = ClusterConfig.CLOUDWATCH_METRIC_GROUP;
 
     private PricingMetrics() {}
 

@@ -1,6 +1,7 @@
 package com.bedrockcost.rollup;
 
 import com.bedrockcost.model.Adjustment;
+import com.bedrockcost.model.TenantHourly;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;

@@ -1,6 +1,8 @@
 package com.bedrockcost.rollup;
 
+import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,7 +50,6 @@ public final class HourlyCombiner extends AbstractStreamOperator<HourlyUsage>
     static final int MAX_OPEN = 100_000;
     private static final long HOUR_MS = HourlyUsage.HOUR_MS;
     /** Managed Service for Apache Flink sends custom metrics to CloudWatch only from this group. */
-    private static final String CLOUDWATCH_GROUP = "kinesisanalytics";
 
     /** Rows of late invocations. */
     public static final OutputTag<TenantHourly> LATE = new OutputTag<>("tenant-hourly-late", TypeInformation.of(TenantHourly.class));
@@ -73,7 +74,7 @@ public final class HourlyCombiner extends AbstractStreamOperator<HourlyUsage>
         late = TenantHourlyCorrections.late();
         watermark = Long.MIN_VALUE;
         lateInvocations = getMetricGroup().counter("lateInvocations");
-        getMetricGroup().addGroup(CLOUDWATCH_GROUP).counter("lateInvocations", lateInvocations);
+        getMetricGroup().addGroup(ClusterConfig.CLOUDWATCH_METRIC_GROUP).counter("lateInvocations", lateInvocations);
         lateAccumulator = new LongCounter();
         getRuntimeContext().addAccumulator(LATE_ACCUMULATOR, lateAccumulator);
     }

@@ -2,8 +2,10 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -139,5 +141,39 @@ public class HourlyUsage {
         public int hashCode() {
             return hash;
         }
+    }
+
+    /** The row of this sum of one hour, tenant and model ({@code rowKind}: a {@link TenantHourly} row kind). */
+    TenantHourly row(String rowKind) {
+        HourlyUsage u = this;
+        TenantHourly h = new TenantHourly();
+        h.windowStart = Instant.ofEpochMilli(u.hourStart);
+        h.windowEnd = Instant.ofEpochMilli(u.hourStart + HourlyUsage.HOUR_MS);
+        h.tenantId = u.tenantId;
+        h.model = u.model;
+        h.invocations = u.invocations;
+        h.inputTokens = u.inputTokens;
+        h.outputTokens = u.outputTokens;
+        h.cacheReadTokens = u.cacheReadTokens;
+        h.cacheWriteTokens = u.cacheWriteTokens;
+        h.cacheWrite1hTokens = u.cacheWrite1hTokens;
+        h.inputCost = u.inputCost;
+        h.outputCost = u.outputCost;
+        h.cacheReadCost = u.cacheReadCost;
+        h.cacheWriteCost = u.cacheWriteCost;
+        h.totalCost = u.totalCost;
+        h.unpriced = u.unpriced;
+        h.errors = u.errors;
+        h.latencyCount = u.latencyCount;
+        h.latencyMsSum = u.latencyMsSum;
+        h.latencyMsMax = u.latencyMsMax;
+        h.guardrailTextUnits = u.guardrailTextUnits;
+        h.guardrailCost = u.guardrailCost;
+        h.imageCost = u.imageCost;
+        h.videoCost = u.videoCost;
+        h.rerankCost = u.rerankCost;
+        h.latencyMsAvg = TenantHourly.average(h.latencyMsSum, h.latencyCount);
+        h.rowKind = rowKind;
+        return h;
     }
 }

@@ -2,6 +2,7 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class TenantHourlyCorrections {
     public List<TenantHourly> drain() {
         List<TenantHourly> rows = new ArrayList<>(open.size());
         for (HourlyUsage u : open.values()) {
-            rows.add(TenantHourly.of(u, rowKind));
+            rows.add(u.row(rowKind));
         }
         open.clear();
         return rows;

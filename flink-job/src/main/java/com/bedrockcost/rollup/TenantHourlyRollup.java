@@ -2,6 +2,7 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;

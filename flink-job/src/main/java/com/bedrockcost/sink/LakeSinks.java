@@ -1,10 +1,14 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.lake.Columns;
+import com.bedrockcost.lake.DatePartitioner;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.TableSchema;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.rollup.TenantHourly;
+import com.bedrockcost.model.TenantHourly;
 
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.sink.compactor.FileCompactor;

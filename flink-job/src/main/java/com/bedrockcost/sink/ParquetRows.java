@@ -1,6 +1,7 @@
 package com.bedrockcost.sink;
 
 import com.bedrockcost.lake.FlinkInputFile;
+import com.bedrockcost.lake.TableSchema;
 
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.FileSystem;

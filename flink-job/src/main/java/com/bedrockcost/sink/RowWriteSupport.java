@@ -1,5 +1,7 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.lake.Columns;
+import com.bedrockcost.lake.TableSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.GroupWriter;

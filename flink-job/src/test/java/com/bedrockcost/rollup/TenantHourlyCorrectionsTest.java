@@ -2,6 +2,7 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.InvocationFiles;

@@ -1,8 +1,8 @@
 package com.bedrockcost.testutil;
 
-import com.bedrockcost.StreamFactory;
 import com.bedrockcost.ingest.LogGenerator;
 import com.bedrockcost.model.RawInput;
+import com.bedrockcost.model.StreamFactory;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -1,8 +1,8 @@
 package com.bedrockcost.testutil;
 
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;

@@ -1,8 +1,7 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
+import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.sink.DatePartitioner;
-import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -31,7 +30,7 @@ import java.util.Set;
 /**
  * The lake as the unit of exactly-once: whether an invocation's request id is already committed in
  * {@code invocations}, in the partition (UTC day) of its own timestamp, by whichever run or job
- * wrote it. Runs inside the keyed pricing operator, after in-job de-duplication ({@link SeenRequests}).
+ * wrote it. Runs inside the keyed pricing operator, after in-job de-duplication ({@code dedup.SeenRequests}).
  *
  * <p>A partition is looked at only when the first invocation of that day arrives: its committed
  * Parquet files are listed and the request-id index of each ({@link RequestIdIndex}) read, or
@@ -94,7 +93,7 @@ public final class LakeRequestIds implements Serializable {
         TaskInfo task = context.getTaskInfo();
         open(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
         alreadyInLake = context.getMetricGroup().counter(METRIC);
-        context.getMetricGroup().addGroup(SeenRequests.CLOUDWATCH_GROUP).counter(METRIC, alreadyInLake);
+        context.getMetricGroup().addGroup(ClusterConfig.CLOUDWATCH_METRIC_GROUP).counter(METRIC, alreadyInLake);
         partitionsRead = context.getMetricGroup().counter("lakePartitionsRead");
         found = new LongCounter();
         context.addAccumulator(ACCUMULATOR, found);

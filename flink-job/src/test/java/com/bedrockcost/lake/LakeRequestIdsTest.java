@@ -1,11 +1,10 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceLocation;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
-import com.bedrockcost.sink.LakeTables;
 import com.bedrockcost.testutil.InvocationFiles;
 
 import org.apache.flink.api.common.typeinfo.Types;

@@ -1,4 +1,4 @@
-package com.bedrockcost.sink;
+package com.bedrockcost.lake;
 
 import java.io.Serializable;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package com.bedrockcost.sink;
+package com.bedrockcost.lake;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;

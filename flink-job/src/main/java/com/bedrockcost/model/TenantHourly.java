@@ -1,4 +1,4 @@
-package com.bedrockcost.rollup;
+package com.bedrockcost.model;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -60,41 +60,8 @@ public class TenantHourly {
 
     public TenantHourly() {}
 
-    /** The row of a sum {@code u} of one hour, tenant and model. */
-    static TenantHourly of(HourlyUsage u, String rowKind) {
-        TenantHourly h = new TenantHourly();
-        h.windowStart = Instant.ofEpochMilli(u.hourStart);
-        h.windowEnd = Instant.ofEpochMilli(u.hourStart + HourlyUsage.HOUR_MS);
-        h.tenantId = u.tenantId;
-        h.model = u.model;
-        h.invocations = u.invocations;
-        h.inputTokens = u.inputTokens;
-        h.outputTokens = u.outputTokens;
-        h.cacheReadTokens = u.cacheReadTokens;
-        h.cacheWriteTokens = u.cacheWriteTokens;
-        h.cacheWrite1hTokens = u.cacheWrite1hTokens;
-        h.inputCost = u.inputCost;
-        h.outputCost = u.outputCost;
-        h.cacheReadCost = u.cacheReadCost;
-        h.cacheWriteCost = u.cacheWriteCost;
-        h.totalCost = u.totalCost;
-        h.unpriced = u.unpriced;
-        h.errors = u.errors;
-        h.latencyCount = u.latencyCount;
-        h.latencyMsSum = u.latencyMsSum;
-        h.latencyMsMax = u.latencyMsMax;
-        h.guardrailTextUnits = u.guardrailTextUnits;
-        h.guardrailCost = u.guardrailCost;
-        h.imageCost = u.imageCost;
-        h.videoCost = u.videoCost;
-        h.rerankCost = u.rerankCost;
-        h.latencyMsAvg = average(h.latencyMsSum, h.latencyCount);
-        h.rowKind = rowKind;
-        return h;
-    }
-
     /** {@code sum / count}, half-even to 3 decimals; null without a value. */
-    static BigDecimal average(Long sum, long count) {
+    public static BigDecimal average(Long sum, long count) {
         return count == 0 || sum == null ? null
                 : BigDecimal.valueOf(sum).divide(BigDecimal.valueOf(count), 3, RoundingMode.HALF_EVEN);
     }

@@ -1,4 +1,4 @@
-package com.bedrockcost;
+package com.bedrockcost.model;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -1,4 +1,4 @@
-package com.bedrockcost;
+package com.bedrockcost.model;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -24,11 +24,11 @@ public final class EndOfInput {
     private EndOfInput() {}
 
     /** Runs {@code action} once every pricing subtask of {@code job} has reported. */
-    static void listen(JobID job, Runnable action) {
+    public static void listen(JobID job, Runnable action) {
         LISTENERS.put(job, new Listener(action));
     }
 
-    static void forget(JobID job) {
+    public static void forget(JobID job) {
         LISTENERS.remove(job);
     }
 

@@ -1,6 +1,5 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
-import com.bedrockcost.lake.FlinkInputFile;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
@@ -41,11 +40,11 @@ import java.util.zip.CRC32;
 public final class RequestIdIndex {
     /** The folder of the indexes under the lake root; outside every table, and hidden from Athena and Hive ({@code _}). */
     public static final String DIR = "_request_ids";
-    static final String SUFFIX = ".rid";
+    public static final String SUFFIX = ".rid";
     private static final int MAGIC = 0x42435249; // "BCRI"
     private static final int VERSION = 1;
     /** The key of each row of a Parquet file that an index holds: the columns it reads, and the key of a row of them. */
-    interface RowKey {
+    public interface RowKey {
         MessageType columns();
 
         String of(Group row);
@@ -131,7 +130,7 @@ public final class RequestIdIndex {
     }
 
     /** {@link #forFile(Path, long, Path)} for the keys {@code key} makes of the file's rows. */
-    static RequestIdIndex forFile(Path parquet, long parquetLength, Path index, RowKey key) throws IOException {
+    public static RequestIdIndex forFile(Path parquet, long parquetLength, Path index, RowKey key) throws IOException {
         RequestIdIndex read = read(index, parquetLength);
         if (read != null) {
             return read;

@@ -1,11 +1,11 @@
-package com.bedrockcost.sink;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.rollup.TenantHourly;
+import com.bedrockcost.model.TenantHourly;
 
 /** Column mappings of the lake tables: which field of which record fills each column of {@code schemas/}. */
 public final class LakeTables {

@@ -1,4 +1,4 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;

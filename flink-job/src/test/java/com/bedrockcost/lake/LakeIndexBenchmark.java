@@ -1,7 +1,6 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.sink.LakeTables;
 import com.bedrockcost.testutil.InvocationFiles;
 
 

@@ -1,7 +1,7 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.lake;
 
+import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.model.FailedRecord;
-import com.bedrockcost.sink.LakeTables;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -94,7 +94,7 @@ public final class LakeFailedRecords extends RichFilterFunction<FailedRecord> {
     @Override
     public void open(OpenContext context) {
         alreadyInLake = getRuntimeContext().getMetricGroup().counter(METRIC);
-        getRuntimeContext().getMetricGroup().addGroup(SeenRequests.CLOUDWATCH_GROUP).counter(METRIC, alreadyInLake);
+        getRuntimeContext().getMetricGroup().addGroup(ClusterConfig.CLOUDWATCH_METRIC_GROUP).counter(METRIC, alreadyInLake);
         found = new LongCounter();
         getRuntimeContext().addAccumulator(ACCUMULATOR, found);
     }

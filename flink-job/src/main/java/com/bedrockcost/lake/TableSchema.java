@@ -1,4 +1,4 @@
-package com.bedrockcost.sink;
+package com.bedrockcost.lake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +73,7 @@ public final class TableSchema implements Serializable {
     }
 
     /** Decimal scale of a {@code decimal(p,s)} type. */
-    static int decimalScale(String type) {
+    public static int decimalScale(String type) {
         return Integer.parseInt(decimalMatcher(type).group(2));
     }
 
