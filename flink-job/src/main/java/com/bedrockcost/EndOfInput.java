@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Tells a local run when the last tasks of its job, pricing and the invocations sink, have seen the
- * end of a bounded input (a bounded local run has no rollup in the job: {@link LocalRunner}). Files are
+ * end of a bounded input (a bounded local run has no rollup in the job: {@code LocalRunner} in cost-tools). Files are
  * committed, and a bounded job finishes, only with a checkpoint taken after every task has ended its
  * input; without a word the run would idle until the next periodic checkpoint (up to
- * {@code checkpoint.interval}). {@link LocalRunner} listens and takes that checkpoint at once. In a
+ * {@code checkpoint.interval}). {@code LocalRunner} listens and takes that checkpoint at once. In a
  * job nobody listens to (MSF, tests with their own cluster) this does nothing.
  *
  * <p>Pricing subtasks report from the {@code endInput} of the operator chained after pricing.

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * Passes records through and remembers, in the job's snapshots, the ids of every run that wrote
  * this job's files: this run's, and those of the runs it was restored from (a backfill cancelled
  * and resumed from its checkpoint is one lineage of runs). A run's invocation files are named
- * after its id ({@link RunRollup#partPrefix}), so the rollup after the input finds them all. The
+ * after its id ({@code RunRollup.partPrefix} in cost-tools), so the rollup after the input finds them all. The
  * ids reach the caller as the accumulator {@link #ACCUMULATOR} of the job's result.
  */
 public final class RunLineage<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {

@@ -34,7 +34,7 @@ import java.time.ZoneOffset;
  * <p>Bounded input (files read once, the generator): files are read in no particular time order, so
  * the stream's watermarks would make whole files late. A local run ({@code LocalRunner.run}) leaves
  * the rollup out of the job and writes it after the input, in batch, with the same query
- * ({@link RunRollup}). A job built with the rollup for a bounded input (on MSF) holds every hour open
+ * ({@code RunRollup} in cost-tools). A job built with the rollup for a bounded input (on MSF) holds every hour open
  * until the input ends instead: complete whatever the order, at the price of state for every hour,
  * tenant and model of the input until then.
  */

@@ -48,6 +48,7 @@ class MsfJarIT {
             Map.entry("com/bedrockcost/report/", "the report and dashboard"),
             Map.entry("report/dashboard", "the dashboard's assets"),
             Map.entry("com/bedrockcost/localcloud/", "the local-cloud emulator launchers"),
+            Map.entry("com/bedrockcost/localrun/", "the local runs' lock, markers and stop signals"),
             Map.entry("com/bedrockcost/LocalRunner", "the local launcher"),
             Map.entry("org/xerial/snappy/", "snappy-java: Flink's own 1.1.10.4 is used"),
             Map.entry("com/google/common/", "Guava of the legacy consumer"),
@@ -94,7 +95,7 @@ class MsfJarIT {
                     constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
                 }
                 for (String left : new String[] {"com/bedrockcost/cli/", "com/bedrockcost/report/", "com/bedrockcost/localcloud/",
-                        "com/bedrockcost/LocalRunner", "com/bedrockcost/rollup/RunRollup", "org/duckdb/", "com/adobe/"}) {
+                        "com/bedrockcost/localrun/", "com/bedrockcost/LocalRunner", "com/bedrockcost/rollup/RunRollup", "org/duckdb/", "com/adobe/"}) {
                     if (constants.contains(left)) {
                         offenders.add(e.getName() + " -> " + left);
                     }

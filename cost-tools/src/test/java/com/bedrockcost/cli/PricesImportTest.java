@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,9 @@ class PricesImportTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeAll
-    static void fixtures() throws URISyntaxException {
-        offers = Paths.get(PricesImportTest.class.getResource("/pricelist/offers").toURI());
+    static void fixtures() {
+        // flink-job's test resources (PriceListPollerTest reads them too); in its test-jar they are no folder.
+        offers = Paths.get(System.getProperty("project.root", ".."), "flink-job", "src", "test", "resources", "pricelist", "offers");
     }
 
     private int run(String... args) {

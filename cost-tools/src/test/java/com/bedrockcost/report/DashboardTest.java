@@ -398,7 +398,7 @@ class DashboardTest {
 
             // The screenshot kept in docs/ (copied from here): the whole page, 1280 px wide.
             page.eval("BedrockDashboard.setRange('2026-11-01', '2026-11-03'), true");
-            Path png = Path.of(System.getProperty("project.root", ".."), "flink-job", "target", "dashboard.png");
+            Path png = Path.of(System.getProperty("project.root", ".."), "cost-tools", "target", "dashboard.png");
             page.screenshot(png);
             assertThat(Files.size(png)).isGreaterThan(50_000);
 

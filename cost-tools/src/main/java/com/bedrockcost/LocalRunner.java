@@ -344,7 +344,7 @@ public final class LocalRunner {
     /**
      * A MiniCluster does not set up file systems from the job's configuration; do it here, with the
      * plugins folder as on MSF ({@code FLINK_PLUGINS_DIR}; the launcher and the tests point it at
-     * {@code flink-job/target/plugins}, where the build puts flink-s3-fs-hadoop).
+     * {@code cost-tools/target/plugins}, where the build puts flink-s3-fs-hadoop).
      */
     public static void initFileSystems(Configuration conf) {
         // The S3 plugin's AWS SDK v1 prints a deprecation banner with a stack trace; it says nothing about the job.
@@ -374,7 +374,7 @@ public final class LocalRunner {
                 String dir = System.getenv(ConfigConstants.ENV_FLINK_PLUGINS_DIR);
                 throw new ConfigException(key.name() + " is " + uri + ", but Flink's S3 file system is not available: "
                         + "put flink-s3-fs-hadoop-1.20.1.jar into <plugins>/s3-fs-hadoop/ and point FLINK_PLUGINS_DIR at <plugins> "
-                        + "(now " + (dir == null ? "unset" : dir) + "; bin/bedrock-cost-stream uses flink-job/target/plugins, which the build fills)");
+                        + "(now " + (dir == null ? "unset" : dir) + "; bin/bedrock-cost-stream uses cost-tools/target/plugins, which the build fills)");
             } catch (IOException e) {
                 throw new ConfigException("Cannot open the file system of " + key.name() + " (" + uri + "): " + e.getMessage());
             }

@@ -273,7 +273,7 @@ public final class LocalCloud {
             return Paths.get(h).toAbsolutePath().normalize();
         }
         try {
-            // flink-job/target/classes -> the checkout
+            // cost-tools/target/classes -> the checkout
             Path classes = Paths.get(LocalCloud.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return classes.getParent().getParent().getParent();
         } catch (Exception e) {

@@ -129,11 +129,11 @@ public final class S3MockServer implements AutoCloseable {
 
     /** Where the S3Mock jar of this checkout is, fetching it with Maven on first use. */
     public static Path jar(Path home, PrintStream log) throws IOException {
-        Path jar = home.resolve("flink-job/target/s3mock/s3mock-exec.jar");
+        Path jar = home.resolve("cost-tools/target/s3mock/s3mock-exec.jar");
         if (!Files.isRegularFile(jar)) {
             log.println("local-cloud: fetching the S3Mock server jar with Maven (first use only)...");
             Processes.runOrFail(home, log, "mvn dependency:copy@s3mock",
-                    "mvn", "-q", "-B", "-f", "flink-job/pom.xml", "-Dmaven.test.skip=false", "dependency:copy@s3mock");
+                    "mvn", "-q", "-B", "-f", "cost-tools/pom.xml", "-Dmaven.test.skip=false", "dependency:copy@s3mock");
         }
         return jar;
     }

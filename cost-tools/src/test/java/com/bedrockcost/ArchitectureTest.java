@@ -5,17 +5,20 @@ import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
@@ -95,9 +98,14 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() throws Exception {
-        // The main classes' own folder (target/classes): scanning the whole classpath for the package takes seconds.
-        Path main = Paths.get(StreamingJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        classes = new ClassFileImporter().importPath(main);
+        // The main classes of both modules, flink-job and cost-tools, from where they are (target/classes,
+        // or flink-job's jar once packaged): scanning the whole classpath for the package takes seconds.
+        classes = new ClassFileImporter().importLocations(List.of(mainClasses(StreamingJob.class), mainClasses(LocalRunner.class)));
+    }
+
+    private static Location mainClasses(Class<?> c) throws Exception {
+        Path p = Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Files.isDirectory(p) ? Location.of(p) : Location.of(new JarFile(p.toFile()));
     }
 
     @Test

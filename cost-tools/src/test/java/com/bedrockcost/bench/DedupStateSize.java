@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * of a canonical savepoint, for RocksDB (incremental checkpoints, as on MSF) and the heap backend,
  * and how much the Java heap grew (the heap backend's state lives there; RocksDB's does not).
  *
- * <p>{@code java -cp flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/test-classpath.txt)
+ * <p>{@code java -cp cost-tools/target/test-classes:cost-tools/target/classes:$(cat cost-tools/target/test-classpath.txt)
  * com.bedrockcost.bench.DedupStateSize [--ids 1000000] [--dir /tmp/dedup-state-size] [--backends rocksdb,hashmap]}
  */
 public final class DedupStateSize {

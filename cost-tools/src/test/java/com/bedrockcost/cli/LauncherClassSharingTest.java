@@ -36,6 +36,7 @@ class LauncherClassSharingTest {
         env.remove("JAVA_OPTS");
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
+        env.put("tools", ROOT.resolve("cost-tools").toString());
         env.put("job", ROOT.resolve("flink-job").toString());
         if (!variable.equals("NONE")) {
             env.put(variable, value);

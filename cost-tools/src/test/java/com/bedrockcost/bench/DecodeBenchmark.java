@@ -55,7 +55,7 @@ import java.util.zip.GZIPInputStream;
  * {@code bytes} counter is uncompressed record bytes/s. {@link #main} measures the same passes by
  * thread CPU time, for shared machines.
  *
- * <pre>java -cp flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/test-classpath.txt) \
+ * <pre>java -cp cost-tools/target/test-classes:cost-tools/target/classes:$(cat cost-tools/target/test-classpath.txt) \
  *     org.openjdk.jmh.Main DecodeBenchmark -f 1 -wi 2 -i 3 -w 3s -r 5s</pre>
  */
 @BenchmarkMode(Mode.Throughput)
