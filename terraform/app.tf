@@ -20,6 +20,7 @@ locals {
     }
     Pricing = {
       "pricing.path"               = local.pricing_uri
+      "pricing.units.path"         = local.pricing_units_uri
       "pricing.watch.interval"     = var.pricing_watch_interval
       "pricing.aws.offer.enabled"  = tostring(var.pricing_aws_offer_enabled)
       "pricing.aws.offer.interval" = var.pricing_aws_offer_interval
@@ -147,6 +148,8 @@ data "aws_iam_policy_document" "app" {
     resources = [
       "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}",
       "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}/*",
+      "${aws_s3_bucket.this["lake"].arn}/${local.pricing_units_prefix}",
+      "${aws_s3_bucket.this["lake"].arn}/${local.pricing_units_prefix}/*",
     ]
   }
 
@@ -273,7 +276,7 @@ resource "aws_kinesisanalyticsv2_application" "this" {
   tags = local.tags
 
   # The service checks the role's permissions and the jar when it creates the application.
-  depends_on = [aws_iam_role_policy.app, aws_s3_object.jar, aws_s3_object.pricing, aws_s3_object.tenant_mapping]
+  depends_on = [aws_iam_role_policy.app, aws_s3_object.jar, aws_s3_object.pricing, aws_s3_object.pricing_units, aws_s3_object.tenant_mapping]
 
   lifecycle {
     precondition {
