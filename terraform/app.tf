@@ -140,7 +140,8 @@ data "aws_iam_policy_document" "app" {
   }
 
   # The S3 file system opens the price folder by looking at the key <pricing_prefix> itself first
-  # (HEAD), then at the objects under it: both must be readable, or every invocation is UNPRICED
+  # (HEAD), then at the objects under it: both must be readable (and so for the unit price folder
+  # beside it, <pricing_prefix>-units = local.pricing_units_prefix), or every invocation is UNPRICED
   # (FlinkRolePolicyTest runs the job against this policy).
   statement {
     sid     = "ReadPriceTable"
@@ -148,8 +149,8 @@ data "aws_iam_policy_document" "app" {
     resources = [
       "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}",
       "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}/*",
-      "${aws_s3_bucket.this["lake"].arn}/${local.pricing_units_prefix}",
-      "${aws_s3_bucket.this["lake"].arn}/${local.pricing_units_prefix}/*",
+      "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}-units",
+      "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}-units/*",
     ]
   }
 

@@ -357,8 +357,10 @@ class KinesisToS3IntegrationTest {
 
     @Test
     void everyInvocationCostsWhatThePriceTableOnS3Says() throws Exception {
-        Map<String, String> files = PriceLocation.of("s3://" + BUCKET + "/pricing").read();
-        assertThat(files).as("the price files the job read from S3").isEqualTo(PriceLocation.builtIn().read());
+        Map<String, String> files = PriceLocation.of("s3://" + BUCKET + "/pricing").withUnits("s3://" + BUCKET + "/pricing-units").read();
+        Map<String, String> builtIn = new java.util.TreeMap<>();
+        PriceLocation.builtIn().read().forEach((name, content) -> builtIn.put(name.replace("pricing/units/", "pricing-units/"), content));
+        assertThat(files).as("the price files the job read from S3 (the unit files from pricing-units/)").isEqualTo(builtIn);
         PriceTable table = PriceBook.empty().apply(files).book.table();
         try (DuckLake db = new DuckLake(lake)) {
             List<Map<String, Object>> rows = db.rows("SELECT " + LakeInvocations.PRICING_INPUT_COLUMNS + ", input_cost, output_cost,"
