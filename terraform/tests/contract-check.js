@@ -431,6 +431,7 @@ async function runContracts(args) {
     's3.endpoint': 'MSF provides S3 itself', 's3.access.key': 'MSF provides S3 itself', 's3.secret.key': 'MSF provides S3 itself',
     's3.path.style.access': 'MSF provides S3 itself',
     'pricing.wait.timeout': 'the job default suits MSF', 'pricing.wait.max.records': 'the job default suits MSF',
+    'pricing.late.window': 'the job default (35 days) suits MSF', 'pricing.late.max.records': 'the job default suits MSF',
     'pricing.aws.offer.url': 'the public AWS Price List endpoint is the default; another URL is for tests',
     'budgets.retention': 'the job default suits MSF', 'budgets.burn.baseline.hours': 'the job default suits MSF',
     'dedup.lake': 'the job default (true: exactly once per lake) is what a deployment wants',

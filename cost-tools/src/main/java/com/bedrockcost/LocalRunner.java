@@ -148,7 +148,7 @@ public final class LocalRunner {
                 EndOfInput.forget(id);
             }
             if (stop.requested()) {
-                throw stopped(stop);
+                throw new RunStoppedException("stopped (" + stop.signalName() + ")", result);
             }
             // The input is done: a stop requested now lets the short rollup finish.
             stop.onStop(() -> { });
@@ -225,7 +225,7 @@ public final class LocalRunner {
         if (runId == null) {
             return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                     LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
-                    .withBudgets(BudgetAlerts.fromConfig(config));
+                    .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec));
         }
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId)), LakeSinks.failed(root, codec))

@@ -75,6 +75,22 @@ class PipelineUpgradeSafetyTest {
         assertThat(uids).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    /** A streaming job also writes PRICED_LATE adjustments (and their tenant_hourly rows): those operators keep uids too. */
+    @Test
+    void aStreamingJobsAdjustmentOperatorsHaveStableUids() {
+        JobConfig config = config(1000).with(Map.of("input.path", dir.toString(), "input.monitor.interval", "1s"));
+        StreamExecutionEnvironment env = LocalRunner.environment(config);
+        String out = config.get(JobConfig.OUTPUT_PATH);
+        new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(out, "SNAPPY"),
+                LakeSinks.failed(out, "SNAPPY"), LakeSinks.tenantHourly(out, "SNAPPY"))
+                .withAdjustments(LakeSinks.adjustments(out, "SNAPPY")).build(env);
+        List<String> uids = env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+                .collect(Collectors.toList());
+
+        assertThat(uids).doesNotContainNull()
+                .contains("price", "adjustment-rows", "sink-adjustments", "Sink Committer: sink-adjustments", "sink-tenant-hourly");
+    }
+
     private List<String> uids() {
         StreamExecutionEnvironment env = LocalRunner.environment(config(1000));
         build(env, config(1000));

@@ -2,6 +2,7 @@ package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.RequestIdKey;
+import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.RawInput;
@@ -11,6 +12,7 @@ import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
+import com.bedrockcost.rollup.AdjustmentRows;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.TenantHourly;
 import com.bedrockcost.rollup.TenantHourlyRollup;
@@ -37,6 +39,7 @@ public final class CostPipeline {
     private final Sink<TenantHourly> hourlySink;
     private String runId;
     private BudgetAlerts budgets;
+    private Sink<Adjustment> adjustmentSink;
 
     /** The job without the hourly rollup. */
     public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
@@ -63,6 +66,21 @@ public final class CostPipeline {
     public CostPipeline withRunLineage(String runId) {
         this.runId = runId;
         return this;
+    }
+
+    /**
+     * Writes PRICED_LATE adjustments to {@code sink}: an invocation written UNPRICED is remembered
+     * ({@code pricing.late.window}) and a price table that arrives later and prices it adds an
+     * adjustment, and an ADJUSTMENT row to {@code tenant_hourly}. Only with an input that does not end
+     * (a bounded input reads its price table once).
+     */
+    public CostPipeline withAdjustments(Sink<Adjustment> sink) {
+        this.adjustmentSink = sink;
+        return this;
+    }
+
+    private boolean hasLatePrices() {
+        return adjustmentSink != null && !config.boundedInput();
     }
 
     /** Adds budgets and alerts after pricing ({@code budgets} null: none, as without budgets.path). */
@@ -100,18 +118,27 @@ public final class CostPipeline {
         // De-duplication runs inside the pricing operator, keyed by request id: a separate keyed
         // operator would cost one more serialization of every record (two-input operators do not chain).
         BroadcastStream<PriceUpdate> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
-        SingleOutputStreamOperator<Invocation> priced = timed
+        SingleOutputStreamOperator<Invocation> pricing = timed
                 .keyBy(new RequestIdKey())
                 .connect(priceTable)
-                .process(new PricingFunction(config)).uid("price").name("price")
+                .process(new PricingFunction(config).withLatePrices(hasLatePrices())).uid("price").name("price");
+        SingleOutputStreamOperator<Invocation> priced = pricing
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
         DataStream<Invocation> written = runId == null ? priced
                 : priced.transform("run-lineage", TypeInformation.of(Invocation.class), new RunLineage<>(runId)).uid("run-lineage");
         written.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (hasRollup()) {
-            PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-")
-                    .sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-");
+            if (hasLatePrices()) {
+                hourly = hourly.union(pricing.getSideOutput(SideOutputs.ADJUSTMENTS)
+                        .transform("adjustment-rows", TypeInformation.of(TenantHourly.class), new AdjustmentRows())
+                        .uid("adjustment-rows"));
+            }
+            hourly.sinkTo(hourlySink).uid("sink-tenant-hourly").name("tenant_hourly");
+        }
+        if (hasLatePrices()) {
+            pricing.getSideOutput(SideOutputs.ADJUSTMENTS).sinkTo(adjustmentSink).uid("sink-adjustments").name("adjustments");
         }
         if (budgets != null) {
             budgets.attach(priced);

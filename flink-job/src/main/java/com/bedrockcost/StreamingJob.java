@@ -47,7 +47,7 @@ public final class StreamingJob {
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
                 LakeSinks.invocations(root, codec), LakeSinks.failed(root, codec), LakeSinks.tenantHourly(root, codec))
-                .withBudgets(BudgetAlerts.fromConfig(config)).build(env);
+                .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec)).build(env);
         env.execute("bedrock-cost-stream");
     }
 }

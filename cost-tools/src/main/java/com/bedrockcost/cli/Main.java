@@ -13,11 +13,13 @@ import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.parse.InputAccounting;
+import com.bedrockcost.pricing.LatePrices;
 import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
+import com.bedrockcost.rollup.HourlyCombiner;
 
 import org.apache.flink.api.common.JobExecutionResult;
 
@@ -311,11 +313,12 @@ public final class Main {
         InputAccounting input;
         Set<String> alertsBefore = null;
         Long alreadyInLake;
+        JobExecutionResult result;
         try {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
                 alertsBefore = AlertLake.committedIds(root);
             }
-            JobExecutionResult result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
+            result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
             input = InputAccounting.of(result);
             alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
         } catch (RunStoppedException e) {
@@ -360,6 +363,7 @@ public final class Main {
             }
             summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
             summary.print(out, root, 10);
+            printCorrections(result, out);
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();
                 out.printf("Budget alerts: %,d new in this run, %,d in %s/alerts in all (docs/budgets.md)%n",
@@ -376,6 +380,23 @@ public final class Main {
         return report(report, config, out, err, verbosity);
     }
 
+    /** Lines for late data and late prices, when the run had any: what reached the lake as corrections, what did not. */
+    private static void printCorrections(JobExecutionResult result, PrintStream out) {
+        Long late = result.getAccumulatorResult(HourlyCombiner.LATE_ACCUMULATOR);
+        if (late != null && late > 0) {
+            out.printf("%,d invocations arrived after their hour of tenant_hourly was written: added as LATE rows%n", late);
+        }
+        Long adjusted = result.getAccumulatorResult(LatePrices.ADJUSTED);
+        if (adjusted != null && adjusted > 0) {
+            out.printf("%,d invocations written UNPRICED were priced by a later price table: PRICED_LATE rows in adjustments%n", adjusted);
+        }
+        Long notRemembered = result.getAccumulatorResult(LatePrices.NOT_REMEMBERED);
+        if (notRemembered != null && notRemembered > 0) {
+            out.printf("%,d UNPRICED invocations were not remembered for a late price (pricing.late.max.records reached):"
+                    + " run restate when their price is in the table%n", notRemembered);
+        }
+    }
+
     /** After Ctrl-C: one line with what this run committed and how to go on; exit code 130 (as for SIGINT). */
     private static int stopped(RunStoppedException e, String root, Instant started, PrintStream out, PrintStream err) {
         try {
@@ -384,6 +405,9 @@ public final class Main {
             err.printf("bedrock-cost-stream: %s; %,d invocations (%,d failed inputs) of this run are committed to %s."
                     + " Run the same command again to complete it: invocations already in the lake are not written again.%n",
                     e.getMessage(), s.invocations, s.failedRows, root);
+            if (e.result != null) {
+                printCorrections(e.result, err);
+            }
         } catch (IOException io) {
             err.println("bedrock-cost-stream: " + e.getMessage() + "; cannot read the lake back (" + io.getMessage()
                     + "). Run the same command again to complete the run.");

@@ -17,7 +17,7 @@ import java.io.IOException;
  */
 public final class LakeLeftovers {
     private static final String[] LAKE_FOLDERS = {
-        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, RequestIdIndex.DIR, RunMarkers.DIR};
+        LakeTables.INVOCATIONS, LakeTables.FAILED, LakeTables.TENANT_HOURLY, LakeTables.ADJUSTMENTS, RequestIdIndex.DIR, RunMarkers.DIR};
 
     private LakeLeftovers() {}
 

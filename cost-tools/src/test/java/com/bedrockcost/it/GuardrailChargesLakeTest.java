@@ -83,7 +83,8 @@ class GuardrailChargesLakeTest {
     @Test
     void tenantHourlySumsTheGuardrailChargesAndNoCompletionReachesTheLake() throws Exception {
         try (DuckLake db = new DuckLake(lake)) {
-            List<Map<String, Object>> acme = db.rows("SELECT guardrail_text_units, guardrail_cost, total_cost FROM tenant_hourly "
+            List<Map<String, Object>> acme = db.rows("SELECT CAST(sum(guardrail_text_units) AS BIGINT) AS guardrail_text_units,"
+                    + " sum(guardrail_cost) AS guardrail_cost, sum(total_cost) AS total_cost FROM tenant_hourly "
                     + "WHERE tenant_id = 'acme-co'");
             assertThat(acme).hasSize(1);
             assertThat(acme.get(0).get("guardrail_text_units")).isEqualTo(2L);

@@ -118,6 +118,12 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<Long> PRICING_WAIT_MAX_RECORDS = key("Pricing", "pricing.wait.max.records", "100000",
             "At most this many invocations per parallel instance wait for the first price table; further ones are written UNPRICED at once.",
             Parsers.longAtLeast(0));
+    public static final ConfigKey<Duration> PRICING_LATE_WINDOW = key("Pricing", "pricing.late.window", "35d",
+            "How long after it was read (processing time) an invocation written UNPRICED is remembered by a streaming job: a price row that covers it arriving within this window adds a PRICED_LATE adjustment (adjustments table, tenant_hourly ADJUSTMENT row). 0 = never remembered; older ones need restate.",
+            Parsers.duration());
+    public static final ConfigKey<Long> PRICING_LATE_MAX_RECORDS = key("Pricing", "pricing.late.max.records", "1000000",
+            "At most this many UNPRICED invocations per parallel instance are remembered for a late price (about 200 bytes each in state); further ones are not, counted (metric unpricedNotRemembered, a line of the run summary): restate prices them.",
+            Parsers.longAtLeast(0));
     public static final ConfigKey<Boolean> PRICING_AWS_OFFER_ENABLED = key("Pricing", "pricing.aws.offer.enabled", "false",
             "Also price from the AWS Price List, fetched from pricing.aws.offer.url every pricing.aws.offer.interval while the job runs; rows of your price CSVs win over it for the same model, region, scope and threshold, it wins over the built-in table. Needs outbound HTTPS (a NAT gateway when the application runs in a VPC). Ignored by runs over a bounded input.",
             Parsers.bool());

@@ -9,5 +9,9 @@ public final class SideOutputs {
     public static final OutputTag<FailedRecord> FAILED =
             new OutputTag<>("failed", TypeInformation.of(FailedRecord.class));
 
+    /** Cost corrections of invocations already written (PRICED_LATE); they end in the {@code adjustments} table. */
+    public static final OutputTag<Adjustment> ADJUSTMENTS =
+            new OutputTag<>("adjustments", TypeInformation.of(Adjustment.class));
+
     private SideOutputs() {}
 }

@@ -4,6 +4,7 @@ import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.dedup.LakeRequestIds;
 import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.SideOutputs;
 
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -17,7 +18,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -50,9 +55,12 @@ import java.util.TreeMap;
  *       cases write them UNPRICED.</li>
  *   <li>The table read when the job was built is used until the first update arrives, so in the
  *       common case nothing waits.</li>
+ *   <li>With {@link #withLatePrices}: an invocation written UNPRICED is remembered, and a later
+ *       table that prices it emits one {@code PRICED_LATE} adjustment ({@link LatePrices}).</li>
  * </ul>
  */
-public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Invocation> {
+public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Invocation>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PricingFunction.class);
 
@@ -77,6 +85,10 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     private final SeenRequests seen;
     /** Request ids committed in the lake by any run (null: dedup.lake off). */
     private final LakeRequestIds lake;
+    /** UNPRICED invocations remembered for a late price; null: off. */
+    private LatePrices late;
+    private final Duration lateWindow;
+    private final long lateMaxRecords;
 
     private transient PriceBook book;
     private transient ListState<Invocation> waiting;
@@ -107,6 +119,33 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         this.seen = new SeenRequests(config.get(JobConfig.DEDUP_TTL));
         this.lake = config.get(JobConfig.DEDUP_LAKE) ? new LakeRequestIds(config.get(JobConfig.OUTPUT_PATH),
                 config.get(JobConfig.DEDUP_LAKE_CACHE_MAX_IDS), config.get(JobConfig.DEDUP_LAKE_REFRESH)) : null;
+        this.lateWindow = config.get(JobConfig.PRICING_LATE_WINDOW);
+        this.lateMaxRecords = config.get(JobConfig.PRICING_LATE_MAX_RECORDS);
+    }
+
+    /**
+     * {@code on}: invocations written UNPRICED are remembered for {@code pricing.late.window}, and a
+     * later price table that prices one emits a PRICED_LATE adjustment on {@link SideOutputs#ADJUSTMENTS}
+     * (the job must write that side output). Off by default.
+     */
+    public PricingFunction withLatePrices(boolean on) {
+        this.late = on && !lateWindow.isZero() ? new LatePrices(lateWindow, lateMaxRecords) : null;
+        return this;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        if (late != null) {
+            late.initializeState(context, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (late != null) {
+            late.snapshotState();
+        }
     }
 
     @Override
@@ -129,6 +168,9 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         metrics.gauge("priceRowsInForce", () -> book == null ? 0 : book.table().size());
         metrics.gauge("invocationsWaitingForPrices", () -> waitingCount);
         unpricedByModel = new HashMap<>();
+        if (late != null) {
+            late.open(getRuntimeContext(), metrics);
+        }
     }
 
     @Override
@@ -139,6 +181,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         PriceBook current = book(ctx.getBroadcastState(PRICE_FILES));
         if (current.hasTable()) {
             price(inv, current);
+            rememberIfUnpriced(inv, ctx.timerService(), ctx.timerService().currentProcessingTime());
             out.collect(inv);
             return;
         }
@@ -147,6 +190,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         if (waitingCount >= maxWaiting || same.size() >= MAX_WAITING_PER_KEY) {
             markUnpriced(inv);
             unpricedAfterWait.inc();
+            rememberIfUnpriced(inv, ctx.timerService(), ctx.timerService().currentProcessingTime());
             out.collect(inv);
             return;
         }
@@ -191,10 +235,16 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
                         update.location, book.table().size(), book.files().size(), outcome.added, outcome.changed, outcome.removed);
             }
         }
+        if (late != null && book.hasTable() && outcome.tableChanged()) {
+            late.reprice(book, ctx);
+        }
         if (book.hasTable() && mayHaveWaiting) {
+            long now = ctx.currentProcessingTime();
             ctx.applyToKeyedState(WAITING, (key, list) -> {
                 for (Invocation inv : list.get()) {
                     price(inv, book);
+                    // No keyed timer service here: one remembered now is forgotten by a later table change after its window.
+                    rememberIfUnpriced(inv, null, now);
                     out.collect(inv);
                 }
                 list.clear();
@@ -206,9 +256,12 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Invocation> out) throws Exception {
+        if (late != null && ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            late.onTimer(timestamp);
+        }
         Long deadline = waitDeadline.value();
-        if (deadline == null) {
-            return;
+        if (deadline == null || (ctx.timeDomain() == TimeDomain.PROCESSING_TIME && deadline != timestamp)) {
+            return; // not the wait's timer (a remembered invocation's, above)
         }
         // Either timer ends the wait; the other one is no longer needed.
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
@@ -233,6 +286,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
                             ? Duration.ofMillis(waitTimeoutMillis) : "until the end of the input");
                 }
             }
+            rememberIfUnpriced(inv, ctx.timerService(), ctx.timerService().currentProcessingTime());
             out.collect(inv);
         }
         waiting.clear();
@@ -269,6 +323,12 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
             priced.inc();
         } else {
             countUnpriced(inv);
+        }
+    }
+
+    private void rememberIfUnpriced(Invocation inv, TimerService timers, long now) throws Exception {
+        if (late != null && Invocation.UNPRICED.equals(inv.pricingStatus)) {
+            late.remember(inv, timers, now);
         }
     }
 

@@ -1,8 +1,10 @@
 package com.bedrockcost.rollup;
 
+import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Invocation;
 
 import java.math.BigDecimal;
+import java.util.Objects;
 
 /**
  * A partial sum of one UTC hour, tenant and model: what the rollup's SQL window adds up. Built by
@@ -10,6 +12,8 @@ import java.math.BigDecimal;
  * equals the sum over its invocations. Nullable sums follow SQL: null when no invocation had a value.
  */
 public class HourlyUsage {
+    static final long HOUR_MS = 3_600_000L;
+
     /** Start of the UTC hour, epoch milliseconds. */
     public long hourStart;
     public String tenantId;
@@ -42,6 +46,32 @@ public class HourlyUsage {
         this.hourStart = hourStart;
         this.tenantId = tenantId;
         this.model = model;
+    }
+
+    /** The start of the UTC hour of {@code epochMillis}. */
+    static long hourOf(long epochMillis) {
+        return Math.floorDiv(epochMillis, HOUR_MS) * HOUR_MS;
+    }
+
+    /**
+     * Adds an adjustment of an invocation already counted: its cost deltas, and the move out of (or
+     * into) {@link #unpriced} when its pricing status changes. Counts and tokens do not change.
+     */
+    void add(Adjustment d) {
+        inputCost = plus(inputCost, d.inputCostDelta);
+        outputCost = plus(outputCost, d.outputCostDelta);
+        cacheReadCost = plus(cacheReadCost, d.cacheReadCostDelta);
+        cacheWriteCost = plus(cacheWriteCost, d.cacheWriteCostDelta);
+        guardrailCost = plus(guardrailCost, d.guardrailCostDelta);
+        imageCost = plus(imageCost, d.imageCostDelta);
+        videoCost = plus(videoCost, d.videoCostDelta);
+        rerankCost = plus(rerankCost, d.rerankCostDelta);
+        totalCost = plus(totalCost, d.totalCostDelta);
+        boolean wasUnpriced = Invocation.UNPRICED.equals(d.oldPricingStatus);
+        boolean isUnpriced = Invocation.UNPRICED.equals(d.newPricingStatus);
+        if (wasUnpriced != isUnpriced) {
+            unpriced += isUnpriced ? 1 : -1;
+        }
     }
 
     /** Adds one invocation. */
@@ -80,5 +110,34 @@ public class HourlyUsage {
 
     private static BigDecimal plus(BigDecimal sum, BigDecimal value) {
         return value == null ? sum : sum == null ? value : sum.add(value);
+    }
+
+    /** Hour, tenant and model; tenant and model may be null. */
+    static final class Key {
+        final long hour;
+        final String tenant;
+        final String model;
+        final int hash;
+
+        Key(long hour, String tenant, String model) {
+            this.hour = hour;
+            this.tenant = tenant;
+            this.model = model;
+            this.hash = (Long.hashCode(hour) * 31 + Objects.hashCode(tenant)) * 31 + Objects.hashCode(model);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return hour == k.hour && Objects.equals(tenant, k.tenant) && Objects.equals(model, k.model);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 }

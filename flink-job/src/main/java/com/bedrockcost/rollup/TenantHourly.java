@@ -1,14 +1,24 @@
 package com.bedrockcost.rollup;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * One row of {@code tenant_hourly}: what one tenant spent on one model in one UTC hour (event
- * time). A Flink POJO, written by {@code LakeSinks.tenantHourly}.
+ * time), or a correction to it. The table is additive: an hour may have several rows for the same
+ * tenant and model (the on-time row, then {@link #LATE} and {@link #ADJUSTMENT} rows), and the
+ * hour's figures are their sums. A Flink POJO, written by {@code LakeSinks.tenantHourly}.
  */
 public class TenantHourly {
+    /** {@link #rowKind} of the row the hour's window wrote when the watermark passed its end. */
+    public static final String ON_TIME = "ON_TIME";
+    /** {@link #rowKind} of a row of invocations that arrived after their hour's window was written. */
+    public static final String LATE = "LATE";
+    /** {@link #rowKind} of a row of cost changes of invocations already counted (adjustments): no invocations, cost deltas. */
+    public static final String ADJUSTMENT = "ADJUSTMENT";
+
     public Instant windowStart;
     public Instant windowEnd;
     /** Null for invocations without a tenant. */
@@ -45,8 +55,49 @@ public class TenantHourly {
     /** {@code latencyMsSum / latencyCount}, half-even to 3 decimals; null when no invocation had a latency. */
     public BigDecimal latencyMsAvg;
     public Long latencyMsMax;
+    /** {@link #ON_TIME}, {@link #LATE} or {@link #ADJUSTMENT}. */
+    public String rowKind;
 
     public TenantHourly() {}
+
+    /** The row of a sum {@code u} of one hour, tenant and model. */
+    static TenantHourly of(HourlyUsage u, String rowKind) {
+        TenantHourly h = new TenantHourly();
+        h.windowStart = Instant.ofEpochMilli(u.hourStart);
+        h.windowEnd = Instant.ofEpochMilli(u.hourStart + HourlyUsage.HOUR_MS);
+        h.tenantId = u.tenantId;
+        h.model = u.model;
+        h.invocations = u.invocations;
+        h.inputTokens = u.inputTokens;
+        h.outputTokens = u.outputTokens;
+        h.cacheReadTokens = u.cacheReadTokens;
+        h.cacheWriteTokens = u.cacheWriteTokens;
+        h.cacheWrite1hTokens = u.cacheWrite1hTokens;
+        h.inputCost = u.inputCost;
+        h.outputCost = u.outputCost;
+        h.cacheReadCost = u.cacheReadCost;
+        h.cacheWriteCost = u.cacheWriteCost;
+        h.totalCost = u.totalCost;
+        h.unpriced = u.unpriced;
+        h.errors = u.errors;
+        h.latencyCount = u.latencyCount;
+        h.latencyMsSum = u.latencyMsSum;
+        h.latencyMsMax = u.latencyMsMax;
+        h.guardrailTextUnits = u.guardrailTextUnits;
+        h.guardrailCost = u.guardrailCost;
+        h.imageCost = u.imageCost;
+        h.videoCost = u.videoCost;
+        h.rerankCost = u.rerankCost;
+        h.latencyMsAvg = average(h.latencyMsSum, h.latencyCount);
+        h.rowKind = rowKind;
+        return h;
+    }
+
+    /** {@code sum / count}, half-even to 3 decimals; null without a value. */
+    static BigDecimal average(Long sum, long count) {
+        return count == 0 || sum == null ? null
+                : BigDecimal.valueOf(sum).divide(BigDecimal.valueOf(count), 3, RoundingMode.HALF_EVEN);
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -69,7 +120,7 @@ public class TenantHourly {
                 && Objects.equals(latencyMsAvg, t.latencyMsAvg) && Objects.equals(latencyMsMax, t.latencyMsMax)
                 && Objects.equals(guardrailTextUnits, t.guardrailTextUnits) && Objects.equals(guardrailCost, t.guardrailCost)
                 && Objects.equals(imageCost, t.imageCost) && Objects.equals(videoCost, t.videoCost)
-                && Objects.equals(rerankCost, t.rerankCost);
+                && Objects.equals(rerankCost, t.rerankCost) && Objects.equals(rowKind, t.rowKind);
     }
 
     @Override
@@ -80,6 +131,6 @@ public class TenantHourly {
     @Override
     public String toString() {
         return "TenantHourly{" + windowStart + " tenant=" + tenantId + " model=" + model + " n=" + invocations
-                + " in=" + inputTokens + " out=" + outputTokens + " total=" + totalCost + " unpriced=" + unpriced + "}";
+                + " in=" + inputTokens + " out=" + outputTokens + " total=" + totalCost + " unpriced=" + unpriced + " " + rowKind + "}";
     }
 }

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.config.AggregatePhaseStrategy;
@@ -16,8 +17,6 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -27,9 +26,11 @@ import java.time.ZoneOffset;
  *
  * <p>Streaming (Kinesis, a watched folder): an hour is emitted once, when the watermark passes its
  * end; the watermark trails the largest event time seen by {@code watermark.out.of.orderness} (the
- * minimum over the parallel inputs). A row whose hour has already been emitted when it arrives is
- * dropped here (Flink counts it in the window operator's {@code numLateRecordsDropped} metric) and is
- * only in {@code invocations}.
+ * minimum over the parallel inputs): that is the hour's {@link TenantHourly#ON_TIME} row. An
+ * invocation whose hour has already been emitted when it arrives does not reach the window: it is
+ * added to a {@link TenantHourly#LATE} row of its hour, written before the next checkpoint
+ * ({@link HourlyCombiner}). The table is additive: the sum over an hour's rows is the sum over its
+ * invocations, however late they came.
  *
  * <p>Bounded input (files read once, the generator): files are read in no particular time order, so
  * the stream's watermarks would make whole files late. A local run ({@code LocalRunner.run}) leaves
@@ -106,7 +107,7 @@ public final class TenantHourlyRollup {
         // would only cost planning, generated code and CPU per partial.
         tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_AGG_PHASE_STRATEGY, AggregatePhaseStrategy.ONE_PHASE);
 
-        DataStream<HourlyUsage> usage = priced.transform("rollup-usage", TypeInformation.of(HourlyUsage.class), new HourlyCombiner())
+        SingleOutputStreamOperator<HourlyUsage> usage = priced.transform("rollup-usage", TypeInformation.of(HourlyUsage.class), new HourlyCombiner())
                 .uid("rollup-usage");
         Table input = tables.fromDataStream(usage, Schema.newBuilder()
                 .column("hourStart", "BIGINT NOT NULL")
@@ -138,7 +139,8 @@ public final class TenantHourlyRollup {
                 .build());
         tables.createTemporaryView(INPUT_VIEW, input);
         return tables.toDataStream(tables.sqlQuery(QUERY))
-                .map(new FromRow()).returns(TypeInformation.of(TenantHourly.class)).uid("rollup-rows").name("tenant_hourly");
+                .map(new FromRow()).returns(TypeInformation.of(TenantHourly.class)).uid("rollup-rows").name("tenant_hourly")
+                .union(usage.getSideOutput(HourlyCombiner.LATE));
     }
 
     /** A result row of {@link #QUERY} as a {@link TenantHourly}. */
@@ -174,8 +176,8 @@ public final class TenantHourlyRollup {
             h.imageCost = r.getFieldAs("image_cost");
             h.videoCost = r.getFieldAs("video_cost");
             h.rerankCost = r.getFieldAs("rerank_cost");
-            h.latencyMsAvg = h.latencyCount == 0 || h.latencyMsSum == null ? null
-                    : BigDecimal.valueOf(h.latencyMsSum).divide(BigDecimal.valueOf(h.latencyCount), 3, RoundingMode.HALF_EVEN);
+            h.latencyMsAvg = TenantHourly.average(h.latencyMsSum, h.latencyCount);
+            h.rowKind = TenantHourly.ON_TIME;
             return h;
         }
     }

@@ -1,5 +1,6 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
@@ -57,6 +58,17 @@ public final class LakeSinks {
     public static FileSink<Alert> alerts(String root, String compression) {
         return sink(root, LakeTables.ALERTS, compression, LakeTables::alertColumns,
                 new DatePartitioner<>(r -> r.eventTime), PART_PREFIX);
+    }
+
+    /** {@code <root>/adjustments/year=/month=/day=} by the UTC day the adjustment was made ({@code adjusted_at}). */
+    public static FileSink<Adjustment> adjustments(String root, String compression) {
+        return adjustments(root, compression, PART_PREFIX);
+    }
+
+    /** As {@link #adjustments(String, String)}, files named {@code <partPrefix>-…parquet}. */
+    public static FileSink<Adjustment> adjustments(String root, String compression, String partPrefix) {
+        return sink(root, LakeTables.ADJUSTMENTS, compression, LakeTables::adjustmentColumns,
+                new DatePartitioner<>(r -> r.adjustedAt), partPrefix);
     }
 
     /** A column mapping made where the writer runs. */

@@ -1,5 +1,6 @@
 package com.bedrockcost.sink;
 
+import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.GuardrailPolicy;
@@ -12,6 +13,7 @@ public final class LakeTables {
     public static final String FAILED = "failed";
     public static final String TENANT_HOURLY = "tenant_hourly";
     public static final String ALERTS = "alerts";
+    public static final String ADJUSTMENTS = "adjustments";
 
     private LakeTables() {}
 
@@ -94,7 +96,8 @@ public final class LakeTables {
                 .add("guardrail_cost", r -> r.guardrailCost)
                 .add("image_cost", r -> r.imageCost)
                 .add("video_cost", r -> r.videoCost)
-                .add("rerank_cost", r -> r.rerankCost);
+                .add("rerank_cost", r -> r.rerankCost)
+                .add("row_kind", r -> r.rowKind);
     }
 
     public static Columns<Alert> alertColumns() {
@@ -113,5 +116,29 @@ public final class LakeTables {
                 .add("dimension", r -> r.dimension)
                 .add("baseline_usd", r -> r.baselineUsd)
                 .add("budget_source", r -> r.budgetSource);
+    }
+
+    public static Columns<Adjustment> adjustmentColumns() {
+        return new Columns<Adjustment>()
+                .addUnique("request_id", r -> r.requestId)
+                .add("event_time", r -> r.eventTime)
+                .add("tenant_id", r -> r.tenantId)
+                .add("model", r -> r.model)
+                .add("region", r -> r.region)
+                .add("reason", r -> r.reason)
+                .add("old_price_source", r -> r.oldPriceSource)
+                .add("new_price_source", r -> r.newPriceSource)
+                .add("old_pricing_status", r -> r.oldPricingStatus)
+                .add("new_pricing_status", r -> r.newPricingStatus)
+                .add("input_cost_delta", r -> r.inputCostDelta)
+                .add("output_cost_delta", r -> r.outputCostDelta)
+                .add("cache_read_cost_delta", r -> r.cacheReadCostDelta)
+                .add("cache_write_cost_delta", r -> r.cacheWriteCostDelta)
+                .add("guardrail_cost_delta", r -> r.guardrailCostDelta)
+                .add("image_cost_delta", r -> r.imageCostDelta)
+                .add("video_cost_delta", r -> r.videoCostDelta)
+                .add("rerank_cost_delta", r -> r.rerankCostDelta)
+                .add("total_cost_delta", r -> r.totalCostDelta)
+                .add("adjusted_at", r -> r.adjustedAt);
     }
 }

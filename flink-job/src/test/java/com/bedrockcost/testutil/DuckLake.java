@@ -13,13 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a lake folder with DuckDB, an independent Parquet reader: views {@code invocations} and {@code failed}. */
+/** Reads a lake folder with DuckDB, an independent Parquet reader: views {@code invocations}, {@code failed}, {@code tenant_hourly}, {@code alerts}, {@code adjustments}. */
 public final class DuckLake implements AutoCloseable {
     private final Connection conn;
 
     public DuckLake(Path root) throws SQLException {
         conn = DriverManager.getConnection("jdbc:duckdb:");
-        for (String table : new String[] {"invocations", "failed", "tenant_hourly", "alerts"}) {
+        for (String table : new String[] {"invocations", "failed", "tenant_hourly", "alerts", "adjustments"}) {
             Path dir = root.resolve(table);
             String sql;
             if (Files.isDirectory(dir) && hasParquet(dir)) {
