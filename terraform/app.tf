@@ -22,6 +22,7 @@ locals {
     }
     Pricing = {
       "pricing.path"               = local.pricing_uri
+      "pricing.units.path"         = local.pricing_units_uri
       "pricing.watch.interval"     = var.pricing_watch_interval
       "pricing.aws.offer.enabled"  = tostring(var.pricing_aws_offer_enabled)
       "pricing.aws.offer.interval" = var.pricing_aws_offer_interval
@@ -141,7 +142,8 @@ data "aws_iam_policy_document" "app" {
   }
 
   # The S3 file system opens the price folder by looking at the key <pricing_prefix> itself first
-  # (HEAD), then at the objects under it: both must be readable, or every invocation is UNPRICED
+  # (HEAD), then at the objects under it: both must be readable (and so for the unit price folder
+  # beside it, <pricing_prefix>-units = local.pricing_units_prefix), or every invocation is UNPRICED
   # (FlinkRolePolicyTest runs the job against this policy).
   statement {
     sid     = "ReadPriceTable"
@@ -149,6 +151,8 @@ data "aws_iam_policy_document" "app" {
     resources = [
       "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}",
       "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}/*",
+      "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}-units",
+      "${aws_s3_bucket.this["lake"].arn}/${var.pricing_prefix}-units/*",
     ]
   }
 
@@ -275,7 +279,7 @@ resource "aws_kinesisanalyticsv2_application" "this" {
   tags = local.tags
 
   # The service checks the role's permissions and the jar when it creates the application.
-  depends_on = [aws_iam_role_policy.app, aws_s3_object.jar, aws_s3_object.pricing, aws_s3_object.tenant_mapping]
+  depends_on = [aws_iam_role_policy.app, aws_s3_object.jar, aws_s3_object.pricing, aws_s3_object.pricing_units, aws_s3_object.tenant_mapping]
 
   lifecycle {
     precondition {

@@ -164,16 +164,32 @@ resource "aws_s3_bucket_lifecycle_configuration" "code" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
-# On MSF the job reads prices only from pricing.path (rows it cannot price are written UNPRICED),
-# so ship the repository's table with the stack; the job's watcher picks up later uploads. The unit
-# prices (guardrails, images, video, rerank) go to units/ below it, out of the Glue pricing table's files.
+# On MSF the job reads prices only from pricing.path and pricing.units.path (rows it cannot price are
+# written UNPRICED), so ship the repository's table with the stack; the job's watcher picks up later
+# uploads. The token price files go to the price folder (the Glue pricing table's location); the unit
+# prices (guardrails, images, video, rerank; pricing/units/ of the repository) to the units folder
+# beside it, so that Athena, which reads every file below a table's location, never reads them as rows
+# of the pricing table.
 resource "aws_s3_object" "pricing" {
-  for_each = setunion(fileset(local.pricing_dir, "*.csv"), fileset(local.pricing_dir, "units/*.csv"))
+  for_each = fileset(local.pricing_dir, "*.csv")
 
   bucket       = aws_s3_bucket.this["lake"].id
   key          = "${var.pricing_prefix}/${each.value}"
   source       = "${local.pricing_dir}/${each.value}"
   source_hash  = filemd5("${local.pricing_dir}/${each.value}")
+  content_type = "text/csv"
+  tags         = local.tags
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+resource "aws_s3_object" "pricing_units" {
+  for_each = fileset("${local.pricing_dir}/units", "*.csv")
+
+  bucket       = aws_s3_bucket.this["lake"].id
+  key          = "${local.pricing_units_prefix}/${each.value}"
+  source       = "${local.pricing_dir}/units/${each.value}"
+  source_hash  = filemd5("${local.pricing_dir}/units/${each.value}")
   content_type = "text/csv"
   tags         = local.tags
 

@@ -19,6 +19,11 @@ locals {
 
   lake_uri    = "s3://${local.lake_bucket_name}/${var.lake_prefix}"
   pricing_uri = "s3://${local.lake_bucket_name}/${var.pricing_prefix}/"
+  # Unit price files (guardrails, images, video, rerank) live beside the price folder, not under it:
+  # Athena reads every file below a table's location, so under it they would be rows of the Glue
+  # pricing table (with the columns shifted). The job reads both (pricing.units.path).
+  pricing_units_prefix = "${var.pricing_prefix}-units"
+  pricing_units_uri    = "s3://${local.lake_bucket_name}/${local.pricing_units_prefix}/"
 
   athena_results_prefix = "athena-results"
   glue_database_name    = coalesce(var.glue_database_name, replace(var.name, "-", "_"))

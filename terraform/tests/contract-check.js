@@ -171,6 +171,35 @@ async function runContracts(args) {
   });
 
   // ------------------------------------------------------------------------------------------
+  contract('the pricing table\'s location holds only token price files; unit price files go beside it and the job reads them', (fail) => {
+    // Athena reads every file below a table's location, subfolders included: a unit price file
+    // (header charge,model_id,…) under pricing_uri would be rows of the pricing table, columns shifted.
+    const objects = res('aws_s3_object');
+    const underPricing = objects.filter((r) => String(r.body.key || '').startsWith('${var.pricing_prefix}/'));
+    if (underPricing.length === 0) fail('no aws_s3_object uploads the price table under ${var.pricing_prefix}/');
+    for (const r of underPricing) {
+      const each = JSON.stringify(r.body.for_each || '');
+      if (!/fileset\(local\.pricing_dir, \\"\*\.csv\\"\)/.test(each) || /units/.test(each)) {
+        fail(`aws_s3_object.${r.name} uploads ${each} under the pricing table's location: only pricing/*.csv (token prices) may go there`);
+      }
+    }
+    const units = objects.filter((r) => /units/.test(JSON.stringify(r.body.source || '')));
+    if (units.length === 0) fail('no aws_s3_object uploads pricing/units/ (guardrail, image, video and rerank prices): the job would leave those charges UNPRICED');
+    for (const r of units) {
+      if (r.body.key !== '${local.pricing_units_prefix}/${each.value}') fail(`aws_s3_object.${r.name} must upload the unit price files to local.pricing_units_prefix, not ${r.body.key}`);
+    }
+    const prefix = mod.locals.pricing_units_prefix && mod.locals.pricing_units_prefix.value;
+    if (!prefix || prefix.startsWith('${var.pricing_prefix}/')) fail(`pricing_units_prefix (${prefix}) must be beside the price folder, not below it`);
+    const pricingGroup = (mod.locals.msf_property_groups.value || {}).Pricing;
+    if (!pricingGroup || pricingGroup['pricing.units.path'] !== '${local.pricing_units_uri}') fail('Pricing must set pricing.units.path = local.pricing_units_uri, or the job never reads the unit prices');
+    const unitCsvs = fs.existsSync(path.join(args.pricing, 'units')) ? fs.readdirSync(path.join(args.pricing, 'units')).filter((f) => f.endsWith('.csv')) : [];
+    for (const f of fs.existsSync(args.pricing) ? fs.readdirSync(args.pricing).filter((x) => x.endsWith('.csv')) : []) {
+      if (fs.readFileSync(path.join(args.pricing, f), 'utf8').startsWith('charge,')) fail(`pricing/${f} is a unit price file: it belongs in pricing/units/, out of the Glue table's location`);
+    }
+    return `${underPricing.length} upload(s) under the price folder, ${unitCsvs.length} unit price file(s) beside it`;
+  });
+
+  // ------------------------------------------------------------------------------------------
   contract('Athena views: one SELECT per schemas/views file, deployed as named queries', (fail) => {
     const views = evaluated.athena_views;
     const files = fs.readdirSync(path.join(args.schemas, 'views')).filter((f) => f.endsWith('.sql')).sort();

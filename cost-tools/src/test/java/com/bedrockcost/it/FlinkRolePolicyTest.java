@@ -62,6 +62,7 @@ class FlinkRolePolicyTest {
     private static final String BUCKET = "policy-lake";
     private static final String LAKE = "s3://" + BUCKET + "/lake";
     private static final String PRICES = "s3://" + BUCKET + "/pricing/";
+    private static final String UNIT_PRICES = "s3://" + BUCKET + "/pricing-units/";
     private static final String MAPPING_KEY = "config/tenant-mapping.csv";
     private static final int INVOCATIONS = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,11 +87,11 @@ class FlinkRolePolicyTest {
         JsonNode policy = terraformPolicy(root.resolve("terraform"));
         s3.awaitReady(Duration.ofSeconds(120));
         S3Objects direct = new S3Objects(s3.endpoint(), BUCKET);
-        // What Terraform uploads (lake.tf: aws_s3_object.pricing with units/, aws_s3_object.tenant_mapping).
-        for (String folder : new String[] {"", "units/"}) {
-            try (Stream<Path> csv = Files.list(root.resolve("pricing/" + folder))) {
+        // What Terraform uploads (lake.tf: aws_s3_object.pricing, .pricing_units beside it, .tenant_mapping).
+        for (String[] folder : new String[][] {{"", "pricing/"}, {"units/", "pricing-units/"}}) {
+            try (Stream<Path> csv = Files.list(root.resolve("pricing/" + folder[0]))) {
                 for (Path f : csv.filter(p -> p.toString().endsWith(".csv")).collect(Collectors.toList())) {
-                    direct.put("pricing/" + folder + f.getFileName(), Files.readAllBytes(f));
+                    direct.put(folder[1] + f.getFileName(), Files.readAllBytes(f));
                 }
             }
         }
@@ -120,6 +121,7 @@ class FlinkRolePolicyTest {
                 Map.entry("kinesis.secret.key", "k"),
                 Map.entry("output.path", LAKE),
                 Map.entry("pricing.path", PRICES),
+                Map.entry("pricing.units.path", UNIT_PRICES),
                 Map.entry("pricing.watch.interval", "1s"),
                 Map.entry("tenant.mapping.path", "s3://" + BUCKET + "/" + MAPPING_KEY),
                 Map.entry("s3.endpoint", front.endpoint()),

@@ -59,6 +59,11 @@ class GuardrailChargesLakeTest {
         assertThat(blocked.get("policy_units").toString()).contains("topic").contains("word");
         Map<String, Object> stream = rows.get("guard-stream-intervened");
         assertThat((BigDecimal) stream.get("total_cost")).isEqualByComparingTo("0.00065");
+        Map<String, Object> grounding = rows.get("guard-converse-grounding");
+        assertThat((BigDecimal) grounding.get("guardrail_cost")).isEqualByComparingTo("0.001");
+        assertThat((BigDecimal) grounding.get("total_cost")).isEqualByComparingTo("0.004345");
+        assertThat((BigDecimal) rows.get("guard-converse-reasoning-image").get("guardrail_cost")).isEqualByComparingTo("0.00226");
+        assertThat((BigDecimal) rows.get("guard-converse-content-2024").get("guardrail_cost")).isEqualByComparingTo("0.0015");
         Map<String, Object> rerank = rows.get("rerank-101");
         assertThat((BigDecimal) rerank.get("rerank_cost")).isEqualByComparingTo("0.002");
         assertThat(rows.get("tier-flex").get("service_tier")).isEqualTo("flex");
@@ -66,10 +71,11 @@ class GuardrailChargesLakeTest {
 
     @Test
     void whatCannotBePricedIsUnpricedWithItsReason() {
-        Map<String, Object> grounding = rows.get("guard-converse-grounding");
-        assertThat(grounding.get("pricing_status")).isEqualTo("UNPRICED");
-        assertThat(grounding.get("total_cost")).isNull();
-        assertThat(grounding.get("unpriced_reason")).isEqualTo("guardrail: no price for contextual_grounding (2 units)");
+        Map<String, Object> before = rows.get("guard-converse-pii-2024");
+        assertThat(before.get("pricing_status")).isEqualTo("UNPRICED");
+        assertThat(before.get("total_cost")).isNull();
+        assertThat(before.get("unpriced_reason")).isEqualTo("guardrail: no price for topic (1 units), sensitive_information (1 units); "
+                + "priced without it: USD 0.00033 = tokens 0.00033 (pricing/anthropic.csv:4)");
         assertThat(rows.get("tier-flex").get("unpriced_reason").toString()).startsWith("tokens: no flex tier price");
         assertThat(rows.get("tier-reserved").get("pricing_status")).isEqualTo("UNPRICED");
     }
@@ -84,8 +90,9 @@ class GuardrailChargesLakeTest {
             assertThat(acme.get(0).get("guardrail_text_units")).isEqualTo(2L);
             assertThat((BigDecimal) acme.get(0).get("guardrail_cost")).isEqualByComparingTo("0.00025");
             BigDecimal guardrails = (BigDecimal) db.value("SELECT sum(guardrail_cost) FROM tenant_hourly");
-            // pii 0.00025 + stream 0.00065 + blocked 0.0004 (the grounding call is unpriced, so not in the sums)
-            assertThat(guardrails).isEqualByComparingTo("0.0013");
+            // pii 0.00025 + stream 0.00065 + blocked 0.0004 + grounding 0.001 + reasoning and images 0.00226
+            // + content at the 2024 rate 0.0015 (the 2024 PII call is unpriced, so not in the sums)
+            assertThat(guardrails).isEqualByComparingTo("0.00606");
         }
         StringBuilder all = new StringBuilder();
         try (var files = Files.walk(lake)) {

@@ -115,12 +115,14 @@ class KinesisToS3IntegrationTest {
         KinesisClient client = stream.client(Duration.ofSeconds(30));
         LocalCloud.createStream(client, STREAM, 3);
         s3.awaitReady(Duration.ofSeconds(120));
-        // The price table is read from S3 too: the top-level CSVs and units/, as Terraform uploads them.
+        // The price table is read from S3 too, as Terraform uploads it: the top-level CSVs to pricing/,
+        // units/ to pricing-units/ beside it (out of the Glue pricing table's location).
         Path pricing = root.resolve("pricing");
         try (Stream<Path> csv = Files.walk(pricing, 2)) {
             for (Path f : csv.filter(p -> p.toString().endsWith(".csv")).collect(Collectors.toList())) {
                 String key = pricing.relativize(f).toString().replace('\\', '/');
-                new S3Objects(s3.endpoint(), BUCKET).put("pricing/" + key, Files.readAllBytes(f));
+                new S3Objects(s3.endpoint(), BUCKET).put(key.startsWith("units/") ? "pricing-" + key : "pricing/" + key,
+                        Files.readAllBytes(f));
             }
         }
         System.out.printf("servers up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -133,6 +135,7 @@ class KinesisToS3IntegrationTest {
                 Map.entry("kinesis.shard.discovery.interval", "1s"),
                 Map.entry("output.path", "s3://" + BUCKET + "/lake"),
                 Map.entry("pricing.path", "s3://" + BUCKET + "/pricing"),
+                Map.entry("pricing.units.path", "s3://" + BUCKET + "/pricing-units"),
                 Map.entry("checkpoint.interval", "1s"),
                 Map.entry("checkpoint.dir", dir.resolve("checkpoints").toString()),
                 Map.entry("job.parallelism", "2")));
@@ -397,8 +400,10 @@ class KinesisToS3IntegrationTest {
 
     @Test
     void everyInvocationCostsWhatThePriceTableOnS3Says() throws Exception {
-        Map<String, String> files = PriceLocation.of("s3://" + BUCKET + "/pricing").read();
-        assertThat(files).as("the price files the job read from S3").isEqualTo(PriceLocation.builtIn().read());
+        Map<String, String> files = PriceLocation.of("s3://" + BUCKET + "/pricing").withUnits("s3://" + BUCKET + "/pricing-units").read();
+        Map<String, String> builtIn = new java.util.TreeMap<>();
+        PriceLocation.builtIn().read().forEach((name, content) -> builtIn.put(name.replace("pricing/units/", "pricing-units/"), content));
+        assertThat(files).as("the price files the job read from S3 (the unit files from pricing-units/)").isEqualTo(builtIn);
         PriceTable table = PriceBook.empty().apply(files).book.table();
         try (DuckLake db = new DuckLake(lake)) {
             List<Map<String, Object>> rows = db.rows("SELECT " + LakeInvocations.PRICING_INPUT_COLUMNS + ", input_cost, output_cost,"

@@ -112,6 +112,9 @@ public final class JobConfig implements Serializable {
     public static final ConfigKey<String> PRICING_PATH = key("Pricing", "pricing.path", "",
             "File or folder (local or s3://) of price CSVs; empty = the table built into the job (pricing/ of this repository).",
             Parsers.location());
+    public static final ConfigKey<String> PRICING_UNITS_PATH = key("Pricing", "pricing.units.path", "",
+            "A second folder (local or s3://) of price CSVs read together with pricing.path, e.g. the unit price files (guardrails, images, video, rerank) kept out of the folder the Glue pricing table reads; empty = none.",
+            Parsers.location());
     public static final ConfigKey<Duration> PRICING_WATCH_INTERVAL = key("Pricing", "pricing.watch.interval", "30s",
             "How often the price folder is checked for new, changed or deleted files in a running (unbounded) job; 0 = read once. A job over a bounded input always reads once.",
             Parsers.duration());

@@ -17,9 +17,15 @@ import java.util.Set;
  * price for a policy that has units, a tier without its own rates, a per-unit model whose quantity the
  * record does not give — makes the row UNPRICED with every cost null (as for a model without a price),
  * and says why in {@code unpriced_reason}: never a silent 0, never a total that leaves a charge out.
+ * When some parts could be priced (the tokens, the guardrail policies that have a price, …), the reason
+ * goes on to say what they cost and from which rows ({@link #PRICED_PARTS}), so a user sees both what is
+ * missing and what the known part of the bill is; the row stays UNPRICED with null costs (contracts §1).
  */
 public final class ChargePricer {
     private ChargePricer() {}
+
+    /** Starts the part of {@code unpriced_reason} that gives the cost of the parts that could be priced. */
+    public static final String PRICED_PARTS = "priced without it: USD ";
 
     /** Prices {@code inv} from {@code book}; false when some charge (or the whole call) could not be priced. */
     public static boolean price(Invocation inv, PriceBook book) {
@@ -46,7 +52,11 @@ public final class ChargePricer {
             reasons.add(noTokenPrice(inv, tier, book.table()));
         }
 
-        BigDecimal guardrail = guardrail(inv, units, reasons, sources);
+        Parts parts = new Parts();
+        if (row != null) {
+            parts.add("tokens", tokens);
+        }
+        BigDecimal guardrail = guardrail(inv, units, reasons, sources, parts);
         inv.imageCost = perUnit(UnitPriceCsv.IMAGE, inv.imageCount == null ? null : BigDecimal.valueOf(inv.imageCount),
                 inv.imageVariant, "images", inv, units, reasons, sources);
         inv.videoCost = perUnit(UnitPriceCsv.VIDEO, inv.videoSeconds, null, "video seconds", inv, units, reasons, sources);
@@ -54,8 +64,13 @@ public final class ChargePricer {
                 null, "rerank queries", inv, units, reasons, sources);
 
         if (!reasons.isEmpty()) {
-            // An incomplete bill is no bill: every cost stays null (contracts §1), the reason says what is missing.
-            unpriced(inv, String.join("; ", reasons));
+            // An incomplete bill is no bill: every cost stays null (contracts §1), the reason says what is
+            // missing and what the parts that could be priced cost.
+            parts.add("guardrail", guardrail);
+            parts.add("image", inv.imageCost);
+            parts.add("video", inv.videoCost);
+            parts.add("rerank", inv.rerankCost);
+            unpriced(inv, String.join("; ", reasons) + parts.describe(sources));
             return false;
         }
         BigDecimal total = tokens;
@@ -118,7 +133,8 @@ public final class ChargePricer {
     }
 
     /** Σ units × price / per over the policies with units; null (with a reason) when a policy with units has no price. */
-    private static BigDecimal guardrail(Invocation inv, UnitPrices units, List<String> reasons, Set<String> sources) {
+    private static BigDecimal guardrail(Invocation inv, UnitPrices units, List<String> reasons, Set<String> sources,
+                                        Parts parts) {
         inv.guardrailCost = null;
         String gap = gap(inv.quantityGap, "guardrail");
         if (gap != null) {
@@ -130,6 +146,7 @@ public final class ChargePricer {
         }
         BigDecimal sum = BigDecimal.ZERO.setScale(Pricer.SCALE);
         List<String> missing = new ArrayList<>();
+        List<String> priced = new ArrayList<>();
         for (int i = 0; i < inv.guardrailUnits.length && i < GuardrailPolicy.count(); i++) {
             long n = inv.guardrailUnits[i];
             if (n == 0) {
@@ -142,10 +159,14 @@ public final class ChargePricer {
             } else {
                 sum = sum.add(r.cost(BigDecimal.valueOf(n)));
                 sources.add(r.source);
+                priced.add(policy.variant);
             }
         }
         if (!missing.isEmpty()) {
             reasons.add("guardrail: no price for " + String.join(", ", missing));
+            if (!priced.isEmpty()) {
+                parts.add("guardrail " + String.join(", ", priced), sum);
+            }
             return null;
         }
         inv.guardrailCost = sum;
@@ -180,6 +201,32 @@ public final class ChargePricer {
         }
         sources.add(r.source);
         return r.cost(quantity);
+    }
+
+    /** The parts of an incomplete bill that could be priced, for the reason of an UNPRICED row. */
+    private static final class Parts {
+        private final List<String> names = new ArrayList<>();
+        private BigDecimal sum = BigDecimal.ZERO.setScale(Pricer.SCALE);
+
+        void add(String name, BigDecimal cost) {
+            if (cost != null) {
+                names.add(name + " " + plain(cost));
+                sum = sum.add(cost);
+            }
+        }
+
+        /** {@code "; priced without it: USD 0.0041 = tokens 0.0039 + guardrail topic 0.0002 (rows)"}, or "" when nothing was priced. */
+        String describe(Set<String> sources) {
+            if (names.isEmpty()) {
+                return "";
+            }
+            return "; " + PRICED_PARTS + plain(sum) + " = " + String.join(" + ", names)
+                    + (sources.isEmpty() ? "" : " (" + String.join(" + ", sources) + ")");
+        }
+
+        private static String plain(BigDecimal v) {
+            return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+        }
     }
 
     /** The part of a parse-time gap note ({@code kind: reason; ...}) for {@code kind}, or null. */

@@ -46,10 +46,25 @@ public final class PriceLocation implements Serializable {
     private final String uri;
     /** What the files hold, for messages and metric names: {@code price}, {@code budget}. */
     private final String kind;
+    /**
+     * A second folder read with this one ({@code pricing.units.path}), or null: unit price files kept
+     * out of the folder a Glue/Athena table reads (Athena reads every file below a table's location).
+     */
+    private final String unitsUri;
 
     private PriceLocation(String uri, String kind) {
+        this(uri, kind, null);
+    }
+
+    private PriceLocation(String uri, String kind, String unitsUri) {
         this.uri = uri;
         this.kind = kind;
+        this.unitsUri = unitsUri;
+    }
+
+    /** This location and the folder {@code path} read together as one table (their file names must differ). */
+    public PriceLocation withUnits(String path) {
+        return new PriceLocation(uri, kind, of(path, kind).uri);
     }
 
     public static PriceLocation builtIn() {
@@ -79,16 +94,18 @@ public final class PriceLocation implements Serializable {
 
     /** {@code pricing.path}, or the built-in table when it is empty. */
     public static PriceLocation fromConfig(JobConfig config) {
-        return config.isSet(JobConfig.PRICING_PATH) ? of(config.get(JobConfig.PRICING_PATH)) : builtIn();
+        PriceLocation location = config.isSet(JobConfig.PRICING_PATH) ? of(config.get(JobConfig.PRICING_PATH)) : builtIn();
+        return config.isSet(JobConfig.PRICING_UNITS_PATH) ? location.withUnits(config.get(JobConfig.PRICING_UNITS_PATH)) : location;
     }
 
     public boolean isBuiltIn() {
-        return uri == null;
+        return uri == null && unitsUri == null;
     }
 
     @Override
     public String toString() {
-        return uri == null ? "the built-in price table (classpath " + BUILT_IN + "/)" : uri;
+        return (uri == null ? "the built-in price table (classpath " + BUILT_IN + "/)" : uri)
+                + (unitsUri == null ? "" : " and " + unitsUri);
     }
 
     /**
@@ -97,6 +114,20 @@ public final class PriceLocation implements Serializable {
      * rename it, so that no half-written file is read).
      */
     public Map<String, String> read() throws IOException {
+        Map<String, String> files = readOwn();
+        if (unitsUri != null) {
+            for (Map.Entry<String, String> e : new PriceLocation(unitsUri, kind).readOwn().entrySet()) {
+                if (files.containsKey(e.getKey())) {
+                    throw new IOException("Two price files are named " + e.getKey() + " (in " + this
+                            + "): give the units folder another name");
+                }
+                files.put(e.getKey(), e.getValue());
+            }
+        }
+        return files;
+    }
+
+    private Map<String, String> readOwn() throws IOException {
         Map<String, String> files = new TreeMap<>();
         if (uri == null) {
             readBuiltIn(files);

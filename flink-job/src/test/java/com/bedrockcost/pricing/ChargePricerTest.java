@@ -64,15 +64,72 @@ class ChargePricerTest {
     }
 
     @Test
-    void aPolicyWithoutASourcedPriceLeavesTheGuardrailChargeNullWithTheReasonNeverZero() throws Exception {
+    void contextualGroundingIsPricedByTheBuiltInTable() throws Exception {
         Invocation inv = priced("guard-converse-grounding", builtIn());
         assertThat(inv.guardrailUnits[GuardrailPolicy.CONTEXTUAL_GROUNDING.ordinal()]).isEqualTo(2);
+        // input: topic, content, word, sensitive 1 each; output: the same + grounding 2
+        // = (2 × 0.15 + 2 × 0.15 + 2 × 0 + 2 × 0.10 + 2 × 0.10) / 1000
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.001");
+        assertThat(inv.totalCost).isEqualByComparingTo("0.004345");
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.PRICED);
+        assertThat(inv.priceSource).contains("pricing/units/guardrails.csv:7"); // the contextual grounding row
+    }
+
+    @Test
+    void automatedReasoningAndImageContentFiltersArePricedByTheBuiltInTable() throws Exception {
+        Invocation inv = priced("guard-converse-reasoning-image", builtIn());
+        assertThat(inv.guardrailUnits[GuardrailPolicy.AUTOMATED_REASONING.ordinal()]).isEqualTo(3);
+        assertThat(inv.guardrailUnits[GuardrailPolicy.CONTENT_IMAGE.ordinal()]).isEqualTo(2);
+        // topic 1 × 0.15 + sensitive information 1 × 0.10 + automated reasoning 3 × 0.17 per 1000 text units
+        // + 2 images × 0.75 per 1000 images = (0.15 + 0.10 + 0.51 + 1.50) / 1000
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.00226");
+        assertThat(inv.guardrailTextUnits()).isEqualTo(5L); // images are not text units
+        assertThat(inv.totalCost).isEqualByComparingTo("0.00259"); // + tokens 20 × 3 / 1e6 + 18 × 15 / 1e6
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.PRICED);
+        assertThat(inv.priceSource).contains("pricing/units/guardrails.csv:8").contains("pricing/units/guardrails.csv:9");
+    }
+
+    @Test
+    void beforeTheDecember2024ReductionContentFiltersCostTheEarlierRate() throws Exception {
+        Invocation inv = priced("guard-converse-content-2024", builtIn());
+        // content 2 units × 0.75 / 1000 (the rate before 2024-12-01) + tokens 0.00033
+        assertThat(inv.guardrailCost).isEqualByComparingTo("0.0015");
+        assertThat(inv.totalCost).isEqualByComparingTo("0.00183");
+        assertThat(inv.priceSource).contains("pricing/units/guardrails.csv:10");
+    }
+
+    @Test
+    void aPolicyWithoutAPriceInForceLeavesTheRowUnpricedAndTheReasonGivesTheKnownPart() throws Exception {
+        // 2024-11-15: no sourced rate for denied topics or sensitive information before the December 2024 reduction
+        Invocation inv = priced("guard-converse-pii-2024", builtIn());
         assertThat(inv.guardrailCost).isNull();
         assertThat(inv.totalCost).isNull();
-        assertThat(inv.pricingStatus).isEqualTo(Invocation.UNPRICED);
-        assertThat(inv.unpricedReason).isEqualTo("guardrail: no price for contextual_grounding (2 units)");
-        assertThat(inv.inputCost).isNull(); // an incomplete bill is no bill
+        assertThat(inv.inputCost).isNull(); // an incomplete bill is no bill (contracts §1)
         assertThat(inv.priceSource).isNull();
+        assertThat(inv.pricingStatus).isEqualTo(Invocation.UNPRICED);
+        assertThat(inv.unpricedReason).isEqualTo("guardrail: no price for topic (1 units), sensitive_information (1 units); "
+                + ChargePricer.PRICED_PARTS + "0.00033 = tokens 0.00033 (pricing/anthropic.csv:4)");
+    }
+
+    @Test
+    void theKnownPartNamesThePricedPoliciesWhenOthersAreMissing() throws Exception {
+        Invocation inv = priced("guard-input-blocked", builtIn());
+        inv.eventTime = java.time.Instant.parse("2024-11-15T10:00:00Z"); // same record, before the reduction
+        ChargePricer.price(inv, PriceBook.empty().apply(builtIn()).book);
+        // content 1 × 0.75 / 1000, word 1 × 0 priced; topic and sensitive information have no rate then
+        assertThat(inv.unpricedReason).isEqualTo("guardrail: no price for topic (1 units), sensitive_information (1 units); "
+                + ChargePricer.PRICED_PARTS + "0.00075 = tokens 0 + guardrail content, word 0.00075"
+                + " (pricing/anthropic.csv:7 + pricing/units/guardrails.csv:10 + pricing/units/guardrails.csv:6)");
+        assertThat(inv.totalCost).isNull();
+    }
+
+    @Test
+    void aCallWithNothingPricedSaysOnlyWhatIsMissing() throws Exception {
+        Invocation inv = priced("guard-converse-pii-2024", builtIn());
+        inv.model = "anthropic.claude-v0-unknown";
+        ChargePricer.price(inv, PriceBook.empty().apply(builtIn()).book);
+        assertThat(inv.unpricedReason).isEqualTo("tokens: no price for anthropic.claude-v0-unknown in us-east-1; "
+                + "guardrail: no price for topic (1 units), sensitive_information (1 units)");
     }
 
     @Test
@@ -80,7 +137,8 @@ class ChargePricerTest {
         Invocation inv = priced("guard-trace-without-usage", builtIn());
         assertThat(inv.guardrailUnits).isNull();
         assertThat(inv.totalCost).isNull();
-        assertThat(inv.unpricedReason).isEqualTo("guardrail: the guardrail trace has no usage (invocationMetrics.usage) to price");
+        assertThat(inv.unpricedReason).isEqualTo("guardrail: the guardrail trace has no usage (invocationMetrics.usage) to price; "
+                + ChargePricer.PRICED_PARTS + "0 = tokens 0 (pricing/anthropic.csv:7)");
     }
 
     @Test
