@@ -93,18 +93,20 @@ class TenantHourlyRollupTest {
     }
 
     @Test
-    void rowsArrivingAfterTheirHourClosedAreLeftOutAndLaterOnesInTimeAreKept() throws Exception {
+    void rowsArrivingAfterTheirHourClosedBecomeLateRowsAndLaterOnesInTimeAreKept() throws Exception {
         // Watermark = largest event time so far - 5 min, emitted with every record: deterministic lateness.
         Invocation first = unpriced("2026-11-01T10:00:00Z", "t1", M1, null);
         Invocation ahead = unpriced("2026-11-01T12:00:00Z", "t1", M1, null);       // watermark -> 11:54:59.999
-        Invocation lateOldHour = unpriced("2026-11-01T09:30:00Z", "t1", M1, null); // hour 09 closed: dropped
-        Invocation lateClosed = unpriced("2026-11-01T10:59:00Z", "t1", M1, null);  // hour 10 closed: dropped
-        Invocation outOfOrderButOpen = unpriced("2026-11-01T11:57:00Z", "t1", M1, null); // hour 11 still open: kept
+        Invocation lateOldHour = unpriced("2026-11-01T09:30:00Z", "t1", M1, null); // hour 09 closed: a LATE row
+        Invocation lateClosed = unpriced("2026-11-01T10:59:00Z", "t1", M1, null);  // hour 10 closed: a LATE row
+        Invocation outOfOrderButOpen = unpriced("2026-11-01T11:57:00Z", "t1", M1, null); // hour 11 still open: in its window
 
         List<TenantHourly> rows = rollup(punctuated(Duration.ofMinutes(5)), first, ahead, lateOldHour, lateClosed, outOfOrderButOpen);
 
-        assertThat(rows).extracting(r -> r.windowStart.toString() + "=" + r.invocations)
-                .containsExactlyInAnyOrder("2026-11-01T10:00:00Z=1", "2026-11-01T11:00:00Z=1", "2026-11-01T12:00:00Z=1");
+        // Nothing is left out: the hours already written get correction rows, and every invocation is counted once.
+        assertThat(rows).extracting(r -> r.windowStart.toString() + "=" + r.invocations + " " + r.rowKind)
+                .containsExactlyInAnyOrder("2026-11-01T10:00:00Z=1 ON_TIME", "2026-11-01T11:00:00Z=1 ON_TIME",
+                        "2026-11-01T12:00:00Z=1 ON_TIME", "2026-11-01T09:00:00Z=1 LATE", "2026-11-01T10:00:00Z=1 LATE");
     }
 
     private static List<TenantHourly> rollup(WatermarkStrategy<Invocation> watermarks, Invocation... in) throws Exception {
