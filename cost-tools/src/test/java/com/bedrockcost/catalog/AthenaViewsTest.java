@@ -100,8 +100,9 @@ class AthenaViewsTest {
             exec("CREATE VIEW " + table + " AS SELECT * FROM read_parquet('" + lake.resolve(table)
                     + "/**/*.parquet', hive_partitioning = true, hive_types = {" + hiveTypes + "})");
         }
-        // Trino's element_at(map, key) is the value or NULL; DuckDB 1.1's returns a one-element list.
-        exec("CREATE MACRO element_at(m, k) AS m[k][1]");
+        // Trino's element_at(map, key) is the value or NULL; DuckDB's map_extract returns a list of it (empty
+        // when the key is missing), whose first element is the value or NULL.
+        exec("CREATE MACRO element_at(m, k) AS map_extract(m, k)[1]");
         try (Stream<Path> files = Files.list(root.resolve("schemas/views"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".sql")).sorted().collect(Collectors.toList())) {
                 views.put(f.getFileName().toString().replace(".sql", ""), deployedText(Files.readString(f)));
@@ -128,7 +129,7 @@ class AthenaViewsTest {
         return file.lines().filter(l -> !l.trim().startsWith("--")).collect(Collectors.joining("\n")).trim();
     }
 
-    /** The only rewrite Athena SQL needs for DuckDB 1.1 (element_at is handled by a macro above). */
+    /** The only rewrite Athena SQL needs for DuckDB (element_at is handled by a macro above). */
     static String toDuckDb(String athenaSql) {
         return athenaSql.replace("approx_percentile(", "approx_quantile(");
     }
