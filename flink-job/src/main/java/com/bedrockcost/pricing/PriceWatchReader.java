@@ -4,7 +4,6 @@ import com.bedrockcost.pricing.pricelist.ModelMapping;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 import com.bedrockcost.pricing.pricelist.PriceListPoller;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -40,7 +39,6 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     private ScheduledExecutorService executor;
     private boolean hasSplit;
     private boolean noMoreSplits;
-    private boolean releasedEventTime;
     private CompletableFuture<Void> splitSignal = new CompletableFuture<>();
     private CompletableFuture<Map<String, String>> pending;
     private Map<String, String> lastEmitted;
@@ -113,11 +111,6 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
             output.collect(new PriceUpdate(location.toString(), System.currentTimeMillis(), files));
             lastEmitted = files;
             readingsEmitted.inc();
-        }
-        if (!releasedEventTime && watching && files != null && !files.isEmpty()) {
-            // From now on price readings never hold back event time (see PriceWatchSource).
-            releasedEventTime = true;
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
         if (!watching) {
             hasSplit = false;

@@ -29,12 +29,9 @@ import java.util.List;
  * finishes (bounded), so a bounded job can end. One reader does the work (a single split); run it
  * with parallelism 1.
  *
- * <p>Price updates are not event-time data: after its first reading that finds price files the
- * reader emits the maximum watermark, so that a watching (never-ending) price source does not hold
- * back the event time of the invocations it is connected to. Until then the watermark stays back:
- * invocations waiting for a first table are not overtaken by the watermark (they would be late for
- * event-time consumers), and an invocation stream that ends before the table arrives does not flush
- * its waiting records unpriced.
+ * <p>Price updates are not event-time data: the reader emits no watermark. What its readings do to
+ * the event time of the stream they are connected to is decided by the operator after it
+ * ({@link PriceReadings} for prices: idle after the first table; {@code BudgetReadings} for budgets).
  */
 public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSource.Split, Boolean>,
         ResultTypeQueryable<PriceUpdate> {
