@@ -37,7 +37,7 @@ class PipelineUpgradeSafetyTest {
      * upgrade changes how, pending files in old savepoints would no longer be committed.
      */
     static final List<String> UIDS = List.of(
-            "source-generator", "decode", "event-time", "source-prices", "price-readings", "price", "price-event-time",
+            "source-generator", "decode", "event-time", "source-prices", "price", "price-event-time",
             "sink-invocations", "Sink Committer: sink-invocations", "failed-in-lake", "sink-failed", "Sink Committer: sink-failed",
             "rollup-hold-to-end", "rollup-usage", "rollup-rows", "sink-tenant-hourly", "Sink Committer: sink-tenant-hourly");
     /**

@@ -296,17 +296,9 @@ final class Restate {
         if (slice.to != null) {
             inv.add(day + " <= " + literal(slice.to.toString()));
         }
-        List<String> adj = new ArrayList<>();
-        if (slice.from != null) {
-            adj.add("event_time >= TIMESTAMP " + literal(slice.from + " 00:00:00"));
-        }
-        if (slice.to != null) {
-            adj.add("event_time < TIMESTAMP " + literal(slice.to.plusDays(1) + " 00:00:00"));
-        }
+        List<String> adj = sliceFilter(slice, "event_time");
         if (slice.tenant != null) {
-            String t = slice.tenant.equals(ReportData.NO_TENANT) ? "tenant_id IS NULL" : "tenant_id = " + literal(slice.tenant);
-            inv.add(t);
-            adj.add(t);
+            inv.add(slice.tenant.equals(ReportData.NO_TENANT) ? "tenant_id IS NULL" : "tenant_id = " + literal(slice.tenant));
         }
         String invWhere = inv.isEmpty() ? "" : "\nWHERE " + String.join(" AND ", inv);
         String adjWhere = adj.isEmpty() ? "" : "\nWHERE " + String.join(" AND ", adj);

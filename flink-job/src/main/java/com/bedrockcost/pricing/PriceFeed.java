@@ -49,9 +49,7 @@ public final class PriceFeed {
     public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval, PriceListFeed priceList) {
         return env -> env.fromSource(new PriceWatchSource(location, interval, priceList), WatermarkStrategy.noWatermarks(),
                         "price-files", TypeInformation.of(PriceUpdate.class))
-                .setParallelism(1).uid("source-prices")
-                .transform("price-readings", TypeInformation.of(PriceUpdate.class), new PriceReadings())
-                .setParallelism(1).uid("price-readings");
+                .setParallelism(1).uid("source-prices");
     }
 
     /** True when the job's invocation input ends by itself. */

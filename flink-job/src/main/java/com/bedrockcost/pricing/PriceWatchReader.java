@@ -39,6 +39,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     private ScheduledExecutorService executor;
     private boolean hasSplit;
     private boolean noMoreSplits;
+    private boolean idle;
     private CompletableFuture<Void> splitSignal = new CompletableFuture<>();
     private CompletableFuture<Map<String, String>> pending;
     private Map<String, String> lastEmitted;
@@ -111,6 +112,11 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
             output.collect(new PriceUpdate(location.toString(), System.currentTimeMillis(), files));
             lastEmitted = files;
             readingsEmitted.inc();
+        }
+        if (!idle && files != null && !files.isEmpty()) {
+            // From now on price readings never move event time (see PriceWatchSource).
+            idle = true;
+            output.markIdle();
         }
         if (!watching) {
             hasSplit = false;

@@ -29,9 +29,16 @@ import java.util.List;
  * finishes (bounded), so a bounded job can end. One reader does the work (a single split); run it
  * with parallelism 1.
  *
- * <p>Price updates are not event-time data: the reader emits no watermark. What its readings do to
- * the event time of the stream they are connected to is decided by the operator after it
- * ({@link PriceReadings} for prices: idle after the first table; {@code BudgetReadings} for budgets).
+ * <p>Price updates are not event-time data. Until its first reading that finds files the reader holds
+ * back the event time of the stream it is connected to (its watermark stays at the start of time):
+ * invocations waiting for a first table are not overtaken by the watermark (they would be late for
+ * event-time consumers). With that reading it marks its output idle, for good: the pricing operator's
+ * event time is then the invocations' alone, and an idle invocation input leaves the whole operator
+ * idle, its event time standing still, so that no hour of {@code tenant_hourly} closes early. It never
+ * emits a watermark; the end-of-time watermark Flink emits when a source that reads once finishes is
+ * not sent either (an output marked idle sends no watermark). Before, the reader emitted that
+ * watermark itself after the first table, and it took over whenever the invocation input was idle
+ * ({@code watermark.idle.timeout}).
  */
 public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSource.Split, Boolean>,
         ResultTypeQueryable<PriceUpdate> {
