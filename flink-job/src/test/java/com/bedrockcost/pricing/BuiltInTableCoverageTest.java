@@ -73,9 +73,8 @@ class BuiltInTableCoverageTest {
             {"anthropic.claude-v2", "ap-northeast-1", 0, "0.02"},
             {"anthropic.claude-v2:1", "ap-northeast-1", 0, "0.02"},
             {"apac.amazon.nova-micro-v1:0", "ap-northeast-1", 0, "0.000111"},            // 1000×0.037 + 500×0.148
-            // in-region in ap-northeast-1 = the apac. price from ap-northeast-1 (source-region rule, amazon.csv / anthropic.csv notes)
+            // in-region in ap-northeast-1 = the apac. price from ap-northeast-1 (source-region rule, amazon.csv note)
             {"amazon.nova-micro-v1:0", "ap-northeast-1", 2000, "0.0001295"},             // 1000×0.037 + 500×0.148 + 2000×0.00925
-            {"anthropic.claude-3-sonnet-20240229-v1:0", "ap-northeast-1", 0, "0.0105"},  // 1000×3 + 500×15
             // ap-south-1
             {"anthropic.claude-3-haiku-20240307-v1:0", "ap-south-1", 0, "0.000875"},
             {"anthropic.claude-3-sonnet-20240229-v1:0", "ap-south-1", 0, "0.0105"},
@@ -91,11 +90,13 @@ class BuiltInTableCoverageTest {
     /**
      * Pairs no citable source prices (docs/pricing.md, "What stays UNPRICED"): they must stay UNPRICED
      * rather than fall through to a guessed or wrong-region row. Jamba (us-east-1 only on the AWS
-     * region table) and Claude v2 / v2.1 (not in any Mumbai price list) are not sold there; Titan Text
-     * Express in ap-northeast-1 has no price in any source found.
+     * region table), Claude v2 / v2.1 in Mumbai and an in-region Claude 3 Sonnet in Tokyo (neither in
+     * that region's table of the AWS pricing page) are not sold there; Titan Text Express in
+     * ap-northeast-1 has no price in any source found.
      */
     private static final String[][] UNSOURCED = {
             {"amazon.titan-text-express-v1", "ap-northeast-1"},
+            {"anthropic.claude-3-sonnet-20240229-v1:0", "ap-northeast-1"},
             {"anthropic.claude-v2", "ap-south-1"},
             {"anthropic.claude-v2:1", "ap-south-1"},
             {"ai21.jamba-1-5-large-v1:0", "us-west-2"},
