@@ -47,17 +47,9 @@ class ArchitectureTest {
      * ingest.LogLineFormat (MAX_LINE_BYTES), listed in docs/architecture.md.
      */
     static final List<Edge> FROZEN = List.of(
-            // CloudWatchEnvelope is decoding (gzip + envelope JSON + redaction), not a source: it belongs in parse.
-            edge("ingest.CloudWatchEnvelope", "parse.Redaction"),
-            edge("parse.InvocationDecoder", "ingest.CloudWatchEnvelope"),
             // De-duplication runs inside the pricing operator (one serialization less), so PricingFunction
             // holds SeenRequests: the pipeline should hand it in, or SeenRequests belongs with pricing.
             edge("pricing.PricingFunction", "dedup.SeenRequests"),
-            // Lake concerns (tables, paths, SQL over them, reading them back) are spread over sink and
-            // report: they belong in one lake package below rollup and report.
-            edge("rollup.RunRollup", "report.LakeSummary"),
-            edge("rollup.RunRollup", "report.LakeTablesSql"),
-            edge("rollup.RunRollup", "sink.LakeSinks"),
             // Budgets are read with the price table's machinery (watched CSV folder, reading, CSV split,
             // rejection with file:line): that machinery belongs in a package of watched CSV tables below both.
             edge("budget.BudgetCsv", "pricing.PriceCsv"),
