@@ -1,8 +1,8 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.RunMarkers;
 import com.bedrockcost.localrun.LocalEnvironments;
-import com.bedrockcost.localrun.RunMarkers;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localrun.StopSignals;
 import com.bedrockcost.localrun.StopWithSavepoint;
@@ -10,6 +10,7 @@ import com.bedrockcost.model.EndOfInput;
 import com.bedrockcost.rollup.RollupPlacement;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;
+import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
@@ -154,7 +155,8 @@ public final class LocalRunner {
         Collection<String> runs = new TreeSet<>(lineage == null ? List.of(runId) : lineage);
         runs.addAll(unfinished);
         StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
-        if (!RunRollup.build(env, config, runs)) {
+        if (!RunRollup.build(env, config, runs,
+                LakeSinks.tenantHourly(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)))) {
             RunMarkers.finish(config.get(JobConfig.OUTPUT_PATH), runs);
             return run;
         }

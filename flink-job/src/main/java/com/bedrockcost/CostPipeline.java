@@ -1,9 +1,10 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.ingest.Inputs;
-import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.dedup.RequestIdKey;
+import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
@@ -15,7 +16,6 @@ import com.bedrockcost.parse.DecodeFunction;
 import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceFeed;
-import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.rollup.AdjustmentRows;
@@ -42,7 +42,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class CostPipeline {
     private final JobConfig config;
     private final StreamFactory<RawInput> input;
-    private final StreamFactory<PriceUpdate> prices;
+    private final StreamFactory<TableReading> prices;
     private final Sink<Invocation> invocationSink;
     private final Sink<FailedRecord> failedSink;
     private final Sink<TenantHourly> hourlySink;
@@ -52,19 +52,19 @@ public final class CostPipeline {
     private Sink<Adjustment> adjustmentSink;
 
     /** The job without the hourly rollup. */
-    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink) {
         this(config, input, prices, invocationSink, failedSink, null);
     }
 
     /** The whole job; {@code hourlySink} receives {@code tenant_hourly} (null, or output.tenant.hourly false: no rollup). */
-    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink) {
         this(config, input, prices, invocationSink, failedSink, hourlySink,
                 hourlySink == null ? RollupPlacement.NONE : RollupPlacement.of(config, false));
     }
 
-    private CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    private CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                          Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink,
                          RollupPlacement rollup) {
         this.config = config;
@@ -103,7 +103,7 @@ public final class CostPipeline {
         String root = config.get(JobConfig.OUTPUT_PATH);
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         StreamFactory<RawInput> input = Inputs.fromConfig(config);
-        StreamFactory<PriceUpdate> prices = PriceFeed.fromConfig(config);
+        StreamFactory<TableReading> prices = PriceFeed.fromConfig(config);
         if (placement == RollupPlacement.AFTER_INPUT) {
             return new CostPipeline(config, input, prices, LakeSinks.invocations(root, codec, filePrefix), LakeSinks.failed(root, codec),
                     null, placement).withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
@@ -169,7 +169,7 @@ public final class CostPipeline {
 
         // De-duplication runs inside the pricing operator, keyed by request id: a separate keyed
         // operator would cost one more serialization of every record (two-input operators do not chain).
-        BroadcastStream<PriceUpdate> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
+        BroadcastStream<TableReading> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
         PricingOptions pricingOptions = PricingOptions.from(config);
         PriceFeed.checkBeforeStart(pricingOptions);
         SingleOutputStreamOperator<Invocation> pricing = timed

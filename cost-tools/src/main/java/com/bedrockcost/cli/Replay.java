@@ -1,5 +1,6 @@
 package com.bedrockcost.cli;
 
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
@@ -7,7 +8,6 @@ import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisInput;
 import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.ingest.LogRecords;
 import com.bedrockcost.localrun.LocalEnvironments;
 
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.KinesisClient;
