@@ -1,20 +1,20 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.LakeTablesSql;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.pricing.PriceBook;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.pricing.Repricer;
-import com.bedrockcost.report.LakeSummary;
-import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.rollup.AdjustmentRows;
-import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.localrun.LocalEnvironments;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -44,7 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * The Flink side of {@code restate}: a batch job over {@code invocations} and {@code adjustments} of
@@ -120,7 +120,7 @@ final class Restate {
 
     /** The diff summary of the slice: lines per (day, model, outcome, reason), in no order. */
     static List<Line> summarise(JobConfig config, Slice slice) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Line> lines = outcomes(env, slice)
                 .map(Restate::line).returns(TypeInformation.of(Line.class)).name("diff summary")
                 .keyBy(Line::key).reduce(Line::plus).name("per day and model");
@@ -136,7 +136,7 @@ final class Restate {
      * Returns how many adjustments. {@code tenant_hourly} follows with {@link #reconcileHourly}.
      */
     static long write(JobConfig config, Slice slice) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Adjustment> adjustments = outcomes(env, slice)
                 .flatMap(new Adjusted()).returns(TypeInformation.of(Adjustment.class)).name("adjustments");
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
@@ -155,7 +155,7 @@ final class Restate {
      * how many rows it wrote.
      */
     static long reconcileHourly(JobConfig config, Slice slice) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         StreamTableEnvironment tables = tableEnvironment(env);
         tables.executeSql(LakeTablesSql.createTable(LakeTables.ADJUSTMENTS, slice.lake));
         tables.executeSql(LakeTablesSql.createTable(LakeTables.TENANT_HOURLY, slice.lake));
@@ -252,18 +252,11 @@ final class Restate {
         }
     }
 
-    private static StreamExecutionEnvironment environment(JobConfig config) {
-        StreamExecutionEnvironment env = LocalRunner.batchEnvironment(config);
-        long parallelism = config.get(JobConfig.PARALLELISM);
-        env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        return env;
-    }
-
     /** Every invocation of the slice at its current cost, priced again: one outcome each. */
     private static DataStream<Outcome> outcomes(StreamExecutionEnvironment env, Slice slice) throws IOException {
         StreamTableEnvironment tables = tableEnvironment(env);
         tables.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, slice.lake));
-        boolean anyAdjustments = !LakeSummary.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
+        boolean anyAdjustments = !CommittedRows.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
         if (anyAdjustments) {
             tables.executeSql(LakeTablesSql.createTable(LakeTables.ADJUSTMENTS, slice.lake));
         }

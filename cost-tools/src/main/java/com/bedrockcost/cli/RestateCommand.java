@@ -1,16 +1,17 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.localrun.LakeLeftovers;
+import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.LakeLeftovers;
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.pricing.Repricer;
 import com.bedrockcost.report.ReportData;
-import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.ReportOptions;
-import com.bedrockcost.lake.LakeTables;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,14 +109,14 @@ final class RestateCommand {
             slice.lake = Paths.get(slice.lake).toAbsolutePath().normalize().toString();
         }
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
-        LocalRunner.initFileSystems(config);
-        Map<String, String> files = PriceFeed.initialFiles(config);
+        LocalEnvironments.initFileSystems(config);
+        Map<String, String> files = PriceFeed.initialFiles(PricingOptions.from(config));
         if (files == null) {
             throw new CliException("No usable price file at " + pricing);
         }
         slice.priceFiles = new TreeMap<>(files);
         try {
-            if (LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.INVOCATIONS)).isEmpty()) {
+            if (CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.INVOCATIONS)).isEmpty()) {
                 err.println("bedrock-cost-stream: the lake at " + slice.lake + " has no invocations to restate");
                 return 1;
             }
@@ -164,7 +165,7 @@ final class RestateCommand {
         // Correction rows only into a tenant_hourly that exists: alone they would be a misleading table.
         boolean tenantHourly;
         try {
-            tenantHourly = !LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty();
+            tenantHourly = !CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty();
         } catch (IOException e) {
             err.println("bedrock-cost-stream: cannot read the lake at " + slice.lake + ": " + e.getMessage());
             return 1;
@@ -190,7 +191,7 @@ final class RestateCommand {
                     tenantHourly ? "" : "; the lake has no tenant_hourly to correct");
         }
         try {
-            if (!tenantHourly || LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty()) {
+            if (!tenantHourly || CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty()) {
                 return 0;
             }
         } catch (IOException e) {
