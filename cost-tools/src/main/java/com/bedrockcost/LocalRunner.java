@@ -7,6 +7,7 @@ import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.localrun.RunMarkers;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localrun.StopSignals;
+import com.bedrockcost.localrun.RetiredRollupState;
 import com.bedrockcost.localrun.StopWithSavepoint;
 import com.bedrockcost.model.EndOfInput;
 import com.bedrockcost.pricing.PriceFeed;
@@ -128,6 +129,7 @@ public final class LocalRunner {
             pipeline.build(env);
             StreamGraph graph = env.getStreamGraph();
             graph.setJobName(JOB_NAME);
+            restoreAcrossRollupVersions(graph);
             JobGraph job = graph.getJobGraph();
             started.get();
             JobID id = job.getJobID();
@@ -163,6 +165,18 @@ public final class LocalRunner {
             if (stop.requested() && stoppedJob != null) {
                 StopWithSavepoint.removeCheckpointFolder(checkpointDir(config), stoppedJob);
             }
+        }
+    }
+
+    /**
+     * A {@code restore.path} snapshot of an older rollup state version: its rollup state, and only that,
+     * is dropped, and the user is told ({@link RetiredRollupState}).
+     */
+    public static void restoreAcrossRollupVersions(StreamGraph graph) throws IOException {
+        RetiredRollupState.Dropped dropped = RetiredRollupState.allowIfOnlyRetired(graph, LocalRunner.class.getClassLoader());
+        if (dropped != null) {
+            LOG.warn("Restore of {}: {}", graph.getSavepointRestoreSettings().getRestorePath(), dropped.describe());
+            System.err.println("bedrock-cost-stream: " + dropped.describe());
         }
     }
 

@@ -16,6 +16,7 @@ import com.bedrockcost.pricing.EventTimeStamps;
 import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.rollup.AdjustmentRows;
+import com.bedrockcost.rollup.RollupState;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.TenantHourlyRollup;
 
@@ -131,7 +132,7 @@ public final class CostPipeline {
                 : priced.transform("run-lineage", TypeInformation.of(Invocation.class), new RunLineage<>(runId)).uid("run-lineage");
         written.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (hasRollup()) {
-            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-");
+            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, config), RollupState.UID_PREFIX);
             if (hasLatePrices()) {
                 hourly = hourly.union(pricing.getSideOutput(SideOutputs.ADJUSTMENTS)
                         .transform("adjustment-rows", TypeInformation.of(TenantHourly.class), new AdjustmentRows())
