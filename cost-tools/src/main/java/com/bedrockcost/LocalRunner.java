@@ -4,7 +4,7 @@ import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
-import com.bedrockcost.localrun.RunMarkers;
+import com.bedrockcost.lake.RunMarkers;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localrun.StopSignals;
 import com.bedrockcost.localrun.RetiredRollupState;
@@ -203,7 +203,8 @@ public final class LocalRunner {
         StreamExecutionEnvironment env = batchEnvironment(config);
         long parallelism = config.get(JobConfig.PARALLELISM);
         env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        if (!RunRollup.build(env, config, runs)) {
+        if (!RunRollup.build(env, config, runs,
+                LakeSinks.tenantHourly(config.get(JobConfig.OUTPUT_PATH), config.get(JobConfig.OUTPUT_COMPRESSION)))) {
             RunMarkers.finish(config.get(JobConfig.OUTPUT_PATH), runs);
             return run;
         }

@@ -1,8 +1,9 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.lake.LakeFailedRecords;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.dedup.RequestIdKey;
+import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
@@ -13,7 +14,6 @@ import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.parse.DecodeFunction;
 import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
-import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.rollup.AdjustmentRows;
 import com.bedrockcost.rollup.RollupState;
@@ -36,7 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class CostPipeline {
     private final JobConfig config;
     private final StreamFactory<RawInput> input;
-    private final StreamFactory<PriceUpdate> prices;
+    private final StreamFactory<TableReading> prices;
     private final Sink<Invocation> invocationSink;
     private final Sink<FailedRecord> failedSink;
     private final Sink<TenantHourly> hourlySink;
@@ -45,13 +45,13 @@ public final class CostPipeline {
     private Sink<Adjustment> adjustmentSink;
 
     /** The job without the hourly rollup. */
-    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink) {
         this(config, input, prices, invocationSink, failedSink, null);
     }
 
     /** The whole job; {@code hourlySink} receives {@code tenant_hourly} (null, or output.tenant.hourly false: no rollup). */
-    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink) {
         this.config = config;
         this.input = input;
@@ -120,7 +120,7 @@ public final class CostPipeline {
 
         // De-duplication runs inside the pricing operator, keyed by request id: a separate keyed
         // operator would cost one more serialization of every record (two-input operators do not chain).
-        BroadcastStream<PriceUpdate> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
+        BroadcastStream<TableReading> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
         SingleOutputStreamOperator<Invocation> pricing = timed
                 .keyBy(new RequestIdKey())
                 .connect(priceTable)

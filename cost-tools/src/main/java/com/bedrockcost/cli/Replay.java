@@ -1,6 +1,7 @@
 package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
@@ -8,7 +9,6 @@ import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisInput;
 import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.ingest.LogRecords;
 
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.KinesisClient;
 

@@ -2,19 +2,19 @@ package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.LakeTablesSql;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.pricing.PriceBook;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.pricing.Repricer;
-import com.bedrockcost.report.LakeSummary;
-import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.rollup.AdjustmentRows;
-import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.lake.LakeTables;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -43,7 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * The Flink side of {@code restate}: a batch job over {@code invocations} and {@code adjustments} of
@@ -159,7 +159,7 @@ final class Restate {
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
         tables.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, slice.lake));
-        boolean anyAdjustments = !LakeSummary.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
+        boolean anyAdjustments = !CommittedRows.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
         if (anyAdjustments) {
             tables.executeSql(LakeTablesSql.createTable(LakeTables.ADJUSTMENTS, slice.lake));
         }

@@ -2,6 +2,7 @@ package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.StreamFactory;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 
@@ -26,7 +27,7 @@ public final class PriceFeed {
     private PriceFeed() {}
 
     /** The configured price stream. */
-    public static StreamFactory<PriceUpdate> fromConfig(JobConfig config) {
+    public static StreamFactory<TableReading> fromConfig(JobConfig config) {
         PriceLocation location = PriceLocation.fromConfig(config);
         PriceListFeed priceList = PriceListFeed.fromConfig(config);
         if (priceList != null && inputIsBounded(config)) {
@@ -41,14 +42,14 @@ public final class PriceFeed {
     }
 
     /** Readings of {@code location} every {@code interval}; a zero interval reads once and ends. */
-    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval) {
+    public static StreamFactory<TableReading> watch(PriceLocation location, Duration interval) {
         return watch(location, interval, null);
     }
 
     /** As {@link #watch(PriceLocation, Duration)}, merging in the AWS Price List fetched by {@code priceList} (null: off). */
-    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval, PriceListFeed priceList) {
+    public static StreamFactory<TableReading> watch(PriceLocation location, Duration interval, PriceListFeed priceList) {
         return env -> env.fromSource(new PriceWatchSource(location, interval, priceList), WatermarkStrategy.noWatermarks(),
-                        "price-files", TypeInformation.of(PriceUpdate.class))
+                        "price-files", TypeInformation.of(TableReading.class))
                 .setParallelism(1).uid("source-prices");
     }
 

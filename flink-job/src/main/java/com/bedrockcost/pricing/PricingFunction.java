@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.lake.LakeRequestIds;
 import com.bedrockcost.model.Invocation;
@@ -43,7 +44,7 @@ import java.util.TreeMap;
  * → content, the accepted version of every file), keyed by request id.
  *
  * <ul>
- *   <li>Each {@link PriceUpdate} (a complete reading of the price location) is validated by every
+ *   <li>Each {@link TableReading} (a complete reading of the price location) is validated by every
  *       parallel instance alike; rejected files keep their previous version; the accepted files
  *       replace the broadcast state, which checkpoints carry across restarts.</li>
  *   <li>Invocations arriving before any table is known wait in keyed state — at most
@@ -59,7 +60,7 @@ import java.util.TreeMap;
  *       table that prices it emits one {@code PRICED_LATE} adjustment ({@link LatePrices}).</li>
  * </ul>
  */
-public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Invocation>
+public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, TableReading, Invocation>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PricingFunction.class);
@@ -214,7 +215,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     }
 
     @Override
-    public void processBroadcastElement(PriceUpdate update, Context ctx, Collector<Invocation> out) throws Exception {
+    public void processBroadcastElement(TableReading update, Context ctx, Collector<Invocation> out) throws Exception {
         BroadcastState<String, String> state = ctx.getBroadcastState(PRICE_FILES);
         PriceBook current = book(state);
         PriceBook.Outcome outcome = current.apply(update.files == null ? Map.of() : update.files);

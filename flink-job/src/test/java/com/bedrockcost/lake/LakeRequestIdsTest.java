@@ -1,9 +1,9 @@
 package com.bedrockcost.lake;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceLocation;
-import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.testutil.InvocationFiles;
 
@@ -78,7 +78,7 @@ class LakeRequestIdsTest {
         writeParquet(DAY + "/part-a-0.parquet", List.of(row("a", 0)));
         PricingFunction fn = new PricingFunction(JobConfig.defaults().with(Map.of("output.path", lake.toString())),
                 PriceLocation.builtIn().read());
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING,
                 MAX_PARALLELISM, 1, 0)) {
             h.open();
@@ -99,7 +99,7 @@ class LakeRequestIdsTest {
             PricingFunction fn = new PricingFunction(JobConfig.defaults().with(Map.of("output.path", lake.toString(),
                     "input.source", streaming ? "kinesis" : "generator", "kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs")),
                     PriceLocation.builtIn().read());
-            try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+            try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                     new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING,
                     MAX_PARALLELISM, 1, 0)) {
                 h.open();

@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -34,8 +35,8 @@ class PricingFunctionTest {
         return m;
     }
 
-    static PriceUpdate update(Map<String, String> files) {
-        return new PriceUpdate("test", 0, files);
+    static TableReading update(Map<String, String> files) {
+        return new TableReading("test", 0, files);
     }
 
     static Invocation inv(String id, String model, String region, String scope, Instant at,
@@ -60,11 +61,11 @@ class PricingFunctionTest {
         return inv(id, model, "us-east-1", "in-region", at, in, out, 0, 0, 0);
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> harness(PricingFunction fn) throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(PricingFunction fn) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, i -> i.requestId, Types.STRING, PricingFunction.PRICE_FILES);
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> harness(Map<String, String> initial) throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(Map<String, String> initial) throws Exception {
         return harness(new PricingFunction(CONFIG, initial));
     }
 
@@ -351,7 +352,7 @@ class PricingFunctionTest {
         }
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> restored(OperatorSubtaskState state) throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> restored(OperatorSubtaskState state) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new PricingFunction(CONFIG, null), List.of(PricingFunction.PRICE_FILES)),
                 (Invocation i) -> i.requestId, Types.STRING, 1, 1, 0);
