@@ -2,11 +2,11 @@ package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.LakeTablesSql;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.TenantHourly;
-import com.bedrockcost.report.LakeSummary;
-import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,7 +28,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * The Flink side of {@code rollup-repair}: per UTC hour, tenant and model, what {@code tenant_hourly}
@@ -127,7 +127,7 @@ final class RollupRepair {
     }
 
     private static boolean hasFiles(String lake, String table) throws IOException {
-        return !LakeSummary.parquetFiles(new Path(lake, table)).isEmpty();
+        return !CommittedRows.parquetFiles(new Path(lake, table)).isEmpty();
     }
 
     private static StreamExecutionEnvironment environment(JobConfig config) {

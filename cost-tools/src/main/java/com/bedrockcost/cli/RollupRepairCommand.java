@@ -3,11 +3,11 @@ package com.bedrockcost.cli;
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.LakeLeftovers;
 import com.bedrockcost.lake.LakeTables;
-import com.bedrockcost.localrun.LakeLeftovers;
 import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.model.TenantHourly;
-import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.ReportOptions;
 
 import java.io.IOException;
@@ -97,7 +97,7 @@ final class RollupRepairCommand {
         LocalRunner.initFileSystems(config);
         try {
             // Rows into a tenant_hourly that exists only: a table of repairs alone would mislead (as restate).
-            if (LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty()) {
+            if (CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty()) {
                 err.println("bedrock-cost-stream: the lake at " + slice.lake + " has no tenant_hourly to repair");
                 return 1;
             }
