@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -63,6 +64,44 @@ class RollupRepairCommandTest {
                     .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
         }
         assertThat(repair(lake, 0, "--include-open-hours")).contains("Nothing to write");
+    }
+
+    /**
+     * Invocations written without tenant_hourly, then priced late by restate (adjustments; no rollup
+     * to correct yet), then a later run with tenant_hourly: the repair adds the earlier hours with
+     * their adjustments, so per hour, tenant and model the sums (cost, unpriced) equal invocations
+     * plus adjustments.
+     */
+    @Test
+    void adjustmentsCountInTheRepairedHours() throws Exception {
+        Path lake = dir.resolve("lake");
+        Path table = dir.resolve("full/pricing");
+        RestateCommandTest.copyBuiltInTable(table);
+        Files.writeString(table.resolve("writer.csv"), RestateCommandTest.PALMYRA_ROW);
+        Map<String, String> common = Map.of("output.path", lake.toString(), "checkpoint.interval", "1s",
+                "checkpoint.dir", dir.resolve("checkpoints").toString(), "generator.count", "4000");
+        LocalRunner.run(JobConfig.defaults().with(common).with(Map.of("generator.span", "1d", "output.tenant.hourly", "false")));
+        ByteArrayOutputStream restateOut = new ByteArrayOutputStream();
+        assertThat(Main.run(new String[] {"restate", "--lake", lake.toString(), "--pricing", table.toString(), "--quiet"},
+                new PrintStream(restateOut), new PrintStream(new ByteArrayOutputStream()))).isZero();
+        LocalRunner.run(JobConfig.defaults().with(common).with(Map.of("generator.seed", "7",
+                "generator.start", "2026-11-03T00:00:00Z", "generator.span", "1d")));
+
+        assertThat(repair(lake, 0)).contains("Wrote ").doesNotContain("Left:");
+        try (DuckLake db = new DuckLake(lake)) {
+            assertThat(db.count("SELECT count(*) FROM adjustments")).as("adjustments in the lake").isGreaterThan(10);
+            assertThat(db.count("SELECT sum(unpriced) FROM tenant_hourly WHERE row_kind = 'REPAIR'"))
+                    .as("unpriced of the repaired hours: none left by the adjustments").isZero();
+            assertThat(db.count("SELECT count(*) FROM ("
+                    + " SELECT epoch_ms(event_time) // 3600000 AS h, tenant_id, model, sum(n) AS n, sum(c) AS c, sum(u) AS u FROM ("
+                    + "   SELECT event_time, tenant_id, model, 1 AS n, total_cost AS c,"
+                    + "     CASE WHEN pricing_status = 'UNPRICED' THEN 1 ELSE 0 END AS u FROM invocations"
+                    + "   UNION ALL SELECT event_time, tenant_id, model, 0, total_cost_delta, -1 FROM adjustments) GROUP BY ALL"
+                    + " EXCEPT"
+                    + " SELECT epoch_ms(window_start) // 3600000, tenant_id, model, sum(invocations), sum(total_cost), sum(unpriced)"
+                    + " FROM tenant_hourly GROUP BY ALL)")).as("hours whose sums differ").isZero();
+        }
+        assertThat(repair(lake, 0)).contains("Nothing to write");
     }
 
     @Test
