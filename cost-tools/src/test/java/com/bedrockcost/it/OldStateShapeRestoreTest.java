@@ -2,17 +2,19 @@ package com.bedrockcost.it;
 
 import com.bedrockcost.CostPipeline;
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.StreamingJob;
 import com.bedrockcost.cli.Main;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.localrun.RetiredRollupState;
 import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.rollup.RetiredRollupState;
 import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.DuckLake;
 import com.bedrockcost.testutil.DuplicatingLogs;
 
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An in-place upgrade across a change of the {@code tenant_hourly} rollup's state shape (the guardrail,
@@ -108,6 +111,9 @@ class OldStateShapeRestoreTest {
         assertThat(dropped.bytes).isPositive();
         assertThat(graph.getSavepointRestoreSettings().allowNonRestoredState()).isTrue();
         assertThat(dropped.describe()).contains("rollup-repair");
+        // On MSF the service allows it (allow_non_restored_state): the job checks that only the rollup's state goes.
+        RetiredRollupState.Dropped onMsf = RetiredRollupState.refuseOtherThanRetired(graph, getClass().getClassLoader());
+        assertThat(onMsf.operators).isEqualTo(1);
 
         // Submitted as the local runner does: its job graph, with the restore settings the check left in it.
         JobGraph job = graph.getJobGraph();
@@ -146,7 +152,10 @@ class OldStateShapeRestoreTest {
         }
     }
 
-    /** A job without the rollup's operators at all: its state is unclaimed too, so the restore is not loosened. */
+    /**
+     * A job without the rollup's operators at all: their state (the tenant_hourly sink's too) is
+     * unclaimed, so the restore is not loosened, and on MSF the job refuses to start.
+     */
     @Test
     void unclaimedStateOfOtherOperatorsIsNotAllowed() throws Exception {
         Path lake = dir.resolve("lake");
@@ -162,6 +171,10 @@ class OldStateShapeRestoreTest {
 
         assertThat(RetiredRollupState.allowIfOnlyRetired(graph, getClass().getClassLoader())).isNull();
         assertThat(graph.getSavepointRestoreSettings().allowNonRestoredState()).isFalse();
+        // On MSF with allow_non_restored_state: the job refuses to start rather than drop the sink's state.
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(graph.getSavepointRestoreSettings().getRestorePath(), true));
+        assertThatThrownBy(() -> StreamingJob.restoreAcrossRollupVersions(graph))
+                .hasMessageContaining("Refusing to start").hasMessageContaining("allow_non_restored_state = false");
     }
 
     private Path savepoint() throws Exception {

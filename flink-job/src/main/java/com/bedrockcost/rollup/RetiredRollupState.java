@@ -1,6 +1,4 @@
-package com.bedrockcost.localrun;
-
-import com.bedrockcost.rollup.RollupState;
+package com.bedrockcost.rollup;
 
 import org.apache.flink.runtime.OperatorIDPair;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
@@ -19,16 +17,20 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A restore across a change of the hourly rollup's state version ({@link RollupState}): the snapshot
  * holds state under the rollup's retired SQL uids that no operator of this job claims. Flink refuses
- * any unclaimed state unless told to allow it, for every operator at once; this allows it only when
- * the snapshot's unclaimed state is all of retired rollup operators. Any other unclaimed state (a
- * renamed operator, a snapshot of another job) still fails the start, as before.
+ * any unclaimed state unless told to allow it, and then allows it for every operator at once. Locally
+ * ({@link #allowIfOnlyRetired}) the restore is allowed to drop state only when all the unclaimed state
+ * is of retired rollup operators; on MSF, where the service decides ({@code allow_non_restored_state}),
+ * the job refuses to start when that setting would drop any other state ({@link #refuseOtherThanRetired}).
+ * Any other unclaimed state (a renamed operator, a snapshot of another job) fails the start.
  */
 public final class RetiredRollupState {
     private RetiredRollupState() {}
@@ -52,6 +54,19 @@ public final class RetiredRollupState {
         }
     }
 
+    /** The state of the snapshot that no operator of the job claims. */
+    public static final class Unclaimed {
+        /** Operators of retired rollup versions with state, and its size. */
+        public int retired;
+        public long retiredBytes;
+        /** Ids of the other operators with state no operator claims. */
+        public final List<String> others = new ArrayList<>();
+
+        Dropped dropped() {
+            return retired == 0 ? null : new Dropped(retired, retiredBytes);
+        }
+    }
+
     /**
      * Reads the snapshot {@code graph} restores from (if any) and, when every piece of state no
      * operator of {@code graph} claims is of a retired rollup operator, lets the restore drop it.
@@ -63,6 +78,37 @@ public final class RetiredRollupState {
         if (!settings.restoreSavepoint() || settings.allowNonRestoredState()) {
             return null;
         }
+        Unclaimed unclaimed = unclaimed(graph, classLoader);
+        if (!unclaimed.others.isEmpty() || unclaimed.retired == 0) {
+            return null;
+        }
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(settings.getRestorePath(), true,
+                settings.getRestoreMode()));
+        return unclaimed.dropped();
+    }
+
+    /**
+     * When {@code graph} restores with non-restored state allowed (MSF's {@code allow_non_restored_state}):
+     * refuses, naming them, if operators other than retired rollup operators have state no operator
+     * claims; returns what is dropped of the rollup's (null: nothing, or no such restore).
+     */
+    public static Dropped refuseOtherThanRetired(StreamGraph graph, ClassLoader classLoader) throws IOException {
+        SavepointRestoreSettings settings = graph.getSavepointRestoreSettings();
+        if (!settings.restoreSavepoint() || !settings.allowNonRestoredState()) {
+            return null;
+        }
+        Unclaimed unclaimed = unclaimed(graph, classLoader);
+        if (!unclaimed.others.isEmpty()) {
+            throw new IllegalStateException("Restoring " + settings.getRestorePath() + " with non-restored state allowed"
+                    + " would drop the state of operators " + unclaimed.others + ", which are not of an older version of the"
+                    + " hourly rollup (their uids changed, or the snapshot is of another job). Refusing to start: set"
+                    + " allow_non_restored_state = false, and keep the operators' uids (docs/upgrading.md).");
+        }
+        return unclaimed.dropped();
+    }
+
+    /** The state of the snapshot {@code graph} restores from that no operator of it claims. */
+    public static Unclaimed unclaimed(StreamGraph graph, ClassLoader classLoader) throws IOException {
         Set<OperatorID> claimed = new HashSet<>();
         for (JobVertex vertex : graph.getJobGraph().getVertices()) {
             for (OperatorIDPair ids : vertex.getOperatorIDs()) {
@@ -74,24 +120,19 @@ public final class RetiredRollupState {
         for (String uid : RollupState.RETIRED_UIDS) {
             retired.put(operatorId(uid), uid);
         }
-        int dropped = 0;
-        long bytes = 0;
-        for (OperatorState state : metadata(settings.getRestorePath(), classLoader).getOperatorStates()) {
+        Unclaimed unclaimed = new Unclaimed();
+        for (OperatorState state : metadata(graph.getSavepointRestoreSettings().getRestorePath(), classLoader).getOperatorStates()) {
             if (claimed.contains(state.getOperatorID()) || !hasState(state)) {
                 continue;
             }
-            if (!retired.containsKey(state.getOperatorID())) {
-                return null;
+            if (retired.containsKey(state.getOperatorID())) {
+                unclaimed.retired++;
+                unclaimed.retiredBytes += state.getStateSize();
+            } else {
+                unclaimed.others.add(state.getOperatorID().toHexString());
             }
-            dropped++;
-            bytes += state.getStateSize();
         }
-        if (dropped == 0) {
-            return null;
-        }
-        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(settings.getRestorePath(), true,
-                settings.getRestoreMode()));
-        return new Dropped(dropped, bytes);
+        return unclaimed;
     }
 
     /** The operator id Flink derives from a uid ({@code StreamGraphHasherV2}: murmur3 128 of its UTF-8 bytes). */
