@@ -70,7 +70,9 @@ public final class StreamingJob {
         RetiredRollupState.Dropped dropped;
         try {
             dropped = RetiredRollupState.refuseOtherThanRetired(graph, StreamingJob.class.getClassLoader());
-        } catch (IOException e) {
+        } catch (RetiredRollupState.RefusedRestoreException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             LOG.warn("Could not read the snapshot {} to check which of its state the restore drops: {}",
                     graph.getSavepointRestoreSettings().getRestorePath(), e.toString());
             return;

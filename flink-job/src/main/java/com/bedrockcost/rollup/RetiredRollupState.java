@@ -54,6 +54,15 @@ public final class RetiredRollupState {
         }
     }
 
+    /** A restore that would drop state other than the rollup's of an older version. */
+    public static final class RefusedRestoreException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedRestoreException(String message) {
+            super(message);
+        }
+    }
+
     /** The state of the snapshot that no operator of the job claims. */
     public static final class Unclaimed {
         /** Operators of retired rollup versions with state, and its size. */
@@ -99,7 +108,7 @@ public final class RetiredRollupState {
         }
         Unclaimed unclaimed = unclaimed(graph, classLoader);
         if (!unclaimed.others.isEmpty()) {
-            throw new IllegalStateException("Restoring " + settings.getRestorePath() + " with non-restored state allowed"
+            throw new RefusedRestoreException("Restoring " + settings.getRestorePath() + " with non-restored state allowed"
                     + " would drop the state of operators " + unclaimed.others + ", which are not of an older version of the"
                     + " hourly rollup (their uids changed, or the snapshot is of another job). Refusing to start: set"
                     + " allow_non_restored_state = false, and keep the operators' uids (docs/upgrading.md).");
