@@ -65,12 +65,12 @@ public final class BudgetAlerts {
         }
         String root = config.get(JobConfig.OUTPUT_PATH);
         PriceLocation location = PriceLocation.of(config.get(JobConfig.BUDGETS_PATH), "budget");
-        Duration interval = config.boundedInput() ? Duration.ZERO : config.get(JobConfig.BUDGETS_WATCH_INTERVAL);
+        Duration interval = config.input().bounded() ? Duration.ZERO : config.get(JobConfig.BUDGETS_WATCH_INTERVAL);
         Set<String> committed = AlertLake.committedIds(root);
         if (!committed.isEmpty()) {
             LOG.info("{} alerts are already in {}/alerts; they are not sent again", committed.size(), root);
         }
-        BudgetFunction function = new BudgetFunction(initialFiles(location, config.boundedInput()), committed,
+        BudgetFunction function = new BudgetFunction(initialFiles(location, config.input().bounded()), committed,
                 config.get(JobConfig.BUDGETS_RETENTION), config.get(JobConfig.BUDGETS_BURN_FACTOR),
                 config.get(JobConfig.BUDGETS_BURN_MIN_USD), config.get(JobConfig.BUDGETS_BURN_BASELINE_HOURS));
         Sink<Alert> stream = config.isSet(JobConfig.BUDGETS_ALERTS_STREAM_ARN) ? kinesisSink(config) : null;

@@ -1,6 +1,5 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.lake.LakeTables;
@@ -15,6 +14,7 @@ import com.bedrockcost.pricing.Repricer;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.rollup.AdjustmentRows;
 import com.bedrockcost.sink.LakeSinks;
+import com.bedrockcost.localrun.LocalEnvironments;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -114,7 +114,7 @@ final class Restate {
 
     /** The diff summary of the slice: lines per (day, model, outcome, reason), in no order. */
     static List<Line> summarise(JobConfig config, Slice slice) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Line> lines = outcomes(env, slice)
                 .map(Restate::line).returns(TypeInformation.of(Line.class)).name("diff summary")
                 .keyBy(Line::key).reduce(Line::plus).name("per day and model");
@@ -131,7 +131,7 @@ final class Restate {
      * converge too); committed when the job ends. Returns how many adjustments.
      */
     static long write(JobConfig config, Slice slice, boolean tenantHourly) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Adjustment> adjustments = outcomes(env, slice)
                 .flatMap(new Adjusted()).returns(TypeInformation.of(Adjustment.class)).name("adjustments");
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
@@ -144,13 +144,6 @@ final class Restate {
         JobExecutionResult result = env.execute("bedrock-cost-stream restate");
         Long written = result.getAccumulatorResult(WRITTEN);
         return written == null ? 0 : written;
-    }
-
-    private static StreamExecutionEnvironment environment(JobConfig config) {
-        StreamExecutionEnvironment env = LocalRunner.batchEnvironment(config);
-        long parallelism = config.get(JobConfig.PARALLELISM);
-        env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        return env;
     }
 
     /** Every invocation of the slice at its current cost, priced again: one outcome each. */
@@ -178,7 +171,7 @@ final class Restate {
      */
     static String query(Slice slice, boolean anyAdjustments) {
         List<String> inv = new ArrayList<>();
-        String day = "CONCAT(`year`, '-', `month`, '-', `day`)";
+        String day = LakeTablesSql.PARTITION_DAY;
         if (slice.from != null) {
             inv.add(day + " >= " + literal(slice.from.toString()));
         }

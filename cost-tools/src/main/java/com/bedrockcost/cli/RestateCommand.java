@@ -1,13 +1,14 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.lake.LakeLeftovers;
 import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.pricing.Repricer;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
@@ -108,8 +109,8 @@ final class RestateCommand {
             slice.lake = Paths.get(slice.lake).toAbsolutePath().normalize().toString();
         }
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
-        LocalRunner.initFileSystems(config);
-        Map<String, String> files = PriceFeed.initialFiles(config);
+        LocalEnvironments.initFileSystems(config);
+        Map<String, String> files = PriceFeed.initialFiles(PricingOptions.from(config));
         if (files == null) {
             throw new CliException("No usable price file at " + pricing);
         }

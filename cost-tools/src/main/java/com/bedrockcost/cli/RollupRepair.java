@@ -1,10 +1,10 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.lake.LakeTablesSql;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.sink.LakeSinks;
@@ -85,7 +85,7 @@ final class RollupRepair {
 
     /** The difference, per hour, tenant and model, between the tables of record and {@code tenant_hourly}. */
     static Diff diff(JobConfig config, Slice slice) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
@@ -119,7 +119,7 @@ final class RollupRepair {
 
     /** Appends {@code rows} to {@code tenant_hourly}, committed when the job ends. */
     static void write(JobConfig config, String lake, List<TenantHourly> rows) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         env.setParallelism(1);
         env.fromData(rows, TypeInformation.of(TenantHourly.class)).name("repair rows")
                 .sinkTo(LakeSinks.tenantHourly(lake, config.get(JobConfig.OUTPUT_COMPRESSION))).name("tenant_hourly");
@@ -128,13 +128,6 @@ final class RollupRepair {
 
     private static boolean hasFiles(String lake, String table) throws IOException {
         return !CommittedRows.parquetFiles(new Path(lake, table)).isEmpty();
-    }
-
-    private static StreamExecutionEnvironment environment(JobConfig config) {
-        StreamExecutionEnvironment env = LocalRunner.batchEnvironment(config);
-        long parallelism = config.get(JobConfig.PARALLELISM);
-        env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        return env;
     }
 
     /**
@@ -202,7 +195,7 @@ final class RollupRepair {
 
     /** The slice's days, on the Hive partition folders (the hour's day in invocations and tenant_hourly alike). */
     private static String partitionWhere(Slice slice) {
-        String day = "CONCAT(`year`, '-', `month`, '-', `day`)";
+        String day = LakeTablesSql.PARTITION_DAY;
         List<String> where = new ArrayList<>();
         if (slice.from != null) {
             where.add(day + " >= " + literal(slice.from.toString()));

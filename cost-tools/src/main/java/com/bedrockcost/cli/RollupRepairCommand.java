@@ -1,12 +1,12 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.lake.LakeLeftovers;
 import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.report.ReportOptions;
 
@@ -94,7 +94,7 @@ final class RollupRepairCommand {
             slice.lake = Paths.get(slice.lake).toAbsolutePath().normalize().toString();
         }
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
-        LocalRunner.initFileSystems(config);
+        LocalEnvironments.initFileSystems(config);
         try {
             // Rows into a tenant_hourly that exists only: a table of repairs alone would mislead (as restate).
             if (CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty()) {

@@ -1,12 +1,12 @@
 package com.bedrockcost.it;
 
 import com.bedrockcost.CostPipeline;
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.StreamingJob;
 import com.bedrockcost.cli.Main;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.rollup.RetiredRollupState;
 import com.bedrockcost.sink.LakeSinks;
@@ -99,7 +99,7 @@ class OldStateShapeRestoreTest {
                 "output.path", lake.toString(), "checkpoint.dir", dir.resolve("checkpoints").toString(),
                 "checkpoint.interval", "500ms", "job.parallelism", "1", "state.backend", "hashmap",
                 "restore.path", savepoint().toUri().toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalRunner.flinkConfiguration(config));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalEnvironments.flinkConfiguration(config));
         env.setParallelism(1);
         new CostPipeline(config, logs.stream(0), PriceFeed.fromConfig(config), LakeSinks.invocations(lake.toString(), "SNAPPY"),
                 LakeSinks.failed(lake.toString(), "SNAPPY"), LakeSinks.tenantHourly(lake.toString(), "SNAPPY")).build(env);
@@ -118,7 +118,7 @@ class OldStateShapeRestoreTest {
         // Submitted as the local runner does: its job graph, with the restore settings the check left in it.
         JobGraph job = graph.getJobGraph();
         try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(LocalRunner.flinkConfiguration(config)).setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
+                .setConfiguration(LocalEnvironments.flinkConfiguration(config)).setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
             cluster.submitJob(job).get(60, TimeUnit.SECONDS);
             JobResult result = cluster.requestJobResult(job.getJobID()).get(240, TimeUnit.SECONDS);
@@ -161,7 +161,7 @@ class OldStateShapeRestoreTest {
         Path lake = dir.resolve("lake");
         JobConfig config = JobConfig.defaults().with(Map.of(
                 "output.path", lake.toString(), "job.parallelism", "1", "restore.path", savepoint().toUri().toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalRunner.flinkConfiguration(config));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalEnvironments.flinkConfiguration(config));
         DuplicatingLogs logs = new DuplicatingLogs(
                 new LogGenerator(26, 1200, 20, Instant.parse("2026-11-01T10:00:00Z"), Duration.ofMinutes(50)));
         // The same job without tenant_hourly: the old snapshot's rollup sink state is unclaimed as well.
@@ -208,7 +208,7 @@ class OldStateShapeRestoreTest {
         JobConfig config = JobConfig.defaults().with(Map.of(
                 "input.path", input.toString(), "output.path", lake.toString(), "job.parallelism", "1",
                 "checkpoint.dir", dir.resolve("checkpoints-before").toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalRunner.flinkConfiguration(config));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalEnvironments.flinkConfiguration(config));
         env.setParallelism(1);
         new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(lake.toString(), "SNAPPY"),
                 LakeSinks.failed(lake.toString(), "SNAPPY")).build(env);

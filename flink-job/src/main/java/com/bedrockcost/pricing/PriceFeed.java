@@ -30,13 +30,13 @@ public final class PriceFeed {
     public static StreamFactory<TableReading> fromConfig(JobConfig config) {
         PriceLocation location = PriceLocation.fromConfig(config);
         PriceListFeed priceList = PriceListFeed.fromConfig(config);
-        if (priceList != null && inputIsBounded(config)) {
+        if (priceList != null && config.input().bounded()) {
             // A bounded run re-prices logs: it needs a fixed, reviewed table, not whatever AWS publishes today.
             LOG.warn("pricing.aws.offer.enabled is ignored for a run over a bounded input; to price with the AWS Price List, "
                     + "run `prices import` and pass its folder with --pricing");
             priceList = null;
         }
-        Duration interval = inputIsBounded(config) || location.isBuiltIn() && priceList == null
+        Duration interval = config.input().bounded() || location.isBuiltIn() && priceList == null
                 ? Duration.ZERO : config.get(JobConfig.PRICING_WATCH_INTERVAL);
         return watch(location, interval, priceList);
     }
@@ -53,15 +53,14 @@ public final class PriceFeed {
                 .setParallelism(1).uid("source-prices");
     }
 
-    /** True when the job's invocation input ends by itself. */
-    public static boolean inputIsBounded(JobConfig config) {
-        switch (config.inputSource()) {
-            case "generator":
-                return true;
-            case "files":
-                return config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero();
-            default:
-                return false;
+    /**
+     * A job over a bounded input (a re-pricing run) refuses to start with a price table it cannot read
+     * or that has a bad file, before it is submitted: checked when the job is built (the pricing
+     * operator reads the table again when it opens). A running job checks nothing here.
+     */
+    public static void checkBeforeStart(PricingOptions options) {
+        if (options.boundedInput) {
+            initialFiles(options);
         }
     }
 
@@ -72,9 +71,14 @@ public final class PriceFeed {
      * (Kinesis, monitored files) starts anyway, logging the problem: its checkpointed table, or the
      * price stream once the files are fixed, takes over. Returns null when there is nothing usable.
      */
-    public static Map<String, String> initialFiles(JobConfig config) {
-        PriceLocation location = PriceLocation.fromConfig(config);
-        boolean strict = inputIsBounded(config);
+    public static Map<String, String> initialFiles(PricingOptions options) {
+        return initialFiles(options, true);
+    }
+
+    /** As {@link #initialFiles(PricingOptions)}; {@code log} false: without the log lines (all but one parallel instance). */
+    static Map<String, String> initialFiles(PricingOptions options, boolean log) {
+        PriceLocation location = options.prices;
+        boolean strict = options.boundedInput;
         Map<String, String> reading;
         try {
             reading = location.read();
@@ -83,7 +87,9 @@ public final class PriceFeed {
             if (strict) {
                 throw new ConfigException(msg);
             }
-            LOG.warn("{}; invocations wait up to {} for the price stream", msg, config.get(JobConfig.PRICING_WAIT_TIMEOUT));
+            if (log) {
+                LOG.warn("{}; invocations wait up to {} for the price stream", msg, options.waitTimeout);
+            }
             return null;
         }
         PriceBook.Outcome outcome = PriceBook.empty().apply(reading);
@@ -92,7 +98,9 @@ public final class PriceFeed {
             if (strict) {
                 throw new ConfigException(msg);
             }
-            LOG.warn("{}; invocations wait up to {} for the price stream", msg, config.get(JobConfig.PRICING_WAIT_TIMEOUT));
+            if (log) {
+                LOG.warn("{}; invocations wait up to {} for the price stream", msg, options.waitTimeout);
+            }
             return null;
         }
         if (!outcome.rejected.isEmpty()) {
@@ -104,10 +112,14 @@ public final class PriceFeed {
                 throw new ConfigException(b.toString());
             }
             for (PriceFileException e : outcome.rejected) {
-                LOG.error("{}; starting without it", e.getMessage());
+                if (log) {
+                    LOG.error("{}; starting without it", e.getMessage());
+                }
             }
         }
-        LOG.info("Price table at {}: {} rows from {}", location, outcome.book.table().size(), outcome.book.files().keySet());
+        if (log) {
+            LOG.info("Price table at {}: {} rows from {}", location, outcome.book.table().size(), outcome.book.files().keySet());
+        }
         return outcome.book.hasTable() ? outcome.book.files() : null;
     }
 }

@@ -46,7 +46,7 @@ class DeduplicationTest {
 
     @Test
     void aDuplicateIsDroppedBeforeItWaitsForPrices() throws Exception {
-        fn = new PricingFunction(JobConfig.defaults(), null);
+        fn = new PricingFunction(PricingOptions.from(JobConfig.defaults()), null);
         try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(fn, "hashmap")) {
             h.open();
             h.processElement(record("a", "first"), 1);
@@ -89,7 +89,7 @@ class DeduplicationTest {
 
     @Test
     void negativeTtlIsRejected() {
-        assertThatThrownBy(() -> new PricingFunction(config(Duration.ofSeconds(-1)), Map.of()))
+        assertThatThrownBy(() -> new PricingFunction(PricingOptions.from(config(Duration.ofSeconds(-1))), Map.of()))
                 .hasMessageContaining("dedup");
     }
 
@@ -132,7 +132,7 @@ class DeduplicationTest {
 
     private KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> open(
             Duration ttl, String backend, OperatorSubtaskState restore) throws Exception {
-        fn = new PricingFunction(config(ttl), PriceLocation.builtIn().read());
+        fn = new PricingFunction(PricingOptions.from(config(ttl)), PriceLocation.builtIn().read());
         KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(fn, backend);
         if (restore != null) {
             h.initializeState(restore);

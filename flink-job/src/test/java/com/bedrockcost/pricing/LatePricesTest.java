@@ -106,7 +106,7 @@ class LatePricesTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(
             JobConfig config, OperatorSubtaskState restore) throws Exception {
-        PricingFunction fn = new PricingFunction(config, BASE).withLatePrices(true);
+        PricingFunction fn = new PricingFunction(PricingOptions.from(config), BASE).withLatePrices(true);
         KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING, 128, 1, 0);
         h.setStateBackend(new HashMapStateBackend());

@@ -150,7 +150,7 @@ class PriceStreamTest {
                         .withTimestampAssigner((inv, ts) -> inv.eventTime.toEpochMilli()));
         return invocations.keyBy(inv -> inv.requestId, Types.STRING)
                 .connect(PriceFeed.watch(location, interval).create(env).broadcast(PricingFunction.PRICE_FILES))
-                .process(new PricingFunction(JobConfig.defaults().with(JobConfig.PRICING_WAIT_TIMEOUT, "1h"), (Map<String, String>) null),
+                .process(new PricingFunction(PricingOptions.from(JobConfig.defaults().with(JobConfig.PRICING_WAIT_TIMEOUT, "1h")), (Map<String, String>) null),
                         TypeInformation.of(Invocation.class))
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps());
     }
