@@ -7,6 +7,7 @@ import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.localrun.StopSignals;
 import com.bedrockcost.localrun.StopWithSavepoint;
 import com.bedrockcost.model.EndOfInput;
+import com.bedrockcost.rollup.RetiredRollupState;
 import com.bedrockcost.rollup.RollupPlacement;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.RunRollup;
@@ -26,6 +27,7 @@ import org.apache.flink.util.OptionalFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -96,6 +98,7 @@ public final class LocalRunner {
             pipeline.build(env);
             StreamGraph graph = env.getStreamGraph();
             graph.setJobName(JOB_NAME);
+            restoreAcrossRollupVersions(graph);
             JobGraph job = graph.getJobGraph();
             started.get();
             JobID id = job.getJobID();
@@ -131,6 +134,18 @@ public final class LocalRunner {
             if (stop.requested() && stoppedJob != null) {
                 StopWithSavepoint.removeCheckpointFolder(LocalEnvironments.checkpointDir(config), stoppedJob);
             }
+        }
+    }
+
+    /**
+     * A {@code restore.path} snapshot of an older rollup state version: its rollup state, and only that,
+     * is dropped, and the user is told ({@link RetiredRollupState}).
+     */
+    public static void restoreAcrossRollupVersions(StreamGraph graph) throws IOException {
+        RetiredRollupState.Dropped dropped = RetiredRollupState.allowIfOnlyRetired(graph, LocalRunner.class.getClassLoader());
+        if (dropped != null) {
+            LOG.warn("Restore of {}: {}", graph.getSavepointRestoreSettings().getRestorePath(), dropped.describe());
+            System.err.println("bedrock-cost-stream: " + dropped.describe());
         }
     }
 

@@ -40,11 +40,12 @@ class PipelineUpgradeSafetyTest {
     /**
      * The rollup's SQL operators, numbered from the plan (see PlannerUids). A change to the rollup
      * query, or a Flink upgrade that plans it differently, changes them, and the hourly window state
-     * in older savepoints no longer restores: update this list knowingly, and plan that restore.
+     * in older savepoints no longer restores: update this list knowingly, with a new
+     * {@code RollupState.VERSION} (the old uids into its RETIRED_UIDS; docs/upgrading.md).
      */
     static final List<String> PLANNER_UIDS = List.of(
-            "rollup-sql-0_source", "rollup-sql-1_calc", "rollup-sql-3_window-aggregate", "rollup-sql-4_calc",
-            "rollup-sql-5_constraint-validator", "rollup-sql-5_external-datastream");
+            "rollup-sql-v2-0_source", "rollup-sql-v2-1_calc", "rollup-sql-v2-3_window-aggregate", "rollup-sql-v2-4_calc",
+            "rollup-sql-v2-5_constraint-validator", "rollup-sql-v2-5_external-datastream");
 
     @TempDir Path dir;
 

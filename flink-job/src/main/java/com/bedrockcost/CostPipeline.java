@@ -20,6 +20,7 @@ import com.bedrockcost.pricing.PricingFunction;
 import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.rollup.AdjustmentRows;
 import com.bedrockcost.rollup.RollupPlacement;
+import com.bedrockcost.rollup.RollupState;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.TenantHourlyRollup;
 import com.bedrockcost.sink.Compaction;
@@ -183,7 +184,7 @@ public final class CostPipeline {
                 : priced.transform("run-lineage", TypeInformation.of(Invocation.class), new RunLineage<>(runId)).uid("run-lineage");
         written.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
         if (rollup.inJob()) {
-            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, rollup), "rollup-sql-");
+            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, rollup), RollupState.UID_PREFIX);
             if (hasLatePrices()) {
                 hourly = hourly.union(pricing.getSideOutput(SideOutputs.ADJUSTMENTS)
                         .transform("adjustment-rows", TypeInformation.of(TenantHourly.class), new AdjustmentRows())

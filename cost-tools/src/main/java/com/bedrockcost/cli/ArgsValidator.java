@@ -46,6 +46,9 @@ final class ArgsValidator {
             case "restate":
                 names.addAll(RestateCommand.OPTIONS);
                 break;
+            case "rollup-repair":
+                names.addAll(RollupRepairCommand.OPTIONS);
+                break;
             case "prices":
                 // prices import takes its own options only, no configuration keys.
                 names.addAll(List.of("offer", "out", "mapping", "timeout"));

@@ -59,6 +59,8 @@ public final class Main {
             "  prices import  Convert AWS Price List offer files into price CSVs (see below).",
             "  restate  Price the invocations in a lake again with a corrected price table and append",
             "           one adjustment per invocation whose cost changes (invocations stay as written).",
+            "  rollup-repair  Append to tenant_hourly what it lacks to equal invocations and adjustments",
+            "           per hour, tenant and model (e.g. after an upgrade dropped the rollup's open hours).",
             "",
             "Options of run:",
             "  --input <file|folder|s3 uri>   read Bedrock invocation logs, bounded: S3 delivery, Firehose archives,",
@@ -106,14 +108,15 @@ public final class Main {
             "  --owner <account id>           the envelopes' owner (default: the stream ARN's account)",
             "",
             PricesCommand.USAGE,
-            RestateCommand.USAGE);
+            RestateCommand.USAGE,
+            RollupRepairCommand.USAGE);
 
     static final Map<String, String> ALIASES = Map.of(
             "input", "input.path", "output", "output.path", "pricing", "pricing.path", "budgets", "budgets.path");
 
     private Main() {}
 
-    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices", "restate");
+    static final List<String> COMMANDS = List.of("run", "report", "replay", "prices", "restate", "rollup-repair");
 
     public static void main(String[] args) {
         List<String> flags = Arrays.asList(args);
@@ -171,6 +174,9 @@ public final class Main {
             }
             if (command.equals("restate")) {
                 return RestateCommand.run(rest, out, err, verbosity);
+            }
+            if (command.equals("rollup-repair")) {
+                return RollupRepairCommand.run(rest, out, err, verbosity);
             }
             return Replay.run(rest, out, err);
         } catch (ConfigException e) {

@@ -282,6 +282,14 @@ class KinesisToS3IntegrationTest {
             assertThat(out.toString()).contains(i == 0 ? "adjustments to " + root + "/adjustments" : "Nothing to write");
         }
         assertThat(objects.keys("restated/_bedrock-cost-stream.lock")).as("the lock is released").isEmpty();
+        // rollup-repair on the same s3:// lake: tenant_hourly (with restate's ADJUSTMENT rows) lacks nothing.
+        List<String> repair = new ArrayList<>(List.of("rollup-repair", "--lake", root));
+        s3Access().forEach((k, v) -> repair.addAll(List.of("--" + k, v)));
+        java.io.ByteArrayOutputStream repaired = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream printRepair = new java.io.PrintStream(repaired, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(com.bedrockcost.cli.Main.run(repair.toArray(new String[0]), printRepair, printRepair)).as(repaired.toString()).isZero();
+        assertThat(repaired.toString()).contains("Nothing to write").doesNotContain("Left:");
+        assertThat(objects.keys("restated/_bedrock-cost-stream.lock")).as("the lock is released").isEmpty();
         Path local = dir.resolve("restated");
         objects.download("restated/", local);
         try (DuckLake db = new DuckLake(local)) {

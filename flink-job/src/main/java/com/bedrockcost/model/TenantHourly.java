@@ -18,6 +18,11 @@ public class TenantHourly {
     public static final String LATE = "LATE";
     /** {@link #rowKind} of a row of cost changes of invocations already counted (adjustments): no invocations, cost deltas. */
     public static final String ADJUSTMENT = "ADJUSTMENT";
+    /**
+     * {@link #rowKind} of a row {@code rollup-repair} appended: what the hour's rows lacked to equal its
+     * invocations and adjustments (e.g. hours open in rollup state a restore could not read).
+     */
+    public static final String REPAIR = "REPAIR";
 
     public Instant windowStart;
     public Instant windowEnd;
@@ -55,7 +60,7 @@ public class TenantHourly {
     /** {@code latencyMsSum / latencyCount}, half-even to 3 decimals; null when no invocation had a latency. */
     public BigDecimal latencyMsAvg;
     public Long latencyMsMax;
-    /** {@link #ON_TIME}, {@link #LATE} or {@link #ADJUSTMENT}. */
+    /** {@link #ON_TIME}, {@link #LATE}, {@link #ADJUSTMENT} or {@link #REPAIR}. */
     public String rowKind;
 
     public TenantHourly() {}

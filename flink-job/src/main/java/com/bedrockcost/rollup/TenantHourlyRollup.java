@@ -75,6 +75,39 @@ public final class TenantHourlyRollup {
             "FROM TABLE(TUMBLE(TABLE " + INPUT_VIEW + ", DESCRIPTOR(rowtime), INTERVAL '1' HOUR))",
             "GROUP BY window_start, window_end, `tenantId`, `model`");
 
+    /**
+     * The rollup's input table: {@link HourlyCombiner}'s partial sums. With {@link #QUERY} it makes the
+     * window's accumulators, the shape of its state ({@link RollupState#shape}).
+     */
+    static final Schema INPUT_SCHEMA = Schema.newBuilder()
+            .column("hourStart", "BIGINT NOT NULL")
+            .column("tenantId", "STRING")
+            .column("model", "STRING")
+            .column("invocations", "BIGINT NOT NULL")
+            .column("inputTokens", "BIGINT NOT NULL")
+            .column("outputTokens", "BIGINT NOT NULL")
+            .column("cacheReadTokens", "BIGINT NOT NULL")
+            .column("cacheWriteTokens", "BIGINT NOT NULL")
+            .column("cacheWrite1hTokens", "BIGINT NOT NULL")
+            .column("inputCost", "DECIMAL(38, 12)")
+            .column("outputCost", "DECIMAL(38, 12)")
+            .column("cacheReadCost", "DECIMAL(38, 12)")
+            .column("cacheWriteCost", "DECIMAL(38, 12)")
+            .column("totalCost", "DECIMAL(38, 12)")
+            .column("unpriced", "BIGINT NOT NULL")
+            .column("errors", "BIGINT NOT NULL")
+            .column("latencyCount", "BIGINT NOT NULL")
+            .column("latencyMsSum", "BIGINT")
+            .column("latencyMsMax", "BIGINT")
+            .column("guardrailTextUnits", "BIGINT")
+            .column("guardrailCost", "DECIMAL(38, 12)")
+            .column("imageCost", "DECIMAL(38, 12)")
+            .column("videoCost", "DECIMAL(38, 12)")
+            .column("rerankCost", "DECIMAL(38, 12)")
+            .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's timestamp: its hour's start
+            .watermark("rowtime", "SOURCE_WATERMARK()")        // the stream's own watermarks
+            .build();
+
     private TenantHourlyRollup() {}
 
     /** The rollup as the job runs it ({@link RollupPlacement#inJob}): hours held to the end of the input, or closed by the watermark. */
@@ -109,34 +142,7 @@ public final class TenantHourlyRollup {
 
         SingleOutputStreamOperator<HourlyUsage> usage = priced.transform("rollup-usage", TypeInformation.of(HourlyUsage.class), new HourlyCombiner())
                 .uid("rollup-usage");
-        Table input = tables.fromDataStream(usage, Schema.newBuilder()
-                .column("hourStart", "BIGINT NOT NULL")
-                .column("tenantId", "STRING")
-                .column("model", "STRING")
-                .column("invocations", "BIGINT NOT NULL")
-                .column("inputTokens", "BIGINT NOT NULL")
-                .column("outputTokens", "BIGINT NOT NULL")
-                .column("cacheReadTokens", "BIGINT NOT NULL")
-                .column("cacheWriteTokens", "BIGINT NOT NULL")
-                .column("cacheWrite1hTokens", "BIGINT NOT NULL")
-                .column("inputCost", "DECIMAL(38, 12)")
-                .column("outputCost", "DECIMAL(38, 12)")
-                .column("cacheReadCost", "DECIMAL(38, 12)")
-                .column("cacheWriteCost", "DECIMAL(38, 12)")
-                .column("totalCost", "DECIMAL(38, 12)")
-                .column("unpriced", "BIGINT NOT NULL")
-                .column("errors", "BIGINT NOT NULL")
-                .column("latencyCount", "BIGINT NOT NULL")
-                .column("latencyMsSum", "BIGINT")
-                .column("latencyMsMax", "BIGINT")
-                .column("guardrailTextUnits", "BIGINT")
-                .column("guardrailCost", "DECIMAL(38, 12)")
-                .column("imageCost", "DECIMAL(38, 12)")
-                .column("videoCost", "DECIMAL(38, 12)")
-                .column("rerankCost", "DECIMAL(38, 12)")
-                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")   // the record's timestamp: its hour's start
-                .watermark("rowtime", "SOURCE_WATERMARK()")        // the stream's own watermarks
-                .build());
+        Table input = tables.fromDataStream(usage, INPUT_SCHEMA);
         tables.createTemporaryView(INPUT_VIEW, input);
         return tables.toDataStream(tables.sqlQuery(QUERY))
                 .map(new FromRow()).returns(TypeInformation.of(TenantHourly.class)).uid("rollup-rows").name("tenant_hourly")
