@@ -47,7 +47,8 @@ final class RunReport implements LocalRunner.Listener {
         this.root = root;
         this.reportDir = reportDir;
         this.since = since;
-        // A file: URI is read through Flink's file systems like s3://, which the run's batch job is setting up then.
+        // A lake given as a URI (s3://, file://) has the report set Flink's file systems up again
+        // (Main.reportLake), which must not happen under the run's batch job.
         this.local = !root.contains("://");
     }
 
