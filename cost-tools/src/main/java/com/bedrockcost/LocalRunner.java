@@ -58,6 +58,12 @@ public final class LocalRunner {
 
         /** A job is about to be submitted: the run's job, then for a bounded run its {@code tenant_hourly} batch job. */
         default void jobStarting(JobID id, String name) {}
+
+        /**
+         * The run's job has finished and committed its output (before a bounded run's {@code tenant_hourly}
+         * batch job, which writes nothing else): called on the runner's thread, so it must return at once.
+         */
+        default void jobFinished(JobExecutionResult result) {}
     }
 
     /**
@@ -125,6 +131,7 @@ public final class LocalRunner {
             }
             // The input is done: a stop requested now lets the short rollup finish.
             stop.onStop(() -> { });
+            listener.jobFinished(result);
             return runId == null ? result : rollupAfterInput(cluster, config, result, runId, unfinished, listener);
         } finally {
             stop.close();

@@ -8,9 +8,7 @@ import com.bedrockcost.config.DidYouMean;
 import com.bedrockcost.config.InputKind;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
-import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.lake.LakeLeftovers;
-import com.bedrockcost.lake.LakeRequestIds;
 import com.bedrockcost.lake.LakeViews;
 import com.bedrockcost.lake.LiveWriters;
 import com.bedrockcost.localcloud.LocalCloud;
@@ -356,19 +354,16 @@ public final class Main {
                 : Progress.of(out, config.input().bounded(), config.input().readsFiles() ? config.get(JobConfig.INPUT_PATH) : null);
         InputAccounting input;
         Set<String> alertsBefore = null;
-        Long alreadyInLake;
-        Long failedAlreadyInLake;
         JobExecutionResult result;
+        RunReport runReport = new RunReport(progress == null ? LocalRunner.Listener.NONE : progress, config, root, reportDir, started);
         try {
             if (config.isSet(JobConfig.BUDGETS_PATH)) {
                 alertsBefore = AlertLake.committedIds(root);
             }
             // The summary and the dashboard after the job read the lake with DuckDB: load it while the job runs.
             LakeViews.preload();
-            result = LocalRunner.run(config, progress == null ? LocalRunner.Listener.NONE : progress);
+            result = LocalRunner.run(config, runReport);
             input = InputAccounting.of(result);
-            alreadyInLake = result.getAccumulatorResult(LakeRequestIds.ACCUMULATOR);
-            failedAlreadyInLake = result.getAccumulatorResult(LakeFailedRecords.ACCUMULATOR);
         } catch (RunStoppedException e) {
             if (progress != null) {
                 progress.close();
@@ -403,27 +398,17 @@ public final class Main {
             err.println("bedrock-cost-stream: " + input.nothingReadMessage());
             return 1;
         }
-        // The dashboard of this run: the rows the job wrote since it started, whatever else the lake holds.
-        ReportOptions report = new ReportOptions();
-        report.lake = root;
-        report.out = reportDir;
-        report.ingestedSince = started;
+        runReport.runFinished(result);
         try {
             // This run's rows, as the dashboard below: a lake can hold earlier runs too.
             LakeSummary summary;
             try (Progress step = step(out, verbosity, "Reading this run's rows back from the lake")) {
-                summary = LakeSummary.read(root, started);
+                summary = runReport.summary();
             }
-            summary.alreadyInLake = alreadyInLake == null && config.get(JobConfig.DEDUP_LAKE) ? Long.valueOf(0) : alreadyInLake;
-            summary.failedAlreadyInLake = failedAlreadyInLake;
             summary.print(out, root, 10);
             printCorrections(result, out);
-            if (summary.invocations == 0 && summary.alreadyInLake != null && summary.alreadyInLake > 0) {
-                // Nothing new (the same input again): an empty dashboard would hide the costs the user came for.
-                report.ingestedSince = null;
-                report.note = String.format("This run wrote no new invocations: all %,d it read were already in the lake"
-                        + " (exactly once per lake). This dashboard shows the whole lake.", summary.alreadyInLake);
-                out.printf("%s%n", report.note);
+            if (runReport.options().note != null) {
+                out.printf("%s%n", runReport.options().note);
             }
             if (alertsBefore != null) {
                 int all = AlertLake.committedIds(root).size();
@@ -433,7 +418,7 @@ public final class Main {
         } catch (java.io.IOException e) {
             return failed("cannot read the lake back", e, err, verbosity);
         }
-        return report(report, config, out, err, verbosity);
+        return writeReport(runReport.options(), runReport::dashboard, out, err, verbosity);
     }
 
     /** Lines for late data and late prices, when the run had any: what reached the lake as corrections, what did not. */
@@ -472,6 +457,12 @@ public final class Main {
     }
 
     private static int report(ReportOptions options, JobConfig config, PrintStream out, PrintStream err, Verbosity verbosity) {
+        reportLake(options, config);
+        return writeReport(options, () -> Report.render(options, config), out, err, verbosity);
+    }
+
+    /** The lake a report reads: the configuration's unless given; a local one as an absolute path, a remote one through the job's file systems. */
+    static void reportLake(ReportOptions options, JobConfig config) {
         if (options.lake == null) {
             options.lake = config.get(JobConfig.OUTPUT_PATH);
         }
@@ -481,11 +472,20 @@ public final class Main {
             // An s3:// lake is copied through the job's own file system (Flink's S3 plugin, the --s3.* keys) for DuckDB.
             LocalEnvironments.initFileSystems(LocalEnvironments.flinkConfiguration(config));
         }
+    }
+
+    /** A report rendered in memory (read now, or while the run went on). */
+    private interface Rendering {
+        Report.Rendered get() throws IOException;
+    }
+
+    /** Writes the report {@code rendering} gives into its folder and says where it is. */
+    private static int writeReport(ReportOptions options, Rendering rendering, PrintStream out, PrintStream err, Verbosity verbosity) {
         long start = System.nanoTime();
         try {
             Path html;
             try (Progress step = step(out, verbosity, "Writing the dashboard (" + options.describe() + ")")) {
-                html = Report.write(options, config);
+                html = rendering.get().write();
             }
             out.printf("%nDashboard (%s) written in %.1f s: %s%n", options.describe(), (System.nanoTime() - start) / 1e9, html);
             out.println("CSV files of the same tables are next to it. Open it in any browser; it needs no network.");

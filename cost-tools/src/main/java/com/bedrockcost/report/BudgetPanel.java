@@ -17,11 +17,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -247,28 +244,26 @@ public final class BudgetPanel {
     }
 
     /** {@code budgets.csv} and {@code alerts.csv}: every line and alert, exact decimals. */
-    void writeCsv(java.nio.file.Path dir) throws IOException {
-        try (Writer w = Files.newBufferedWriter(dir.resolve("budgets.csv"), StandardCharsets.UTF_8)) {
-            CsvTables.line(w, List.of("tenant_id", "period", "period_start", "as_of", "budget_usd", "spend_usd", "used_pct",
-                    "threshold_pct", "reached", "alert_event_time", "budget_source"));
-            for (Line l : lines) {
-                for (int i = 0; i < l.alerts.size(); i++) {
-                    BigDecimal pct = l.row.thresholds().get(i);
-                    Alert a = l.alerts.get(i);
-                    boolean reached = l.spend.multiply(BigDecimal.valueOf(100)).compareTo(l.row.amount().multiply(pct)) >= 0;
-                    CsvTables.line(w, List.of(l.tenant, l.row.period().label(), l.periodStart.toString(), asOf.toString(),
-                            l.row.amount().toPlainString(), l.spend.toPlainString(), plainOrEmpty(l.usedPct()),
-                            pct.toPlainString(), String.valueOf(reached), a == null ? "" : time(a.eventTime), l.row.source()));
-                }
+    void writeCsv(CsvTables.Folder dir) throws IOException {
+        Appendable budgets = dir.open("budgets.csv");
+        CsvTables.line(budgets, List.of("tenant_id", "period", "period_start", "as_of", "budget_usd", "spend_usd", "used_pct",
+                "threshold_pct", "reached", "alert_event_time", "budget_source"));
+        for (Line l : lines) {
+            for (int i = 0; i < l.alerts.size(); i++) {
+                BigDecimal pct = l.row.thresholds().get(i);
+                Alert a = l.alerts.get(i);
+                boolean reached = l.spend.multiply(BigDecimal.valueOf(100)).compareTo(l.row.amount().multiply(pct)) >= 0;
+                CsvTables.line(budgets, List.of(l.tenant, l.row.period().label(), l.periodStart.toString(), asOf.toString(),
+                        l.row.amount().toPlainString(), l.spend.toPlainString(), plainOrEmpty(l.usedPct()),
+                        pct.toPlainString(), String.valueOf(reached), a == null ? "" : time(a.eventTime), l.row.source()));
             }
         }
-        try (Writer w = Files.newBufferedWriter(dir.resolve("alerts.csv"), StandardCharsets.UTF_8)) {
-            CsvTables.line(w, List.of("alert_id", "alert_type", "tenant_id", "period", "period_start", "threshold_pct", "budget_usd",
-                    "spend_usd", "event_time", "emitted_at"));
-            for (Alert a : alerts) {
-                CsvTables.line(w, List.of(a.id, a.type, a.tenant, a.period, time(a.periodStart), a.thresholdPct.toPlainString(),
-                        plainOrEmpty(a.budget), a.spend.toPlainString(), time(a.eventTime), time(a.emittedAt)));
-            }
+        Appendable alertsCsv = dir.open("alerts.csv");
+        CsvTables.line(alertsCsv, List.of("alert_id", "alert_type", "tenant_id", "period", "period_start", "threshold_pct", "budget_usd",
+                "spend_usd", "event_time", "emitted_at"));
+        for (Alert a : alerts) {
+            CsvTables.line(alertsCsv, List.of(a.id, a.type, a.tenant, a.period, time(a.periodStart), a.thresholdPct.toPlainString(),
+                    plainOrEmpty(a.budget), a.spend.toPlainString(), time(a.eventTime), time(a.emittedAt)));
         }
     }
 

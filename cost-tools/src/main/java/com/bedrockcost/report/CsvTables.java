@@ -1,20 +1,21 @@
 package com.bedrockcost.report;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The dashboard's tables as CSV files (RFC 4180, UTF-8, header row, exact decimals, every row). */
 final class CsvTables {
+    /** Where the files go: a new, empty file by name. */
+    interface Folder {
+        Appendable open(String name) throws IOException;
+    }
+
     private CsvTables() {}
 
-    static void write(ReportView v, Path dir) throws IOException {
+    static void write(ReportView v, Folder dir) throws IOException {
         ReportData d = v.data;
         List<String> totalsHeader = new ArrayList<>(Dashboard.columns());
         totalsHeader.add("latency_count");
@@ -27,38 +28,35 @@ final class CsvTables {
         totalsHeader.add("video_cost");
         totalsHeader.add("rerank_cost");
 
-        try (Writer w = open(dir.resolve("summary.csv"))) {
-            line(w, concat("slice", totalsHeader, "failed_inputs"));
-            List<String> row = new ArrayList<>();
-            row.add(d.options.describe());
-            row.addAll(values(d.overall));
-            row.add(d.failedShown ? String.valueOf(d.failedTotal) : "");
-            line(w, row);
+        Appendable summary = dir.open("summary.csv");
+        line(summary, concat("slice", totalsHeader, "failed_inputs"));
+        List<String> row = new ArrayList<>();
+        row.add(d.options.describe());
+        row.addAll(values(d.overall));
+        row.add(d.failedShown ? String.valueOf(d.failedTotal) : "");
+        line(summary, row);
+        groups(dir.open("tenants.csv"), "tenant_id", totalsHeader, v.tenants.all);
+        groups(dir.open("companies.csv"), "company", totalsHeader, v.companies.all);
+        groups(dir.open("departments.csv"), "department", totalsHeader, v.departments.all);
+        groups(dir.open("models.csv"), "model", totalsHeader, v.models.all);
+        groups(dir.open("timeline.csv"), v.granularity + "_utc", totalsHeader, new ArrayList<>(v.timeline.entrySet()));
+        Appendable daily = dir.open("daily.csv");
+        List<String> h = new ArrayList<>(List.of("tenant_id", "department", "model", "day_utc"));
+        h.addAll(totalsHeader);
+        line(daily, h);
+        for (ReportData.Cell c : d.daily) {
+            List<String> r = new ArrayList<>(List.of(c.tenant, c.department, c.model, c.day));
+            r.addAll(values(c.totals));
+            line(daily, r);
         }
-        groups(dir.resolve("tenants.csv"), "tenant_id", totalsHeader, v.tenants.all);
-        groups(dir.resolve("companies.csv"), "company", totalsHeader, v.companies.all);
-        groups(dir.resolve("departments.csv"), "department", totalsHeader, v.departments.all);
-        groups(dir.resolve("models.csv"), "model", totalsHeader, v.models.all);
-        groups(dir.resolve("timeline.csv"), v.granularity + "_utc", totalsHeader, new ArrayList<>(v.timeline.entrySet()));
-        try (Writer w = open(dir.resolve("daily.csv"))) {
-            List<String> h = new ArrayList<>(List.of("tenant_id", "department", "model", "day_utc"));
-            h.addAll(totalsHeader);
-            line(w, h);
-            for (ReportData.Cell c : d.daily) {
-                List<String> r = new ArrayList<>(List.of(c.tenant, c.department, c.model, c.day));
-                r.addAll(values(c.totals));
-                line(w, r);
+        Appendable failed = dir.open("failed.csv");
+        line(failed, List.of("breakdown", "key", "count"));
+        if (d.failedShown) {
+            for (Map.Entry<String, Long> e : d.failedByType.entrySet()) {
+                line(failed, List.of("error_type", e.getKey(), String.valueOf(e.getValue())));
             }
-        }
-        try (Writer w = open(dir.resolve("failed.csv"))) {
-            line(w, List.of("breakdown", "key", "count"));
-            if (d.failedShown) {
-                for (Map.Entry<String, Long> e : d.failedByType.entrySet()) {
-                    line(w, List.of("error_type", e.getKey(), String.valueOf(e.getValue())));
-                }
-                for (Map.Entry<String, Long> e : d.failedByDay.entrySet()) {
-                    line(w, List.of("processing_day", e.getKey(), String.valueOf(e.getValue())));
-                }
+            for (Map.Entry<String, Long> e : d.failedByDay.entrySet()) {
+                line(failed, List.of("processing_day", e.getKey(), String.valueOf(e.getValue())));
             }
         }
         if (d.budgets != null) {
@@ -66,18 +64,16 @@ final class CsvTables {
         }
     }
 
-    private static void groups(Path file, String keyName, List<String> header, List<Map.Entry<String, Totals>> rows) throws IOException {
-        try (Writer w = open(file)) {
-            List<String> h = new ArrayList<>();
-            h.add(keyName);
-            h.addAll(header);
-            line(w, h);
-            for (Map.Entry<String, Totals> e : rows) {
-                List<String> r = new ArrayList<>();
-                r.add(e.getKey());
-                r.addAll(values(e.getValue()));
-                line(w, r);
-            }
+    private static void groups(Appendable w, String keyName, List<String> header, List<Map.Entry<String, Totals>> rows) throws IOException {
+        List<String> h = new ArrayList<>();
+        h.add(keyName);
+        h.addAll(header);
+        line(w, h);
+        for (Map.Entry<String, Totals> e : rows) {
+            List<String> r = new ArrayList<>();
+            r.add(e.getKey());
+            r.addAll(values(e.getValue()));
+            line(w, r);
         }
     }
 
@@ -110,18 +106,14 @@ final class CsvTables {
         return out;
     }
 
-    private static Writer open(Path file) throws IOException {
-        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-    }
-
-    static void line(Writer w, List<String> fields) throws IOException {
+    static void line(Appendable w, List<String> fields) throws IOException {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
-                w.write(',');
+                w.append(',');
             }
-            w.write(quote(fields.get(i)));
+            w.append(quote(fields.get(i)));
         }
-        w.write("\r\n");
+        w.append("\r\n");
     }
 
     static String quote(String s) {

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code bedrock-cost-stream report}: reads the lake and writes {@code index.html} and the CSV files into one folder. */
 public final class Report {
@@ -20,6 +22,14 @@ public final class Report {
 
     /** Writes the report; returns the dashboard's path. */
     public static Path write(ReportOptions options, JobConfig config) throws IOException {
+        return render(options, config).write();
+    }
+
+    /**
+     * Reads the lake and renders the dashboard and the CSV files in memory, without writing them:
+     * the run command renders while its {@code tenant_hourly} batch job runs, and writes after it.
+     */
+    public static Rendered render(ReportOptions options, JobConfig config) throws IOException {
         ReportData data;
         try (LakeViews lake = LakeViews.open(options.lake, options.from, options.to)) {
             data = ReportQuery.read(options, lake);
@@ -29,12 +39,36 @@ public final class Report {
             data.budgets = BudgetPanel.read(options, config, data, lake);
         }
         ReportView view = new ReportView(data);
-        Path dir = options.out.toAbsolutePath().normalize();
-        Files.createDirectories(dir);
-        CsvTables.write(view, dir);
-        Path html = dir.resolve(DASHBOARD);
-        Files.write(html, Dashboard.html(view, Instant.now().truncatedTo(ChronoUnit.SECONDS)).getBytes(StandardCharsets.UTF_8));
-        return html;
+        Rendered r = new Rendered(options.out.toAbsolutePath().normalize());
+        CsvTables.write(view, r::open);
+        r.open(DASHBOARD).append(Dashboard.html(view, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        return r;
+    }
+
+    /** A rendered report: its files (the CSV files, then {@value #DASHBOARD}) in memory, and the folder they go to. */
+    public static final class Rendered {
+        private final Path dir;
+        private final Map<String, StringBuilder> files = new LinkedHashMap<>();
+
+        private Rendered(Path dir) {
+            this.dir = dir;
+        }
+
+        /** A new file of the report, empty. */
+        private Appendable open(String name) {
+            StringBuilder b = new StringBuilder();
+            files.put(name, b);
+            return b;
+        }
+
+        /** Writes the files into the report's folder (created if needed); returns the dashboard's path. */
+        public Path write() throws IOException {
+            Files.createDirectories(dir);
+            for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
+                Files.write(dir.resolve(f.getKey()), f.getValue().toString().getBytes(StandardCharsets.UTF_8));
+            }
+            return dir.resolve(DASHBOARD);
+        }
     }
 
     /** Why a tenant's or model's report is empty: a name the lake does not have (and the nearest it has), or days without its calls. */

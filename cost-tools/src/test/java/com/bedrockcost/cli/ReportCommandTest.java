@@ -2,6 +2,9 @@ package com.bedrockcost.cli;
 
 import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.report.LakeSummary;
+import com.bedrockcost.report.Report;
+import com.bedrockcost.report.ReportOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +17,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,5 +110,30 @@ class ReportCommandTest {
         assertThat(m.find()).isTrue();
         JsonNode data = new ObjectMapper().readTree(m.group(1));
         assertThat(data.get("overall").get("invocations").asLong()).isEqualTo(300);
+
+        // Read while the run wrote its tenant_hourly, they are what the lake gives once the run is over.
+        Instant since = Instant.parse(data.get("filters").get("ingested_since").asText());
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        LakeSummary.read(lake.toString(), since).print(new PrintStream(summary, true, StandardCharsets.UTF_8), lake.toString(), 10);
+        String tables = summary.toString(StandardCharsets.UTF_8);
+        tables = tables.substring(tables.indexOf("Total cost: USD"), tables.indexOf("\nLake: "));
+        assertThat(printed).contains(tables);
+        ReportOptions after = new ReportOptions();
+        after.lake = lake.toAbsolutePath().toString();
+        after.out = tmp.resolve("after");
+        after.ingestedSince = since;
+        Report.write(after, config);
+        try (Stream<Path> files = Files.list(reportDir)) {
+            for (Path file : files.collect(Collectors.toList())) {
+                String name = file.getFileName().toString();
+                if (name.equals(Report.DASHBOARD)) {
+                    // The same page but for the time it was made.
+                    assertThat(Files.readString(file).replaceAll("Generated [^<]*<|\"generated_at\":\"[^\"]*\"", ""))
+                            .isEqualTo(Files.readString(after.out.resolve(name)).replaceAll("Generated [^<]*<|\"generated_at\":\"[^\"]*\"", ""));
+                } else {
+                    assertThat(file).as(name).hasSameBinaryContentAs(after.out.resolve(name));
+                }
+            }
+        }
     }
 }
