@@ -2,14 +2,23 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.lake.TableSchema;
+import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.TenantHourly;
 
 import org.apache.flink.types.Row;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroup;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -29,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * place that spells them again is held to it here, so that a column added to (or removed from) the
  * schema fails until each place follows: the row type ({@link TenantHourly}), the partial sum
  * ({@link HourlyUsage}) and its row, the streaming rollup's SQL ({@link TenantHourlyRollup#QUERY}) and
- * its result mapping, the batch rollup's input ({@link RunRollup#USAGE_COLUMNS}), and the lake writer's
+ * its result mapping, the batch rollup's reading of an invocation ({@link InvocationUsage}), and the lake writer's
  * columns ({@link LakeTables#tenantHourlyColumns}).
  */
 class HourlyColumnsTest {
@@ -77,10 +86,35 @@ class HourlyColumnsTest {
     }
 
     @Test
-    void theBatchRollupsInputHasEveryPartialSum() {
-        Set<String> aliases = matches("AS `([A-Za-z0-9]+)`", RunRollup.USAGE_COLUMNS);
-        aliases.add("model"); // read as it is named in invocations
-        assertThat(aliases).isEqualTo(camel(summed()));
+    void theBatchRollupReadsAnInvocationsColumnForEveryPartialSum() throws Exception {
+        MessageType invocations = TableSchema.load(LakeTables.INVOCATIONS).parquetSchema();
+        assertThat(InvocationUsage.COLUMNS).as("columns the batch rollup reads").allMatch(invocations::containsField);
+        Group row = new SimpleGroup(invocations);
+        long n = 1;
+        for (String column : InvocationUsage.COLUMNS) {
+            PrimitiveType type = invocations.getType(column).asPrimitiveType();
+            if (column.equals("pricing_status")) {
+                row.add(column, Invocation.UNPRICED);
+            } else if (type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
+                byte[] fixed = new byte[type.getTypeLength()];
+                byte[] value = BigInteger.valueOf(n++).toByteArray();
+                System.arraycopy(value, 0, fixed, fixed.length - value.length, value.length);
+                row.add(column, Binary.fromConstantByteArray(fixed));
+            } else if (type.getPrimitiveTypeName() == PrimitiveTypeName.INT64) {
+                row.add(column, n++ * 3_600_000_000L); // event_time: microseconds, an hour after the epoch at least
+            } else {
+                row.add(column, "s" + n++);
+            }
+        }
+        HourlyUsage u = InvocationUsage.of(row);
+        for (Field f : publicFields(HourlyUsage.class)) {
+            Object v = f.get(u);
+            assertThat(v).as(f.getName()).isNotNull().isNotEqualTo(0L);
+        }
+        assertThat(u.invocations).isEqualTo(1);
+        assertThat(u.unpriced).isEqualTo(1);
+        assertThat(u.inputCost).isEqualTo(new BigDecimal("0.000000000009"));
+        assertEveryFieldSet(u.row(TenantHourly.ON_TIME));
     }
 
     @Test

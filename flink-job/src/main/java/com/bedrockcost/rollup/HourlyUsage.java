@@ -110,6 +110,43 @@ public class HourlyUsage {
         }
     }
 
+    /**
+     * Adds another partial sum of the same hour, tenant and model: the sum over both partials' invocations,
+     * as the rollup's SQL adds them (SUM, and MAX for {@link #latencyMsMax}; null stays null until a value comes).
+     */
+    void add(HourlyUsage o) {
+        invocations += o.invocations;
+        inputTokens += o.inputTokens;
+        outputTokens += o.outputTokens;
+        cacheReadTokens += o.cacheReadTokens;
+        cacheWriteTokens += o.cacheWriteTokens;
+        cacheWrite1hTokens += o.cacheWrite1hTokens;
+        inputCost = plus(inputCost, o.inputCost);
+        outputCost = plus(outputCost, o.outputCost);
+        cacheReadCost = plus(cacheReadCost, o.cacheReadCost);
+        cacheWriteCost = plus(cacheWriteCost, o.cacheWriteCost);
+        totalCost = plus(totalCost, o.totalCost);
+        guardrailTextUnits = plus(guardrailTextUnits, o.guardrailTextUnits);
+        guardrailCost = plus(guardrailCost, o.guardrailCost);
+        imageCost = plus(imageCost, o.imageCost);
+        videoCost = plus(videoCost, o.videoCost);
+        rerankCost = plus(rerankCost, o.rerankCost);
+        unpriced += o.unpriced;
+        errors += o.errors;
+        latencyCount += o.latencyCount;
+        latencyMsSum = plus(latencyMsSum, o.latencyMsSum);
+        if (o.latencyMsMax != null) {
+            latencyMsMax = latencyMsMax == null ? o.latencyMsMax : Math.max(latencyMsMax, o.latencyMsMax);
+        }
+    }
+
+    private static Long plus(Long sum, Long value) {
+        if (value == null) {
+            return sum;
+        }
+        return sum == null ? value : Long.valueOf(sum + value);
+    }
+
     private static BigDecimal plus(BigDecimal sum, BigDecimal value) {
         return value == null ? sum : sum == null ? value : sum.add(value);
     }
