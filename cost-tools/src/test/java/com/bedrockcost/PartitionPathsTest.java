@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * No main class outside the {@code lake} package knows the lake's partition paths: the
  * {@code year=/month=/day=} folders, their column names in SQL, the day they make. Those are asked of
- * {@code lake} ({@code DatePartitioner.dayOf}, {@code LakeTablesSql.inPartition} and
- * {@code PARTITION_DAY}, {@code LakeViews.PARTITION_DAY}). The test reads the sources of both modules
+ * {@code lake} ({@code DatePartitioner.dayOf}, {@code LakeTablesSql.PARTITION_DAY},
+ * {@code LakeViews.PARTITION_DAY}). The test reads the sources of both modules
  * and looks at their string literals (comments may name the layout).
  */
 class PartitionPathsTest {
