@@ -224,15 +224,15 @@ public final class LocalRunner {
     static CostPipeline pipeline(JobConfig config, String runId) {
         String root = config.get(JobConfig.OUTPUT_PATH);
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
+        Compaction compaction = Compaction.fromConfig(config);
         if (runId == null) {
-            Compaction compaction = Compaction.fromConfig(config);
             return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(root, codec, compaction),
                     LakeSinks.failed(root, codec, compaction), LakeSinks.tenantHourly(root, codec, compaction))
                     .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec));
         }
-        // Not compacted: the rollup after the input finds the run's invocation files by name (part-<run id>-…).
+        // The rollup after the input finds the run's invocation files by name (part-<run id>-…, merged: compacted-part-<run id>-…).
         return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId)), LakeSinks.failed(root, codec))
+                LakeSinks.invocations(root, codec, RunRollup.partPrefix(runId), compaction), LakeSinks.failed(root, codec, compaction))
                 .withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
     }
 

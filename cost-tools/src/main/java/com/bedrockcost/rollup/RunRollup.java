@@ -6,6 +6,7 @@ import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.LakeTablesSql;
+import com.bedrockcost.sink.Compaction;
 import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -55,7 +56,7 @@ public final class RunRollup {
 
     private RunRollup() {}
 
-    /** A new run's id: its invocation files are named {@code part-<id>-…} ({@link #partPrefix}). */
+    /** A new run's id: its invocation files are named {@code part-<id>-…} ({@link #partPrefix}), merged ones {@code compacted-part-<id>-…}. */
     public static String newRunId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
@@ -90,6 +91,7 @@ public final class RunRollup {
         List<String> files = new ArrayList<>();
         for (String id : new TreeSet<>(runIds)) {
             files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(partPrefix(id) + "-%"));
+            files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(Compaction.COMPACTED_PREFIX + partPrefix(id) + "-%"));
         }
         // Only the partitions holding the runs' files are read (the connector prunes the others), and of
         // their files only the runs' own (by the file name, which the connector reads as metadata).
@@ -120,7 +122,7 @@ public final class RunRollup {
 
     private static boolean writtenBy(String fileName, Collection<String> runIds) {
         for (String id : runIds) {
-            if (fileName.startsWith(partPrefix(id) + "-")) {
+            if (fileName.startsWith(partPrefix(id) + "-") || fileName.startsWith(Compaction.COMPACTED_PREFIX + partPrefix(id) + "-")) {
                 return true;
             }
         }

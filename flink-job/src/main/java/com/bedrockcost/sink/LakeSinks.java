@@ -45,8 +45,16 @@ public final class LakeSinks {
 
     /** As {@link #invocations(String, String)}, files named {@code <partPrefix>-…parquet}. */
     public static FileSink<Invocation> invocations(String root, String compression, String partPrefix) {
+        return invocations(root, compression, partPrefix, Compaction.OFF);
+    }
+
+    /**
+     * Files named {@code <partPrefix>-…parquet}, small files merged as {@code compaction} says; a merged
+     * file keeps the name of its first file behind {@link Compaction#COMPACTED_PREFIX}.
+     */
+    public static FileSink<Invocation> invocations(String root, String compression, String partPrefix, Compaction compaction) {
         return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,
-                new DatePartitioner<>(r -> r.eventTime), partPrefix, Compaction.OFF);
+                new DatePartitioner<>(r -> r.eventTime), partPrefix, compaction);
     }
 
     /** As {@link #invocations(String, String)}, small files merged as {@code compaction} says. */
