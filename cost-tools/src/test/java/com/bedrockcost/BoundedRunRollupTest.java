@@ -122,6 +122,40 @@ class BoundedRunRollupTest {
         }
     }
 
+    /** An application upgraded to compaction (the Terraform module deploys it) restores from a savepoint taken without it. */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void compactionTurnedOnForARunRestoredFromASavepointTakenWithoutItKeepsEveryInvocationOnce() throws Exception {
+        Path lake = dir.resolve("lake");
+        JobConfig config = JobConfig.defaults().with(Map.of(
+                "output.path", lake.toString(), "generator.count", "8000", "generator.rate", "1000",
+                "checkpoint.interval", "300ms", "checkpoint.dir", dir.resolve("checkpoints").toString()));
+        StreamExecutionEnvironment env = LocalRunner.environment(config);
+        LocalRunner.pipeline(config, "0123456789abcdef").build(env);
+        JobClient first = env.executeAsync("without compaction");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (invocationFiles(lake).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        String savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+        assertThat(invocationFiles(lake)).as("written before the savepoint").isNotEmpty()
+                .allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith("part-"));
+
+        LocalRunner.run(config.with(Map.of("restore.path", savepoint, "generator.rate", "0", "output.compaction.checkpoints", "3")));
+
+        assertThat(invocationFiles(lake).stream().map(f -> f.getFileName().toString()))
+                .as("files merged after the restore").anyMatch(n -> n.startsWith("compacted-part-"));
+        assertThat(hiddenParquet(lake)).isEmpty();
+        try (DuckLake db = new DuckLake(lake)) {
+            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(8000);
+            assertThat(db.count("SELECT count(DISTINCT request_id) FROM invocations")).isEqualTo(8000);
+            assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(8000);
+            assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly"))
+                    .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
+        }
+    }
+
     private static Set<Path> hiddenParquet(Path lake) throws IOException {
         try (Stream<Path> files = Files.walk(lake)) {
             return files.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".parquet"))
