@@ -1,10 +1,7 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.pricing.PriceFeed;
-import com.bedrockcost.sink.LakeSinks;
 import com.bedrockcost.testutil.DuckLake;
 
 import org.apache.flink.api.common.functions.MapFunction;
@@ -80,10 +77,7 @@ class PipelineUpgradeSafetyTest {
     void aStreamingJobsAdjustmentOperatorsHaveStableUids() {
         JobConfig config = config(1000).with(Map.of("input.path", dir.toString(), "input.monitor.interval", "1s"));
         StreamExecutionEnvironment env = LocalRunner.environment(config);
-        String out = config.get(JobConfig.OUTPUT_PATH);
-        new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(out, "SNAPPY"),
-                LakeSinks.failed(out, "SNAPPY"), LakeSinks.tenantHourly(out, "SNAPPY"))
-                .withAdjustments(LakeSinks.adjustments(out, "SNAPPY")).build(env);
+        CostPipeline.fromConfig(config).build(env);
         List<String> uids = env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
                 .collect(Collectors.toList());
 
@@ -157,10 +151,8 @@ class PipelineUpgradeSafetyTest {
                 "checkpoint.interval", "1s", "checkpoint.dir", dir.resolve("checkpoints").toString()));
     }
 
+    /** The job as the MSF application builds it. */
     private static DataStream<Invocation> build(StreamExecutionEnvironment env, JobConfig config) {
-        String out = config.get(JobConfig.OUTPUT_PATH);
-        return new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config),
-                LakeSinks.invocations(out, "SNAPPY"), LakeSinks.failed(out, "SNAPPY"), LakeSinks.tenantHourly(out, "SNAPPY"))
-                .build(env);
+        return CostPipeline.fromConfig(config).build(env);
     }
 }

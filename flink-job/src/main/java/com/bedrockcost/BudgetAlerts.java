@@ -9,11 +9,11 @@ import com.bedrockcost.budget.BudgetKey;
 import com.bedrockcost.budget.BudgetReadings;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.StreamFactory;
 import com.bedrockcost.pricing.PriceLocation;
-import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PriceWatchSource;
 import com.bedrockcost.sink.LakeSinks;
 
@@ -43,12 +43,12 @@ import java.util.Set;
 public final class BudgetAlerts {
     private static final Logger LOG = LoggerFactory.getLogger(BudgetAlerts.class);
 
-    private final StreamFactory<PriceUpdate> budgets;
+    private final StreamFactory<TableReading> budgets;
     private final BudgetFunction function;
     private final Sink<Alert> lakeSink;
     private final Sink<Alert> streamSink;
 
-    public BudgetAlerts(StreamFactory<PriceUpdate> budgets, BudgetFunction function, Sink<Alert> lakeSink, Sink<Alert> streamSink) {
+    public BudgetAlerts(StreamFactory<TableReading> budgets, BudgetFunction function, Sink<Alert> lakeSink, Sink<Alert> streamSink) {
         this.budgets = budgets;
         this.function = function;
         this.lakeSink = lakeSink;
@@ -65,12 +65,12 @@ public final class BudgetAlerts {
         }
         String root = config.get(JobConfig.OUTPUT_PATH);
         PriceLocation location = PriceLocation.of(config.get(JobConfig.BUDGETS_PATH), "budget");
-        Duration interval = config.boundedInput() ? Duration.ZERO : config.get(JobConfig.BUDGETS_WATCH_INTERVAL);
+        Duration interval = config.input().bounded() ? Duration.ZERO : config.get(JobConfig.BUDGETS_WATCH_INTERVAL);
         Set<String> committed = AlertLake.committedIds(root);
         if (!committed.isEmpty()) {
             LOG.info("{} alerts are already in {}/alerts; they are not sent again", committed.size(), root);
         }
-        BudgetFunction function = new BudgetFunction(initialFiles(location, config.boundedInput()), committed,
+        BudgetFunction function = new BudgetFunction(initialFiles(location, config.input().bounded()), committed,
                 config.get(JobConfig.BUDGETS_RETENTION), config.get(JobConfig.BUDGETS_BURN_FACTOR),
                 config.get(JobConfig.BUDGETS_BURN_MIN_USD), config.get(JobConfig.BUDGETS_BURN_BASELINE_HOURS));
         Sink<Alert> stream = config.isSet(JobConfig.BUDGETS_ALERTS_STREAM_ARN) ? kinesisSink(config) : null;
@@ -79,17 +79,17 @@ public final class BudgetAlerts {
     }
 
     /** Readings of the budget location every {@code interval}; a zero interval reads once and ends. */
-    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval) {
+    public static StreamFactory<TableReading> watch(PriceLocation location, Duration interval) {
         return env -> env.fromSource(new PriceWatchSource(location, interval), WatermarkStrategy.noWatermarks(),
-                        "budget-files", TypeInformation.of(PriceUpdate.class))
+                        "budget-files", TypeInformation.of(TableReading.class))
                 .setParallelism(1).uid("source-budgets")
-                .transform("budget-readings", TypeInformation.of(PriceUpdate.class), new BudgetReadings())
+                .transform("budget-readings", TypeInformation.of(TableReading.class), new BudgetReadings())
                 .setParallelism(1).uid("budget-readings");
     }
 
     /** Adds the branch after {@code priced}; returns the alerts. */
     public DataStream<Alert> attach(DataStream<Invocation> priced) {
-        BroadcastStream<PriceUpdate> table = budgets.create(priced.getExecutionEnvironment()).broadcast(BudgetFunction.BUDGET_FILES);
+        BroadcastStream<TableReading> table = budgets.create(priced.getExecutionEnvironment()).broadcast(BudgetFunction.BUDGET_FILES);
         SingleOutputStreamOperator<Alert> alerts = priced.keyBy(new BudgetKey()).connect(table)
                 .process(function, TypeInformation.of(Alert.class)).uid("budgets").name("budgets");
         alerts.sinkTo(lakeSink).uid("sink-alerts").name("alerts");

@@ -1,8 +1,10 @@
 package com.bedrockcost;
 
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.lake.LakeFailedRecords;
+import com.bedrockcost.csvtable.TableReading;
+import com.bedrockcost.ingest.Inputs;
 import com.bedrockcost.dedup.RequestIdKey;
+import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.Invocation;
@@ -13,11 +15,15 @@ import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.parse.DecodeFunction;
 import com.bedrockcost.parse.ParseOptions;
 import com.bedrockcost.pricing.EventTimeStamps;
-import com.bedrockcost.pricing.PriceUpdate;
+import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.pricing.PricingFunction;
+import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.rollup.AdjustmentRows;
+import com.bedrockcost.rollup.RollupPlacement;
 import com.bedrockcost.rollup.RunLineage;
 import com.bedrockcost.rollup.TenantHourlyRollup;
+import com.bedrockcost.sink.Compaction;
+import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,35 +35,83 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job, top to bottom: decode → (malformed → failed) → event time → by request id: dedupe and
- * price (broadcast price table) → invocations, and → hourly rollup (Flink SQL window) → tenant_hourly. Knows
- * nothing of where bytes come from or go to: sources and sinks are passed in.
+ * price (broadcast price table) → invocations, and → hourly rollup (Flink SQL window) → tenant_hourly. The
+ * steps know nothing of where bytes come from or go to: sources and sinks are passed in, or built from the
+ * configuration by {@link #fromConfig}, the one wiring of the MSF application and the local runner.
  */
 public final class CostPipeline {
     private final JobConfig config;
     private final StreamFactory<RawInput> input;
-    private final StreamFactory<PriceUpdate> prices;
+    private final StreamFactory<TableReading> prices;
     private final Sink<Invocation> invocationSink;
     private final Sink<FailedRecord> failedSink;
     private final Sink<TenantHourly> hourlySink;
+    private final RollupPlacement rollup;
     private String runId;
     private BudgetAlerts budgets;
     private Sink<Adjustment> adjustmentSink;
 
     /** The job without the hourly rollup. */
-    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink) {
         this(config, input, prices, invocationSink, failedSink, null);
     }
 
     /** The whole job; {@code hourlySink} receives {@code tenant_hourly} (null, or output.tenant.hourly false: no rollup). */
-    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<PriceUpdate> prices,
+    public CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink) {
+        this(config, input, prices, invocationSink, failedSink, hourlySink,
+                hourlySink == null ? RollupPlacement.NONE : RollupPlacement.of(config, false));
+    }
+
+    private CostPipeline(JobConfig config, StreamFactory<RawInput> input, StreamFactory<TableReading> prices,
+                         Sink<Invocation> invocationSink, Sink<FailedRecord> failedSink, Sink<TenantHourly> hourlySink,
+                         RollupPlacement rollup) {
         this.config = config;
         this.input = input;
         this.prices = prices;
         this.invocationSink = invocationSink;
         this.failedSink = failedSink;
         this.hourlySink = hourlySink;
+        this.rollup = rollup;
+    }
+
+    /**
+     * The job as configured: its input ({@link Inputs#fromConfig}), price feed, budgets and the lake's
+     * sinks, with {@code tenant_hourly} in the job where {@link RollupPlacement#of} puts it when no
+     * batch rollup follows the input. What the MSF application runs.
+     */
+    public static CostPipeline fromConfig(JobConfig config) {
+        return fromConfig(config, RollupPlacement.of(config, false), null, null);
+    }
+
+    /**
+     * As {@link #fromConfig(JobConfig)}, for a bounded local run whose {@code tenant_hourly} the runner
+     * writes in a batch job after the input ({@link RollupPlacement#AFTER_INPUT}): no rollup in the job,
+     * the run's lineage recorded under {@code runId} ({@link #withRunLineage}), and its invocation files
+     * named {@code <filePrefix>-…} (merged: {@code compacted-<filePrefix>-…}), so that the batch rollup finds them by name.
+     */
+    public static CostPipeline rollupAfterInput(JobConfig config, String runId, String filePrefix) {
+        RollupPlacement placement = RollupPlacement.of(config, true);
+        if (placement != RollupPlacement.AFTER_INPUT) {
+            throw new IllegalArgumentException("tenant_hourly is not written after the input of this run: " + placement);
+        }
+        return fromConfig(config, placement, runId, filePrefix);
+    }
+
+    private static CostPipeline fromConfig(JobConfig config, RollupPlacement placement, String runId, String filePrefix) {
+        String root = config.get(JobConfig.OUTPUT_PATH);
+        String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
+        StreamFactory<RawInput> input = Inputs.fromConfig(config);
+        StreamFactory<TableReading> prices = PriceFeed.fromConfig(config);
+        Compaction compaction = Compaction.fromConfig(config);
+        if (placement == RollupPlacement.AFTER_INPUT) {
+            return new CostPipeline(config, input, prices, LakeSinks.invocations(root, codec, filePrefix, compaction),
+                    LakeSinks.failed(root, codec, compaction), null, placement).withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
+        }
+        return new CostPipeline(config, input, prices, LakeSinks.invocations(root, codec, compaction), LakeSinks.failed(root, codec, compaction),
+                placement.inJob() ? LakeSinks.tenantHourly(root, codec, compaction) : null, placement)
+                .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec));
     }
 
     /**
@@ -82,17 +136,13 @@ public final class CostPipeline {
     }
 
     private boolean hasLatePrices() {
-        return adjustmentSink != null && !config.boundedInput();
+        return adjustmentSink != null && !config.input().bounded();
     }
 
     /** Adds budgets and alerts after pricing ({@code budgets} null: none, as without budgets.path). */
     public CostPipeline withBudgets(BudgetAlerts budgets) {
         this.budgets = budgets;
         return this;
-    }
-
-    private boolean hasRollup() {
-        return hourlySink != null && config.get(JobConfig.OUTPUT_TENANT_HOURLY);
     }
 
     /** Adds the job to {@code env}; returns the priced invocations (for further consumers such as rollups). */
@@ -119,19 +169,21 @@ public final class CostPipeline {
 
         // De-duplication runs inside the pricing operator, keyed by request id: a separate keyed
         // operator would cost one more serialization of every record (two-input operators do not chain).
-        BroadcastStream<PriceUpdate> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
+        BroadcastStream<TableReading> priceTable = prices.create(env).broadcast(PricingFunction.PRICE_FILES);
+        PricingOptions pricingOptions = PricingOptions.from(config);
+        PriceFeed.checkBeforeStart(pricingOptions);
         SingleOutputStreamOperator<Invocation> pricing = timed
                 .keyBy(new RequestIdKey())
                 .connect(priceTable)
-                .process(new PricingFunction(config).withLatePrices(hasLatePrices())).uid("price").name("price");
+                .process(new PricingFunction(pricingOptions).withLatePrices(hasLatePrices())).uid("price").name("price");
         SingleOutputStreamOperator<Invocation> priced = pricing
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps()).uid("price-event-time");
 
         DataStream<Invocation> written = runId == null ? priced
                 : priced.transform("run-lineage", TypeInformation.of(Invocation.class), new RunLineage<>(runId)).uid("run-lineage");
         written.sinkTo(invocationSink).uid("sink-invocations").name("invocations");
-        if (hasRollup()) {
-            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, config), "rollup-sql-");
+        if (rollup.inJob()) {
+            DataStream<TenantHourly> hourly = PlannerUids.renumber(TenantHourlyRollup.of(priced, rollup), "rollup-sql-");
             if (hasLatePrices()) {
                 hourly = hourly.union(pricing.getSideOutput(SideOutputs.ADJUSTMENTS)
                         .transform("adjustment-rows", TypeInformation.of(TenantHourly.class), new AdjustmentRows())

@@ -3,10 +3,6 @@ package com.bedrockcost;
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import com.bedrockcost.config.ClusterConfig;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.ingest.Inputs;
-import com.bedrockcost.pricing.PriceFeed;
-import com.bedrockcost.sink.Compaction;
-import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,16 +36,8 @@ public final class StreamingJob {
             groups = KinesisAnalyticsRuntime.getApplicationProperties();
         }
         JobConfig config = ClusterConfig.requireInputAndOutput(JobConfig.fromGroups(groups, Map.of()), where);
-        long parallelism = config.get(JobConfig.PARALLELISM);
-        if (parallelism > 0) {
-            env.setParallelism((int) parallelism);
-        }
-        String root = config.get(JobConfig.OUTPUT_PATH);
-        String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
-        Compaction compaction = Compaction.fromConfig(config);
-        new CostPipeline(config, Inputs.fromConfig(config), PriceFeed.fromConfig(config), LakeSinks.invocations(root, codec, compaction),
-                LakeSinks.failed(root, codec, compaction), LakeSinks.tenantHourly(root, codec, compaction))
-                .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec)).build(env);
+        config.parallelism().ifPresent(env::setParallelism);
+        CostPipeline.fromConfig(config).build(env);
         env.execute("bedrock-cost-stream");
     }
 }

@@ -2,6 +2,7 @@ package com.bedrockcost.cli;
 
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.DidYouMean;
+import com.bedrockcost.config.InputKind;
 import com.bedrockcost.config.JobConfig;
 
 import java.io.IOException;
@@ -90,7 +91,7 @@ final class ArgsValidator {
         if (config.isSet(JobConfig.CHECKPOINT_DIR)) {
             writableFolder("--checkpoint.dir", config.get(JobConfig.CHECKPOINT_DIR));
         }
-        if (config.inputSource().equals("files") && config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero()) {
+        if (config.input() == InputKind.FILES) {
             String input = config.get(JobConfig.INPUT_PATH);
             if (!isUri(input) && Files.isDirectory(Paths.get(input)) && countFiles(Paths.get(input)) == 0) {
                 throw new CliException("The input folder '" + input + "' holds no files: nothing to read"

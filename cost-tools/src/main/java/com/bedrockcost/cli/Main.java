@@ -5,20 +5,22 @@ import com.bedrockcost.budget.AlertLake;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.ConfigKey;
 import com.bedrockcost.config.DidYouMean;
+import com.bedrockcost.config.InputKind;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.lake.LakeFailedRecords;
-import com.bedrockcost.lake.LiveWriters;
 import com.bedrockcost.ingest.InputUnavailableException;
+import com.bedrockcost.lake.LakeFailedRecords;
+import com.bedrockcost.lake.LakeLeftovers;
 import com.bedrockcost.lake.LakeRequestIds;
+import com.bedrockcost.lake.LakeViews;
+import com.bedrockcost.lake.LiveWriters;
 import com.bedrockcost.localcloud.LocalCloud;
-import com.bedrockcost.localrun.LakeLeftovers;
 import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.localrun.RunStoppedException;
 import com.bedrockcost.parse.InputAccounting;
 import com.bedrockcost.pricing.LatePrices;
 import com.bedrockcost.report.EmptySliceException;
 import com.bedrockcost.report.LakeSummary;
-import com.bedrockcost.report.LakeViews;
 import com.bedrockcost.report.Report;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.report.ReportOptions;
@@ -294,7 +296,7 @@ public final class Main {
             root = Paths.get(root).toAbsolutePath().normalize().toString();
             config = config.with(JobConfig.OUTPUT_PATH, root);
         }
-        LocalRunner.initFileSystems(config);
+        LocalEnvironments.initFileSystems(config);
         LakeLock lock;
         try {
             lock = LakeLock.acquire(root, config);
@@ -343,15 +345,15 @@ public final class Main {
 
     private static int runLocked(JobConfig config, String root, PrintStream out, PrintStream err, Path reportDir,
                                  Verbosity verbosity) {
-        String what = config.inputSource().equals("generator")
+        String what = config.input() == InputKind.GENERATOR
                 ? String.format("%,d generated invocation logs", config.get(JobConfig.GENERATOR_COUNT))
-                : config.inputSource().equals("files") ? "logs from " + config.get(JobConfig.INPUT_PATH)
+                : config.input().readsFiles() ? "logs from " + config.get(JobConfig.INPUT_PATH)
                 : "Kinesis stream " + config.get(JobConfig.KINESIS_STREAM_ARN) + " (runs until stopped with Ctrl-C)";
         out.println("bedrock-cost-stream: pricing " + what + " on a local Flink MiniCluster; lake at " + root);
         long start = System.nanoTime();
         Instant started = Instant.now();
         Progress progress = verbosity == Verbosity.QUIET ? null
-                : Progress.of(out, config.boundedInput(), config.inputSource().equals("files") ? config.get(JobConfig.INPUT_PATH) : null);
+                : Progress.of(out, config.input().bounded(), config.input().readsFiles() ? config.get(JobConfig.INPUT_PATH) : null);
         InputAccounting input;
         Set<String> alertsBefore = null;
         Long alreadyInLake;
@@ -477,7 +479,7 @@ public final class Main {
             options.lake = Paths.get(options.lake).toAbsolutePath().normalize().toString();
         } else {
             // An s3:// lake is copied through the job's own file system (Flink's S3 plugin, the --s3.* keys) for DuckDB.
-            LocalRunner.initFileSystems(LocalRunner.flinkConfiguration(config));
+            LocalEnvironments.initFileSystems(LocalEnvironments.flinkConfiguration(config));
         }
         long start = System.nanoTime();
         try {

@@ -49,7 +49,7 @@ final class PricesCommand {
         try {
             ModelMapping mapping = options.containsKey("mapping") ? ModelMapping.read(Paths.get(options.get("mapping"))) : ModelMapping.builtIn();
             if (offer.startsWith("s3://")) {
-                com.bedrockcost.LocalRunner.initFileSystems(com.bedrockcost.config.JobConfig.defaults());
+                com.bedrockcost.localrun.LocalEnvironments.initFileSystems(com.bedrockcost.config.JobConfig.defaults());
             }
             OfferSource.Offers offers = new OfferSource(timeout).read(offer);
             if (offers.offers.isEmpty()) {

@@ -1,6 +1,6 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.InputUnavailableException;
@@ -8,7 +8,7 @@ import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisInput;
 import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.ingest.LogRecords;
+import com.bedrockcost.localrun.LocalEnvironments;
 
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -100,7 +100,7 @@ final class Replay {
 
     private static LogRecords records(JobConfig config) throws IOException {
         if (config.isSet(JobConfig.INPUT_PATH)) {
-            LocalRunner.initFileSystems(config);
+            LocalEnvironments.initFileSystems(config);
             return LogRecords.files(config.get(JobConfig.INPUT_PATH));
         }
         return LogRecords.generator(new LogGenerator(config.get(JobConfig.GENERATOR_SEED), config.get(JobConfig.GENERATOR_COUNT),

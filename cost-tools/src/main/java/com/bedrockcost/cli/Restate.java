@@ -1,20 +1,20 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.LakeTablesSql;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.GuardrailPolicy;
 import com.bedrockcost.model.Invocation;
+import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.pricing.PriceBook;
 import com.bedrockcost.pricing.Pricer;
 import com.bedrockcost.pricing.Repricer;
-import com.bedrockcost.report.LakeSummary;
-import com.bedrockcost.report.LakeTablesSql;
 import com.bedrockcost.report.ReportData;
 import com.bedrockcost.rollup.AdjustmentRows;
-import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.sink.LakeSinks;
-import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.localrun.LocalEnvironments;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -43,7 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * The Flink side of {@code restate}: a batch job over {@code invocations} and {@code adjustments} of
@@ -114,7 +114,7 @@ final class Restate {
 
     /** The diff summary of the slice: lines per (day, model, outcome, reason), in no order. */
     static List<Line> summarise(JobConfig config, Slice slice) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Line> lines = outcomes(env, slice)
                 .map(Restate::line).returns(TypeInformation.of(Line.class)).name("diff summary")
                 .keyBy(Line::key).reduce(Line::plus).name("per day and model");
@@ -131,7 +131,7 @@ final class Restate {
      * converge too); committed when the job ends. Returns how many adjustments.
      */
     static long write(JobConfig config, Slice slice, boolean tenantHourly) throws Exception {
-        StreamExecutionEnvironment env = environment(config);
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Adjustment> adjustments = outcomes(env, slice)
                 .flatMap(new Adjusted()).returns(TypeInformation.of(Adjustment.class)).name("adjustments");
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
@@ -146,20 +146,13 @@ final class Restate {
         return written == null ? 0 : written;
     }
 
-    private static StreamExecutionEnvironment environment(JobConfig config) {
-        StreamExecutionEnvironment env = LocalRunner.batchEnvironment(config);
-        long parallelism = config.get(JobConfig.PARALLELISM);
-        env.setParallelism(parallelism > 0 ? (int) parallelism : 1);
-        return env;
-    }
-
     /** Every invocation of the slice at its current cost, priced again: one outcome each. */
     private static DataStream<Outcome> outcomes(StreamExecutionEnvironment env, Slice slice) throws IOException {
         StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
         tables.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, slice.lake));
-        boolean anyAdjustments = !LakeSummary.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
+        boolean anyAdjustments = !CommittedRows.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
         if (anyAdjustments) {
             tables.executeSql(LakeTablesSql.createTable(LakeTables.ADJUSTMENTS, slice.lake));
         }

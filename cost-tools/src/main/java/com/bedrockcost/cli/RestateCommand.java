@@ -1,16 +1,17 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
-import com.bedrockcost.localrun.LakeLeftovers;
+import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.LakeLeftovers;
+import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.localrun.LakeLock;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.pricing.PriceFeed;
+import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.pricing.Repricer;
 import com.bedrockcost.report.ReportData;
-import com.bedrockcost.report.LakeSummary;
 import com.bedrockcost.report.ReportOptions;
-import com.bedrockcost.lake.LakeTables;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,14 +109,14 @@ final class RestateCommand {
             slice.lake = Paths.get(slice.lake).toAbsolutePath().normalize().toString();
         }
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
-        LocalRunner.initFileSystems(config);
-        Map<String, String> files = PriceFeed.initialFiles(config);
+        LocalEnvironments.initFileSystems(config);
+        Map<String, String> files = PriceFeed.initialFiles(PricingOptions.from(config));
         if (files == null) {
             throw new CliException("No usable price file at " + pricing);
         }
         slice.priceFiles = new TreeMap<>(files);
         try {
-            if (LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.INVOCATIONS)).isEmpty()) {
+            if (CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.INVOCATIONS)).isEmpty()) {
                 err.println("bedrock-cost-stream: the lake at " + slice.lake + " has no invocations to restate");
                 return 1;
             }
@@ -169,7 +170,7 @@ final class RestateCommand {
         boolean tenantHourly;
         try (Progress step = Main.step(out, verbosity, String.format("Writing %,d adjustments", expected))) {
             // Correction rows only into a tenant_hourly that exists: alone they would be a misleading table.
-            tenantHourly = !LakeSummary.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty();
+            tenantHourly = !CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty();
             written = Restate.write(config, slice, tenantHourly);
         } catch (Exception e) {
             return Main.failed("writing the adjustments failed (nothing of this run is committed; run the same command again)",

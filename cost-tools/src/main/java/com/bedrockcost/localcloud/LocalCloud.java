@@ -1,12 +1,12 @@
 package com.bedrockcost.localcloud;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.ingest.LogRecords;
-import com.bedrockcost.report.CommittedRows;
+import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.report.LakeSummary;
 
 import org.apache.flink.api.common.JobStatus;

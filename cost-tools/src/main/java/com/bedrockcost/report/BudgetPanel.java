@@ -8,6 +8,8 @@ import com.bedrockcost.budget.BudgetRow;
 import com.bedrockcost.budget.BudgetTable;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.LakeTablesSql;
+import com.bedrockcost.lake.LakeViews;
 import com.bedrockcost.pricing.PriceLocation;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,7 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * The dashboard's "Budgets and alerts": per tenant with a budget, the budget of the period that holds

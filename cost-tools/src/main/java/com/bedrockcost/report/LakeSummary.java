@@ -1,8 +1,6 @@
 package com.bedrockcost.report;
 
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
+import com.bedrockcost.lake.LakeViews;
 
 import javax.annotation.Nullable;
 
@@ -13,10 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** A short cost summary read back from the written lake (with DuckDB, at current costs): per tenant and per model. */
@@ -110,24 +106,6 @@ public final class LakeSummary {
                 t.cost = t.cost.add(cost);
             }
         }
-    }
-
-    /** Committed Parquet files under a table folder (in-progress files are hidden and skipped). */
-    public static List<Path> parquetFiles(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        FileSystem fs = FileSystem.get(dir.toUri());
-        if (!fs.exists(dir)) {
-            return out;
-        }
-        for (FileStatus st : fs.listStatus(dir)) {
-            String name = st.getPath().getName();
-            if (st.isDir()) {
-                out.addAll(parquetFiles(st.getPath()));
-            } else if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
-                out.add(st.getPath());
-            }
-        }
-        return out;
     }
 
     /** Prints the summary: totals, the top tenants and the models by cost. */

@@ -2,6 +2,7 @@ package com.bedrockcost.report;
 
 import com.bedrockcost.config.DidYouMean;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.LakeViews;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package com.bedrockcost.report;
 
+import com.bedrockcost.lake.LakeTablesSql;
+import com.bedrockcost.lake.LakeViews;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * Reads the lake for a report with DuckDB ({@link LakeViews}): the slice's invocations, at their

@@ -1,15 +1,14 @@
 package com.bedrockcost.rollup;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.lake.CommittedRows;
 import com.bedrockcost.lake.LakeTables;
+import com.bedrockcost.lake.LakeTablesSql;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.TenantHourly;
-import com.bedrockcost.report.LakeSummary;
-import com.bedrockcost.report.LakeTablesSql;
-import com.bedrockcost.sink.Compaction;
-import com.bedrockcost.sink.LakeSinks;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -26,7 +25,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import static com.bedrockcost.report.LakeTablesSql.literal;
+import static com.bedrockcost.lake.LakeTablesSql.literal;
 
 /**
  * {@code tenant_hourly} of a bounded run (files read once, the generator), computed once its
@@ -68,10 +67,11 @@ public final class RunRollup {
 
     /**
      * Adds to {@code env} (a batch environment) the job that writes {@code tenant_hourly} for the
-     * invocations of the runs {@code runIds} under the configured output root. Returns false, adding
-     * nothing, when those runs wrote no invocations.
+     * invocations of the runs {@code runIds} under the configured output root, into {@code sink} (the
+     * lake's {@code tenant_hourly} writer). Returns false, adding nothing, when those runs wrote no invocations.
      */
-    public static boolean build(StreamExecutionEnvironment env, JobConfig config, Collection<String> runIds) throws IOException {
+    public static boolean build(StreamExecutionEnvironment env, JobConfig config, Collection<String> runIds,
+                                Sink<TenantHourly> sink) throws IOException {
         String root = config.get(JobConfig.OUTPUT_PATH);
         List<String> partitions = partitionsWritten(root, runIds);
         if (partitions.isEmpty()) {
@@ -91,7 +91,7 @@ public final class RunRollup {
         List<String> files = new ArrayList<>();
         for (String id : new TreeSet<>(runIds)) {
             files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(partPrefix(id) + "-%"));
-            files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(Compaction.COMPACTED_PREFIX + partPrefix(id) + "-%"));
+            files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(LakeTables.COMPACTED_PREFIX + partPrefix(id) + "-%"));
         }
         // Only the partitions holding the runs' files are read (the connector prunes the others), and of
         // their files only the runs' own (by the file name, which the connector reads as metadata).
@@ -100,14 +100,14 @@ public final class RunRollup {
                 + String.join(" OR ", files) + ")");
         tables.toDataStream(tables.sqlQuery(TenantHourlyRollup.QUERY))
                 .map(new TenantHourlyRollup.FromRow()).returns(TypeInformation.of(TenantHourly.class)).name("tenant_hourly")
-                .sinkTo(LakeSinks.tenantHourly(root, config.get(JobConfig.OUTPUT_COMPRESSION))).name("tenant_hourly");
+                .sinkTo(sink).name("tenant_hourly");
         return true;
     }
 
     /** {@code (year = … AND month = … AND day = …)} of every invocations partition holding a file of the runs. */
     static List<String> partitionsWritten(String root, Collection<String> runIds) throws IOException {
         TreeSet<String> out = new TreeSet<>();
-        for (Path file : LakeSummary.parquetFiles(new Path(root, LakeTables.INVOCATIONS))) {
+        for (Path file : CommittedRows.parquetFiles(new Path(root, LakeTables.INVOCATIONS))) {
             if (!writtenBy(file.getName(), runIds)) {
                 continue;
             }
@@ -122,7 +122,7 @@ public final class RunRollup {
 
     private static boolean writtenBy(String fileName, Collection<String> runIds) {
         for (String id : runIds) {
-            if (fileName.startsWith(partPrefix(id) + "-") || fileName.startsWith(Compaction.COMPACTED_PREFIX + partPrefix(id) + "-")) {
+            if (fileName.startsWith(partPrefix(id) + "-") || fileName.startsWith(LakeTables.COMPACTED_PREFIX + partPrefix(id) + "-")) {
                 return true;
             }
         }

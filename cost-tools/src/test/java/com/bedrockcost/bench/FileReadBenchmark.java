@@ -1,6 +1,6 @@
 package com.bedrockcost.bench;
 
-import com.bedrockcost.ingest.LogRecords;
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.model.RawInput;
 
 /**

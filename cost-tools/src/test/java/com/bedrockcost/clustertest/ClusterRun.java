@@ -1,9 +1,9 @@
 package com.bedrockcost.clustertest;
 
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.ingest.LogRecords;
 import com.bedrockcost.localcloud.Kinesalite;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.testutil.DuckLake;

@@ -1,11 +1,11 @@
 package com.bedrockcost.it;
 
 import com.bedrockcost.LocalRunner;
+import com.bedrockcost.LogRecords;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.ingest.KinesisConnection;
 import com.bedrockcost.ingest.KinesisReplay;
 import com.bedrockcost.ingest.LogGenerator;
-import com.bedrockcost.ingest.LogRecords;
 import com.bedrockcost.localcloud.Kinesalite;
 import com.bedrockcost.localcloud.LocalCloud;
 import com.bedrockcost.localcloud.S3MockServer;

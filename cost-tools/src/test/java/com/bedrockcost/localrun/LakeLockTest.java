@@ -1,5 +1,6 @@
 package com.bedrockcost.localrun;
 
+import com.bedrockcost.lake.LakeLeftovers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

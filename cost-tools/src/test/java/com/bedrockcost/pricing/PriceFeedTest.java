@@ -34,12 +34,12 @@ class PriceFeedTest {
     void aBoundedRunRefusesABadTableNamingFileAndLine() throws Exception {
         Path p = prices("good.csv", HEADER + "m.x,*,2024-01-01,,1,1,,,,*,\n", "bad.csv", HEADER + "m.y,*,2024-01-01,,1,1,,,,everywhere,\n");
         JobConfig bounded = JobConfig.defaults().with(JobConfig.PRICING_PATH, p.toString());
-        assertThatThrownBy(() -> PriceFeed.initialFiles(bounded)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> PriceFeed.checkBeforeStart(PricingOptions.from(bounded))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("prices/bad.csv:2: unknown profile_scope 'everywhere'");
-        assertThatThrownBy(() -> PriceFeed.initialFiles(bounded.with(JobConfig.PRICING_PATH, dir.resolve("nowhere").toString())))
+        assertThatThrownBy(() -> PriceFeed.checkBeforeStart(PricingOptions.from(bounded.with(JobConfig.PRICING_PATH, dir.resolve("nowhere").toString()))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nowhere");
         Files.createDirectories(dir.resolve("empty"));
-        assertThatThrownBy(() -> PriceFeed.initialFiles(bounded.with(JobConfig.PRICING_PATH, dir.resolve("empty").toString())))
+        assertThatThrownBy(() -> PriceFeed.checkBeforeStart(PricingOptions.from(bounded.with(JobConfig.PRICING_PATH, dir.resolve("empty").toString()))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("No price files");
     }
 
@@ -48,17 +48,9 @@ class PriceFeedTest {
         Path p = prices("good.csv", HEADER + "m.x,*,2024-01-01,,1,1,,,,*,\n", "bad.csv", HEADER + "m.y,*,2024-01-01,,-1,1,,,,*,\n");
         JobConfig running = JobConfig.defaults().with(Map.of("pricing.path", p.toString(),
                 "input.path", dir.toString(), "input.monitor.interval", "10s"));
-        assertThat(PriceFeed.inputIsBounded(running)).isFalse();
-        assertThat(PriceFeed.initialFiles(running)).containsOnlyKeys("prices/good.csv");
-        assertThat(PriceFeed.initialFiles(running.with(JobConfig.PRICING_PATH, dir.resolve("nowhere").toString()))).isNull();
-    }
-
-    @Test
-    void boundedInputsReadPricesOnce() {
-        assertThat(PriceFeed.inputIsBounded(JobConfig.defaults())).isTrue();
-        assertThat(PriceFeed.inputIsBounded(JobConfig.defaults().with(JobConfig.INPUT_PATH, dir.toString()))).isTrue();
-        assertThat(PriceFeed.inputIsBounded(JobConfig.defaults().with(
-                JobConfig.KINESIS_STREAM_ARN, "arn:aws:kinesis:us-east-1:111122223333:stream/logs"))).isFalse();
+        PriceFeed.checkBeforeStart(PricingOptions.from(running));
+        assertThat(PriceFeed.initialFiles(PricingOptions.from(running))).containsOnlyKeys("prices/good.csv");
+        assertThat(PriceFeed.initialFiles(PricingOptions.from(running.with(JobConfig.PRICING_PATH, dir.resolve("nowhere").toString())))).isNull();
     }
 
     @Test

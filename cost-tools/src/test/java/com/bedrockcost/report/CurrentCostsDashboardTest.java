@@ -1,8 +1,8 @@
 package com.bedrockcost.report;
 
-import com.bedrockcost.LocalRunner;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.localcloud.S3MockServer;
+import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.testutil.BrowserPage;
 import com.bedrockcost.testutil.Chromium;
 import com.bedrockcost.testutil.S3Objects;
@@ -221,7 +221,7 @@ class CurrentCostsDashboardTest {
             }
             JobConfig config = JobConfig.defaults().with(Map.of("s3.endpoint", s3.endpoint(), "s3.access.key", S3MockServer.ACCESS_KEY,
                     "s3.secret.key", S3MockServer.SECRET_KEY, "s3.path.style.access", "true"));
-            LocalRunner.initFileSystems(LocalRunner.flinkConfiguration(config));
+            LocalEnvironments.initFileSystems(LocalEnvironments.flinkConfiguration(config));
             String uri = "s3://" + bucket + "/lake";
             // One day (the adjustments of its invocations were made on later days: they are read all the same).
             JsonNode fromS3 = day(uri, "report-s3", config);

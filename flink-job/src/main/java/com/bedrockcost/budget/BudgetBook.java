@@ -1,30 +1,27 @@
 package com.bedrockcost.budget;
 
+import com.bedrockcost.csvtable.AcceptedFiles;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The accepted budget files (name → content) and the table they make. Immutable: {@link #apply}
  * gives the next book for a new reading of the budget location, keeping the previous version of
- * every file that is rejected, as the price table does.
+ * every file that is rejected, as the price table does ({@link AcceptedFiles}).
  */
 public final class BudgetBook {
-    private static final BudgetBook EMPTY = new BudgetBook(new TreeMap<>(), new TreeMap<>());
+    private static final BudgetBook EMPTY = new BudgetBook(AcceptedFiles.empty());
 
-    private final SortedMap<String, String> files;
-    private final SortedMap<String, List<BudgetRow>> rows;
+    private final AcceptedFiles<List<BudgetRow>> accepted;
     private final BudgetTable table;
 
-    private BudgetBook(SortedMap<String, String> files, SortedMap<String, List<BudgetRow>> rows) {
-        this.files = Collections.unmodifiableSortedMap(files);
-        this.rows = Collections.unmodifiableSortedMap(rows);
+    private BudgetBook(AcceptedFiles<List<BudgetRow>> accepted) {
+        this.accepted = accepted;
         List<BudgetRow> all = new ArrayList<>();
-        rows.values().forEach(all::addAll);
+        accepted.parsed().values().forEach(all::addAll);
         this.table = BudgetTable.of(all);
     }
 
@@ -33,7 +30,7 @@ public final class BudgetBook {
     }
 
     public Map<String, String> files() {
-        return files;
+        return accepted.files();
     }
 
     public BudgetTable table() {
@@ -56,48 +53,15 @@ public final class BudgetBook {
      * Unlike prices, an empty reading is taken as it is: deleting every budget file ends alerting.
      */
     public Outcome apply(Map<String, String> reading) {
-        SortedMap<String, String> nextFiles = new TreeMap<>();
-        SortedMap<String, List<BudgetRow>> nextRows = new TreeMap<>();
-        List<BudgetFileException> rejected = new ArrayList<>();
-        List<String> fresh = new ArrayList<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(reading).entrySet()) {
-            String name = e.getKey();
-            String content = e.getValue();
-            if (content != null && content.equals(files.get(name))) {
-                nextFiles.put(name, content);
-                nextRows.put(name, rows.get(name));
-                continue;
-            }
-            try {
-                if (content == null) {
-                    throw new BudgetFileException(name, 0, "the file could not be read (too large or unreadable)");
-                }
-                nextRows.put(name, BudgetCsv.parse(name, content));
-                nextFiles.put(name, content);
-                fresh.add(name);
-            } catch (BudgetFileException ex) {
-                rejected.add(ex);
-                keepPrevious(name, nextFiles, nextRows);
-            }
-        }
+        AcceptedFiles.Next<List<BudgetRow>, BudgetFileException> next = accepted.next(reading, BudgetCsv::parse, BudgetFileException::new);
         // A new file must not contradict the others (two rows for one tenant and period at once).
-        for (String name : fresh) {
-            BudgetFileException conflict = conflict(name, nextRows);
+        for (String name : new ArrayList<>(next.fresh)) {
+            BudgetFileException conflict = conflict(name, next.parsed);
             if (conflict != null) {
-                rejected.add(conflict);
-                nextFiles.remove(name);
-                nextRows.remove(name);
-                keepPrevious(name, nextFiles, nextRows);
+                next.reject(conflict);
             }
         }
-        return new Outcome(new BudgetBook(nextFiles, nextRows), rejected);
-    }
-
-    private void keepPrevious(String name, Map<String, String> nextFiles, Map<String, List<BudgetRow>> nextRows) {
-        if (files.containsKey(name)) {
-            nextFiles.put(name, files.get(name));
-            nextRows.put(name, rows.get(name));
-        }
+        return new Outcome(new BudgetBook(next.accepted()), next.rejected);
     }
 
     private static BudgetFileException conflict(String file, Map<String, List<BudgetRow>> rowsByFile) {

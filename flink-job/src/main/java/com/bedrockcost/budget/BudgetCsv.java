@@ -1,24 +1,21 @@
 package com.bedrockcost.budget;
 
-import com.bedrockcost.pricing.PriceCsv;
-import com.bedrockcost.pricing.PriceFileException.Problem;
+import com.bedrockcost.csvtable.CsvFile;
+import com.bedrockcost.csvtable.CsvFileException.Problem;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates one budget file: UTF-8 CSV with a header row, split like price files. Columns
+ * Reads and validates one budget file: UTF-8 CSV with a header row ({@link CsvFile}, as price files). Columns
  * {@code tenant_id} ({@code *} = every tenant without its own row), {@code period} ({@code day} or
  * {@code month}, UTC), {@code amount_usd}, optional {@code thresholds} (percentages separated by
  * {@code ;}, default {@value #DEFAULT_THRESHOLDS}), {@code effective_from}, {@code effective_to}
@@ -46,83 +43,20 @@ public final class BudgetCsv {
 
     /** The rows of {@code content}, the file called {@code file}; rows name their source as {@code file:line}. */
     public static List<BudgetRow> parse(String file, String content) throws BudgetFileException {
-        if (content.startsWith("\uFEFF")) {
-            content = content.substring(1);
-        }
-        if (content.trim().isEmpty()) {
-            throw new BudgetFileException(file, 1, "the file is empty; it needs a header row naming the columns, e.g. "
-                    + String.join(",", REQUIRED) + "," + THRESHOLDS);
-        }
-        String[] lines = content.split("\n", -1);
-        List<Problem> problems = new ArrayList<>();
-        Map<String, Integer> columns = header(stripCr(lines[0]), problems);
-        if (!problems.isEmpty()) {
-            throw new BudgetFileException(file, problems);
-        }
+        CsvFile csv = CsvFile.read(file, content, KNOWN, REQUIRED, String.join(",", REQUIRED) + "," + THRESHOLDS,
+                BudgetFileException::new);
+        List<Problem> problems = csv.problems();
         List<BudgetRow> rows = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = stripCr(lines[i]);
-            if (line.trim().isEmpty()) {
-                continue;
-            }
-            int lineNo = i + 1;
-            if (line.indexOf('\uFFFD') >= 0) {
-                problems.add(new Problem(lineNo, "not valid UTF-8"));
-                continue;
-            }
-            List<String> fields;
-            try {
-                fields = PriceCsv.split(line);
-            } catch (IllegalArgumentException e) {
-                problems.add(new Problem(lineNo, e.getMessage()));
-                continue;
-            }
-            if (fields.size() != columns.size()) {
-                problems.add(new Problem(lineNo, "expected " + columns.size() + " fields as in the header, found " + fields.size()));
-                continue;
-            }
+        for (CsvFile.Line line : csv.lines()) {
             int before = problems.size();
-            BudgetRow row = row(file, lineNo, columns, fields, problems);
+            BudgetRow row = row(file, line.number, csv.columns(), line.fields, problems);
             if (problems.size() == before) {
                 rows.add(row);
             }
         }
         overlaps(rows, problems);
-        if (!problems.isEmpty()) {
-            problems.sort(Comparator.comparingInt(p -> p.line));
-            throw new BudgetFileException(file, problems);
-        }
+        csv.rejectIfAny(file, BudgetFileException::new);
         return rows;
-    }
-
-    private static String stripCr(String s) {
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static Map<String, Integer> header(String line, List<Problem> problems) {
-        Map<String, Integer> columns = new LinkedHashMap<>();
-        List<String> names;
-        try {
-            names = PriceCsv.split(line);
-        } catch (IllegalArgumentException e) {
-            problems.add(new Problem(1, "header: " + e.getMessage()));
-            return columns;
-        }
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            if (!KNOWN.contains(name)) {
-                problems.add(new Problem(1, "unknown column '" + names.get(i).trim() + "' (known columns: "
-                        + String.join(", ", new TreeSet<>(KNOWN)) + ")"));
-            } else if (columns.put(name, i) != null) {
-                problems.add(new Problem(1, "column '" + name + "' appears twice"));
-            }
-        }
-        for (String r : REQUIRED) {
-            if (!columns.containsKey(r)) {
-                problems.add(new Problem(1, "missing required column '" + r + "'"));
-            }
-        }
-        return columns;
     }
 
     private static BudgetRow row(String file, int line, Map<String, Integer> columns, List<String> fields, List<Problem> problems) {
@@ -198,7 +132,7 @@ public final class BudgetCsv {
             return null;
         }
         try {
-            return PriceCsv.instant(v);
+            return CsvFile.instant(v);
         } catch (DateTimeParseException e) {
             problems.add(new Problem(line, column + " '" + v + "' is not a UTC date (YYYY-MM-DD) or an ISO-8601 instant with an offset"));
             return null;

@@ -1,11 +1,11 @@
 package com.bedrockcost.budget;
 
-import com.bedrockcost.pricing.PriceFileException;
+import com.bedrockcost.csvtable.CsvFileException;
 
 import java.util.List;
 
 /** A budget file that cannot be used: every problem with its line. The file is rejected as a whole. */
-public final class BudgetFileException extends PriceFileException {
+public final class BudgetFileException extends CsvFileException {
     private static final long serialVersionUID = 1L;
 
     BudgetFileException(String file, List<Problem> problems) {

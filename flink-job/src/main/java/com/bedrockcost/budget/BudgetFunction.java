@@ -1,9 +1,9 @@
 package com.bedrockcost.budget;
 
 import com.bedrockcost.config.ClusterConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.pricing.PriceUpdate;
 
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -52,7 +52,7 @@ import java.util.TreeMap;
  * <p>State is bounded per key: a period is forgotten {@code budgets.retention} after it ends (event
  * time); invocations for it that arrive later are counted in the metric {@code budgetInvocationsTooLate}.
  */
-public class BudgetFunction extends KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Alert> {
+public class BudgetFunction extends KeyedBroadcastProcessFunction<String, Invocation, TableReading, Alert> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BudgetFunction.class);
     private static final MathContext MC = MathContext.DECIMAL128;
@@ -274,7 +274,7 @@ public class BudgetFunction extends KeyedBroadcastProcessFunction<String, Invoca
     }
 
     @Override
-    public void processBroadcastElement(PriceUpdate update, Context ctx, Collector<Alert> out) throws Exception {
+    public void processBroadcastElement(TableReading update, Context ctx, Collector<Alert> out) throws Exception {
         BroadcastState<String, String> state = ctx.getBroadcastState(BUDGET_FILES);
         BudgetBook current = book(state);
         BudgetBook.Outcome outcome = current.apply(update.files == null ? Map.of() : update.files);

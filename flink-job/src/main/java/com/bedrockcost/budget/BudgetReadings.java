@@ -1,6 +1,6 @@
 package com.bedrockcost.budget;
 
-import com.bedrockcost.pricing.PriceUpdate;
+import com.bedrockcost.csvtable.TableReading;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
@@ -14,7 +14,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * operator's timers (periods expiring) follow the invocations alone. The watching source would
  * otherwise hold event time back for as long as the budget folder is empty.
  */
-public final class BudgetReadings extends AbstractStreamOperator<PriceUpdate> implements OneInputStreamOperator<PriceUpdate, PriceUpdate> {
+public final class BudgetReadings extends AbstractStreamOperator<TableReading> implements OneInputStreamOperator<TableReading, TableReading> {
     private static final long serialVersionUID = 1L;
     private transient boolean released;
 
@@ -23,7 +23,7 @@ public final class BudgetReadings extends AbstractStreamOperator<PriceUpdate> im
     }
 
     @Override
-    public void processElement(StreamRecord<PriceUpdate> record) {
+    public void processElement(StreamRecord<TableReading> record) {
         output.collect(record);
         if (!released) {
             released = true;

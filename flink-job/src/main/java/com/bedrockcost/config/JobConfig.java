@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
@@ -221,6 +222,8 @@ public final class JobConfig implements Serializable {
             "A source split (shard, file) silent this long no longer holds the watermark back.", Parsers.duration());
 
     private final Map<String, String> values;
+    /** Decided once, when the values are validated. */
+    private InputKind input;
 
     private JobConfig(Map<String, String> values) {
         this.values = values;
@@ -331,11 +334,11 @@ public final class JobConfig implements Serializable {
         if (get(KINESIS_INITIAL_POSITION).equals("AT_TIMESTAMP") && !isSet(KINESIS_INITIAL_TIMESTAMP)) {
             throw new ConfigException("Configuration key 'kinesis.initial.timestamp' must be set when kinesis.initial.position is AT_TIMESTAMP");
         }
-        String source = inputSource();
-        if (source.equals("files") && !isSet(INPUT_PATH)) {
+        input = InputKind.of(this);
+        if (input.readsFiles() && !isSet(INPUT_PATH)) {
             throw new ConfigException("Configuration key 'input.path' must be set when input.source is files");
         }
-        if (source.equals("kinesis") && !isSet(KINESIS_STREAM_ARN)) {
+        if (input == InputKind.KINESIS && !isSet(KINESIS_STREAM_ARN)) {
             throw new ConfigException("Configuration key 'kinesis.stream.arn' must be set when input.source is kinesis");
         }
         if (isSet(KINESIS_ACCESS_KEY) != isSet(KINESIS_SECRET_KEY)) {
@@ -354,22 +357,15 @@ public final class JobConfig implements Serializable {
         return get(KINESIS_STREAM_ARN).split(":")[3];
     }
 
-    /** The effective input: {@code generator}, {@code files} or {@code kinesis}. */
-    public String inputSource() {
-        String s = get(INPUT_SOURCE);
-        if (!s.equals("auto")) {
-            return s;
-        }
-        if (isSet(KINESIS_STREAM_ARN)) {
-            return "kinesis";
-        }
-        return isSet(INPUT_PATH) ? "files" : "generator";
+    /** The effective input, and whether it ends by itself. */
+    public InputKind input() {
+        return input;
     }
 
-    /** Whether the input ends: the generator, and files read once (not watched for new ones). */
-    public boolean boundedInput() {
-        String source = inputSource();
-        return source.equals("generator") || (source.equals("files") && get(INPUT_MONITOR_INTERVAL).isZero());
+    /** {@code job.parallelism}; empty when it is 0: the environment's default (on MSF the application's parallelism). */
+    public OptionalInt parallelism() {
+        long p = get(PARALLELISM);
+        return p > 0 ? OptionalInt.of(Math.toIntExact(p)) : OptionalInt.empty();
     }
 
     /** The value as given, or the default; empty means not set. */

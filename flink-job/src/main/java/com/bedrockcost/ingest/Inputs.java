@@ -20,10 +20,11 @@ public final class Inputs {
 
     /** The configured input. */
     public static StreamFactory<RawInput> fromConfig(JobConfig config) {
-        switch (config.inputSource()) {
-            case "files":
+        switch (config.input()) {
+            case FILES:
+            case WATCHED_FILES:
                 return files(config.get(JobConfig.INPUT_PATH), config.get(JobConfig.INPUT_MONITOR_INTERVAL));
-            case "kinesis":
+            case KINESIS:
                 return KinesisInput.fromConfig(config);
             default:
                 return generator(new LogGenerator(

@@ -1,6 +1,5 @@
 package com.bedrockcost.parse;
 
-import com.bedrockcost.ingest.CloudWatchEnvelope;
 import com.bedrockcost.model.ErrorType;
 import com.bedrockcost.model.FailedRecord;
 import com.bedrockcost.model.FileShape;

@@ -1,5 +1,6 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.InvocationSerializer;
@@ -158,7 +159,7 @@ public final class LatePrices implements Serializable {
      * With a changed table: prices every invocation this instance remembers; each now priced becomes
      * one PRICED_LATE adjustment and is forgotten; those past their window are forgotten.
      */
-    void reprice(PriceBook book, KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Invocation>.Context ctx)
+    void reprice(PriceBook book, KeyedBroadcastProcessFunction<String, Invocation, TableReading, Invocation>.Context ctx)
             throws Exception {
         if (!enabled()) {
             return;

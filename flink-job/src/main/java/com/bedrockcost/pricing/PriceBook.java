@@ -1,41 +1,46 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.csvtable.AcceptedFiles;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The accepted price files (name → content) and the table they make. Immutable: {@link #apply} gives
  * the next book for a new reading of the price folder, keeping the previous version of every file
- * that is rejected.
+ * that is rejected ({@link AcceptedFiles}).
  */
 public final class PriceBook {
-    private static final PriceBook EMPTY = new PriceBook(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    private static final PriceBook EMPTY = new PriceBook(AcceptedFiles.empty());
 
-    private final SortedMap<String, String> files;
-    private final SortedMap<String, List<PriceRow>> rows;
+    /** What one price file holds: token price rows or, in a unit price file ({@link UnitPriceCsv}), unit price rows. */
+    private static final class PriceFile {
+        final List<PriceRow> rows;
+        final List<UnitPriceRow> units;
+
+        PriceFile(List<PriceRow> rows, List<UnitPriceRow> units) {
+            this.rows = rows;
+            this.units = units;
+        }
+    }
+
+    private final AcceptedFiles<PriceFile> accepted;
     private final PriceTable table;
-    /** Rows of the unit price files ({@link UnitPriceCsv}); a file is either a token or a unit price file. */
-    private final SortedMap<String, List<UnitPriceRow>> units;
     private final UnitPrices unitPrices;
 
-    private PriceBook(SortedMap<String, String> files, SortedMap<String, List<PriceRow>> rows,
-                      SortedMap<String, List<UnitPriceRow>> units) {
-        this.files = Collections.unmodifiableSortedMap(files);
-        this.rows = Collections.unmodifiableSortedMap(rows);
+    private PriceBook(AcceptedFiles<PriceFile> accepted) {
+        this.accepted = accepted;
         List<PriceRow> all = new ArrayList<>();
-        rows.values().forEach(all::addAll);
-        this.table = PriceTable.of(all);
-        this.units = Collections.unmodifiableSortedMap(units);
         List<UnitPriceRow> allUnits = new ArrayList<>();
-        units.values().forEach(allUnits::addAll);
+        for (PriceFile f : accepted.parsed().values()) {
+            all.addAll(f.rows);
+            allUnits.addAll(f.units);
+        }
+        this.table = PriceTable.of(all);
         this.unitPrices = UnitPrices.of(allUnits);
     }
 
@@ -45,7 +50,7 @@ public final class PriceBook {
 
     /** Accepted file name → content. */
     public Map<String, String> files() {
-        return files;
+        return accepted.files();
     }
 
     public PriceTable table() {
@@ -59,7 +64,7 @@ public final class PriceBook {
 
     /** True when at least one file is in force (an empty book means: no price table yet). */
     public boolean hasTable() {
-        return !files.isEmpty();
+        return !accepted.files().isEmpty();
     }
 
     /** What a reading of the price folder changed. */
@@ -94,88 +99,49 @@ public final class PriceBook {
         if (reading.isEmpty()) {
             return new Outcome(this, true);
         }
-        SortedMap<String, String> nextFiles = new TreeMap<>();
-        SortedMap<String, List<PriceRow>> nextRows = new TreeMap<>();
-        SortedMap<String, List<UnitPriceRow>> nextUnits = new TreeMap<>();
-        List<PriceFileException> rejected = new ArrayList<>();
-        Set<String> fresh = new HashSet<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(reading).entrySet()) {
-            String name = e.getKey();
-            String content = e.getValue();
-            if (content != null && content.equals(files.get(name))) {
-                nextFiles.put(name, content);
-                nextRows.put(name, rows.get(name));
-                nextUnits.put(name, units.get(name));
-                continue;
-            }
-            try {
-                if (content == null) {
-                    throw new PriceFileException(name, 0, "the file could not be read (too large or unreadable)");
-                }
-                if (UnitPriceCsv.recognises(content)) {
-                    nextUnits.put(name, UnitPriceCsv.parse(name, content));
-                    nextRows.put(name, List.of());
-                } else {
-                    nextRows.put(name, PriceCsv.parse(name, content));
-                    nextUnits.put(name, List.of());
-                }
-                nextFiles.put(name, content);
-                fresh.add(name);
-            } catch (PriceFileException ex) {
-                rejected.add(ex);
-                keepPrevious(name, nextFiles, nextRows, nextUnits);
-            }
-        }
+        AcceptedFiles.Next<PriceFile, PriceFileException> next = accepted.next(reading, PriceBook::parse, PriceFileException::new);
         // Rows of different files must not contradict each other either; blame the new versions.
-        for (PriceFileException conflict = crossFileConflict(nextRows, fresh); conflict != null;
-             conflict = crossFileConflict(nextRows, fresh)) {
-            rejected.add(conflict);
-            fresh.remove(conflict.file());
-            nextFiles.remove(conflict.file());
-            nextRows.remove(conflict.file());
-            nextUnits.remove(conflict.file());
-            keepPrevious(conflict.file(), nextFiles, nextRows, nextUnits);
+        for (PriceFileException conflict = crossFileConflict(next.parsed, next.fresh); conflict != null;
+             conflict = crossFileConflict(next.parsed, next.fresh)) {
+            next.reject(conflict);
         }
-        if (nextFiles.isEmpty() && !files.isEmpty()) {
+        Map<String, String> files = accepted.files();
+        if (next.files.isEmpty() && !files.isEmpty()) {
             // Never from a table to none: that is a broken upload far more often than an intent.
             Outcome kept = new Outcome(this, true);
-            kept.rejected.addAll(rejected);
+            kept.rejected.addAll(next.rejected);
             return kept;
         }
-        Outcome out = new Outcome(new PriceBook(nextFiles, nextRows, nextUnits), false);
-        out.rejected.addAll(rejected);
-        for (String name : nextFiles.keySet()) {
+        Outcome out = new Outcome(new PriceBook(next.accepted()), false);
+        out.rejected.addAll(next.rejected);
+        for (String name : next.files.keySet()) {
             if (!files.containsKey(name)) {
                 out.added.add(name);
-            } else if (!Objects.equals(files.get(name), nextFiles.get(name))) {
+            } else if (!Objects.equals(files.get(name), next.files.get(name))) {
                 out.changed.add(name);
             }
         }
         for (String name : files.keySet()) {
-            if (!nextFiles.containsKey(name)) {
+            if (!next.files.containsKey(name)) {
                 out.removed.add(name);
             }
         }
         return out;
     }
 
-    private void keepPrevious(String name, Map<String, String> nextFiles, Map<String, List<PriceRow>> nextRows,
-                              Map<String, List<UnitPriceRow>> nextUnits) {
-        if (files.containsKey(name)) {
-            nextFiles.put(name, files.get(name));
-            nextRows.put(name, rows.get(name));
-            nextUnits.put(name, units.get(name));
-        }
+    private static PriceFile parse(String name, String content) throws PriceFileException {
+        return UnitPriceCsv.recognises(content) ? new PriceFile(List.of(), UnitPriceCsv.parse(name, content))
+                : new PriceFile(PriceCsv.parse(name, content), List.of());
     }
 
     /** The first contradiction between a new file version and another file, as a rejection of the new one. */
-    private static PriceFileException crossFileConflict(Map<String, List<PriceRow>> rowsByFile, Set<String> fresh) {
+    private static PriceFileException crossFileConflict(Map<String, PriceFile> filesByName, Set<String> fresh) {
         Map<String, List<PriceRow>> slots = new HashMap<>();
-        List<String> order = new ArrayList<>(rowsByFile.keySet());
+        List<String> order = new ArrayList<>(filesByName.keySet());
         // Unchanged files first, so that a conflict is always reported against the new file.
         order.sort((a, b) -> Boolean.compare(fresh.contains(a), fresh.contains(b)));
         for (String file : order) {
-            for (PriceRow r : rowsByFile.get(file)) {
+            for (PriceRow r : filesByName.get(file).rows) {
                 List<PriceRow> same = slots.computeIfAbsent(r.slot(), k -> new ArrayList<>());
                 for (PriceRow other : same) {
                     String otherFile = other.source.substring(0, other.source.lastIndexOf(':'));

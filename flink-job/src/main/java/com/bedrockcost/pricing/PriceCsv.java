@@ -1,17 +1,13 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.csvtable.CsvFile;
+
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -58,7 +54,6 @@ public final class PriceCsv {
 
     private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("\\d+");
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern REGION_NAME = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final Pattern PROFILE_PREFIX = Pattern.compile("^(us|eu|apac|jp|au|ca|us-gov|global)\\.");
 
@@ -66,89 +61,19 @@ public final class PriceCsv {
 
     /** The rows of {@code content}, the file called {@code file}; rows name their source as {@code file:line}. */
     public static List<PriceRow> parse(String file, String content) throws PriceFileException {
-        List<PriceFileException.Problem> problems = new ArrayList<>();
-        if (content.startsWith("\uFEFF")) {
-            content = content.substring(1);
-        }
-        String[] lines = content.split("\n", -1);
-        if (content.trim().isEmpty()) {
-            throw new PriceFileException(file, 1, "the file is empty; it needs a header row naming the columns, e.g. "
-                    + String.join(",", REQUIRED));
-        }
-        Map<String, Integer> columns = header(stripCr(lines[0]), problems);
-        if (!problems.isEmpty()) {
-            throw new PriceFileException(file, problems);
-        }
+        CsvFile csv = CsvFile.read(file, content, KNOWN, REQUIRED, String.join(",", REQUIRED), PriceFileException::new);
+        List<PriceFileException.Problem> problems = csv.problems();
         List<PriceRow> rows = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = stripCr(lines[i]);
-            if (line.trim().isEmpty()) {
-                continue;
-            }
-            int lineNo = i + 1;
+        for (CsvFile.Line line : csv.lines()) {
             int before = problems.size();
-            if (line.indexOf('\uFFFD') >= 0) {
-                problems.add(new PriceFileException.Problem(lineNo, "not valid UTF-8"));
-                continue;
-            }
-            List<String> fields;
-            try {
-                fields = split(line);
-            } catch (IllegalArgumentException e) {
-                problems.add(new PriceFileException.Problem(lineNo, e.getMessage()));
-                continue;
-            }
-            if (fields.size() != columns.size()) {
-                problems.add(new PriceFileException.Problem(lineNo, "expected " + columns.size() + " fields as in the header, found " + fields.size()));
-                continue;
-            }
-            PriceRow row = row(file, lineNo, columns, fields, problems);
+            PriceRow row = row(file, line.number, csv.columns(), line.fields, problems);
             if (problems.size() == before) {
                 rows.add(row);
             }
         }
         overlaps(rows, problems);
-        if (!problems.isEmpty()) {
-            problems.sort(Comparator.comparingInt(p -> p.line));
-            throw new PriceFileException(file, problems);
-        }
+        csv.rejectIfAny(file, PriceFileException::new);
         return rows;
-    }
-
-    private static String stripCr(String s) {
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static Map<String, Integer> header(String line, List<PriceFileException.Problem> problems) {
-        return header(line, KNOWN, REQUIRED, "", problems);
-    }
-
-    /** Column name → position of a header row; unknown, repeated and missing required columns are problems of line 1. */
-    static Map<String, Integer> header(String line, Set<String> known, List<String> required, String ofWhat,
-                                       List<PriceFileException.Problem> problems) {
-        Map<String, Integer> columns = new LinkedHashMap<>();
-        List<String> names;
-        try {
-            names = split(line);
-        } catch (IllegalArgumentException e) {
-            problems.add(new PriceFileException.Problem(1, "header: " + e.getMessage()));
-            return columns;
-        }
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            if (!known.contains(name)) {
-                problems.add(new PriceFileException.Problem(1, "unknown column '" + names.get(i).trim() + "'" + ofWhat + " (known columns: "
-                        + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
-            } else if (columns.put(name, i) != null) {
-                problems.add(new PriceFileException.Problem(1, "column '" + name + "' appears twice"));
-            }
-        }
-        for (String r : required) {
-            if (!columns.containsKey(r)) {
-                problems.add(new PriceFileException.Problem(1, "missing required column '" + r + "'"));
-            }
-        }
-        return columns;
     }
 
     private static PriceRow row(String file, int lineNo, Map<String, Integer> columns, List<String> fields,
@@ -219,63 +144,6 @@ public final class PriceCsv {
 
     static int lineOf(PriceRow r) {
         return Integer.parseInt(r.source.substring(r.source.lastIndexOf(':') + 1));
-    }
-
-    /**
-     * Splits one CSV line: fields separated by commas, optionally in double quotes (a quote inside a
-     * quoted field is written twice). Line breaks inside fields are not supported.
-     */
-    public static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int i = 0;
-        int n = line.length();
-        while (true) {
-            cur.setLength(0);
-            if (i < n && line.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        throw new IllegalArgumentException("a quoted field is not closed (line breaks inside fields are not supported)");
-                    }
-                    char c = line.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && line.charAt(i) == '"') {
-                            cur.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        cur.append(c);
-                    }
-                }
-                if (i < n && line.charAt(i) != ',') {
-                    throw new IllegalArgumentException("unexpected text after a closing quote at column " + (i + 1));
-                }
-            } else {
-                while (i < n && line.charAt(i) != ',') {
-                    char c = line.charAt(i++);
-                    if (c == '"') {
-                        throw new IllegalArgumentException("a quote inside an unquoted field at column " + i);
-                    }
-                    cur.append(c);
-                }
-            }
-            out.add(cur.toString());
-            if (i >= n) {
-                return out;
-            }
-            i++; // the comma
-        }
-    }
-
-    /** A UTC date ({@code YYYY-MM-DD}, its start) or an ISO-8601 instant with an offset, as effective dates are written. */
-    public static Instant instant(String v) {
-        if (DATE.matcher(v).matches()) {
-            return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-        }
-        return OffsetDateTime.parse(v).toInstant();
     }
 
     /** Reads the fields of one line, collecting problems. */
@@ -355,7 +223,7 @@ public final class PriceCsv {
                 return null;
             }
             try {
-                return PriceCsv.instant(v);
+                return CsvFile.instant(v);
             } catch (DateTimeParseException e) {
                 problem(column + " '" + v + "' is not a UTC date (YYYY-MM-DD) or an ISO-8601 instant with an offset (2026-12-01T00:00:00Z)");
                 return null;

@@ -2,6 +2,7 @@ package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.StreamFactory;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 
@@ -26,41 +27,40 @@ public final class PriceFeed {
     private PriceFeed() {}
 
     /** The configured price stream. */
-    public static StreamFactory<PriceUpdate> fromConfig(JobConfig config) {
+    public static StreamFactory<TableReading> fromConfig(JobConfig config) {
         PriceLocation location = PriceLocation.fromConfig(config);
         PriceListFeed priceList = PriceListFeed.fromConfig(config);
-        if (priceList != null && inputIsBounded(config)) {
+        if (priceList != null && config.input().bounded()) {
             // A bounded run re-prices logs: it needs a fixed, reviewed table, not whatever AWS publishes today.
             LOG.warn("pricing.aws.offer.enabled is ignored for a run over a bounded input; to price with the AWS Price List, "
                     + "run `prices import` and pass its folder with --pricing");
             priceList = null;
         }
-        Duration interval = inputIsBounded(config) || location.isBuiltIn() && priceList == null
+        Duration interval = config.input().bounded() || location.isBuiltIn() && priceList == null
                 ? Duration.ZERO : config.get(JobConfig.PRICING_WATCH_INTERVAL);
         return watch(location, interval, priceList);
     }
 
     /** Readings of {@code location} every {@code interval}; a zero interval reads once and ends. */
-    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval) {
+    public static StreamFactory<TableReading> watch(PriceLocation location, Duration interval) {
         return watch(location, interval, null);
     }
 
     /** As {@link #watch(PriceLocation, Duration)}, merging in the AWS Price List fetched by {@code priceList} (null: off). */
-    public static StreamFactory<PriceUpdate> watch(PriceLocation location, Duration interval, PriceListFeed priceList) {
+    public static StreamFactory<TableReading> watch(PriceLocation location, Duration interval, PriceListFeed priceList) {
         return env -> env.fromSource(new PriceWatchSource(location, interval, priceList), WatermarkStrategy.noWatermarks(),
-                        "price-files", TypeInformation.of(PriceUpdate.class))
+                        "price-files", TypeInformation.of(TableReading.class))
                 .setParallelism(1).uid("source-prices");
     }
 
-    /** True when the job's invocation input ends by itself. */
-    public static boolean inputIsBounded(JobConfig config) {
-        switch (config.inputSource()) {
-            case "generator":
-                return true;
-            case "files":
-                return config.get(JobConfig.INPUT_MONITOR_INTERVAL).isZero();
-            default:
-                return false;
+    /**
+     * A job over a bounded input (a re-pricing run) refuses to start with a price table it cannot read
+     * or that has a bad file, before it is submitted: checked when the job is built (the pricing
+     * operator reads the table again when it opens). A running job checks nothing here.
+     */
+    public static void checkBeforeStart(PricingOptions options) {
+        if (options.boundedInput) {
+            initialFiles(options);
         }
     }
 
@@ -71,9 +71,14 @@ public final class PriceFeed {
      * (Kinesis, monitored files) starts anyway, logging the problem: its checkpointed table, or the
      * price stream once the files are fixed, takes over. Returns null when there is nothing usable.
      */
-    public static Map<String, String> initialFiles(JobConfig config) {
-        PriceLocation location = PriceLocation.fromConfig(config);
-        boolean strict = inputIsBounded(config);
+    public static Map<String, String> initialFiles(PricingOptions options) {
+        return initialFiles(options, true);
+    }
+
+    /** As {@link #initialFiles(PricingOptions)}; {@code log} false: without the log lines (all but one parallel instance). */
+    static Map<String, String> initialFiles(PricingOptions options, boolean log) {
+        PriceLocation location = options.prices;
+        boolean strict = options.boundedInput;
         Map<String, String> reading;
         try {
             reading = location.read();
@@ -82,7 +87,9 @@ public final class PriceFeed {
             if (strict) {
                 throw new ConfigException(msg);
             }
-            LOG.warn("{}; invocations wait up to {} for the price stream", msg, config.get(JobConfig.PRICING_WAIT_TIMEOUT));
+            if (log) {
+                LOG.warn("{}; invocations wait up to {} for the price stream", msg, options.waitTimeout);
+            }
             return null;
         }
         PriceBook.Outcome outcome = PriceBook.empty().apply(reading);
@@ -91,7 +98,9 @@ public final class PriceFeed {
             if (strict) {
                 throw new ConfigException(msg);
             }
-            LOG.warn("{}; invocations wait up to {} for the price stream", msg, config.get(JobConfig.PRICING_WAIT_TIMEOUT));
+            if (log) {
+                LOG.warn("{}; invocations wait up to {} for the price stream", msg, options.waitTimeout);
+            }
             return null;
         }
         if (!outcome.rejected.isEmpty()) {
@@ -103,10 +112,14 @@ public final class PriceFeed {
                 throw new ConfigException(b.toString());
             }
             for (PriceFileException e : outcome.rejected) {
-                LOG.error("{}; starting without it", e.getMessage());
+                if (log) {
+                    LOG.error("{}; starting without it", e.getMessage());
+                }
             }
         }
-        LOG.info("Price table at {}: {} rows from {}", location, outcome.book.table().size(), outcome.book.files().keySet());
+        if (log) {
+            LOG.info("Price table at {}: {} rows from {}", location, outcome.book.table().size(), outcome.book.files().keySet());
+        }
         return outcome.book.hasTable() ? outcome.book.files() : null;
     }
 }

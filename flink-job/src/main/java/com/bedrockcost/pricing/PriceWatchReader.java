@@ -1,5 +1,6 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.pricing.pricelist.ModelMapping;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 import com.bedrockcost.pricing.pricelist.PriceListPoller;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * the reading when it differs from the last one emitted, and schedules the next reading. After a
  * restart it emits its first reading again, which the pricing function ignores when nothing changed.
  */
-final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSource.Split> {
+final class PriceWatchReader implements SourceReader<TableReading, PriceWatchSource.Split> {
     private static final Logger LOG = LoggerFactory.getLogger(PriceWatchReader.class);
 
     private final SourceReaderContext ctx;
@@ -88,7 +89,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
     }
 
     @Override
-    public InputStatus pollNext(ReaderOutput<PriceUpdate> output) {
+    public InputStatus pollNext(ReaderOutput<TableReading> output) {
         if (!hasSplit) {
             return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
         }
@@ -110,7 +111,7 @@ final class PriceWatchReader implements SourceReader<PriceUpdate, PriceWatchSour
         pending = null;
         if (files != null && !files.equals(lastEmitted)) {
             LOG.info("{} files at {}: {}", location.kind(), location, files.keySet());
-            output.collect(new PriceUpdate(location.toString(), System.currentTimeMillis(), files));
+            output.collect(new TableReading(location.toString(), System.currentTimeMillis(), files));
             lastEmitted = files;
             readingsEmitted.inc();
         }

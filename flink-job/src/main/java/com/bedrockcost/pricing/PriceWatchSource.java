@@ -1,5 +1,6 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,7 +25,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Reads the price location and emits a {@link PriceUpdate} whenever what it finds changes (new,
+ * Reads the price location and emits a {@link TableReading} whenever what it finds changes (new,
  * changed or deleted files), checking every {@code interval}. With a zero interval it reads once and
  * finishes (bounded), so a bounded job can end. One reader does the work (a single split); run it
  * with parallelism 1.
@@ -36,8 +37,8 @@ import java.util.List;
  * event-time consumers), and an invocation stream that ends before the table arrives does not flush
  * its waiting records unpriced.
  */
-public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSource.Split, Boolean>,
-        ResultTypeQueryable<PriceUpdate> {
+public final class PriceWatchSource implements Source<TableReading, PriceWatchSource.Split, Boolean>,
+        ResultTypeQueryable<TableReading> {
     private static final long serialVersionUID = 1L;
 
     private final PriceLocation location;
@@ -86,13 +87,13 @@ public final class PriceWatchSource implements Source<PriceUpdate, PriceWatchSou
     }
 
     @Override
-    public SourceReader<PriceUpdate, Split> createReader(SourceReaderContext ctx) {
+    public SourceReader<TableReading, Split> createReader(SourceReaderContext ctx) {
         return new PriceWatchReader(ctx, location, interval, priceList);
     }
 
     @Override
-    public TypeInformation<PriceUpdate> getProducedType() {
-        return TypeInformation.of(PriceUpdate.class);
+    public TypeInformation<TableReading> getProducedType() {
+        return TypeInformation.of(TableReading.class);
     }
 
     /**

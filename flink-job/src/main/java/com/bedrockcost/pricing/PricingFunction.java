@@ -1,6 +1,6 @@
 package com.bedrockcost.pricing;
 
-import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.lake.LakeRequestIds;
 import com.bedrockcost.model.Invocation;
@@ -43,7 +43,7 @@ import java.util.TreeMap;
  * → content, the accepted version of every file), keyed by request id.
  *
  * <ul>
- *   <li>Each {@link PriceUpdate} (a complete reading of the price location) is validated by every
+ *   <li>Each {@link TableReading} (a complete reading of the price location) is validated by every
  *       parallel instance alike; rejected files keep their previous version; the accepted files
  *       replace the broadcast state, which checkpoints carry across restarts.</li>
  *   <li>Invocations arriving before any table is known wait in keyed state — at most
@@ -53,13 +53,13 @@ import java.util.TreeMap;
  *       ends (an event-time timer at the end of time, which the final watermark of a bounded input
  *       fires; Flink does not fire pending processing-time timers at the end of input). Both later
  *       cases write them UNPRICED.</li>
- *   <li>The table read when the job was built is used until the first update arrives, so in the
+ *   <li>The table read when the operator opens is used until the first update arrives, so in the
  *       common case nothing waits.</li>
  *   <li>With {@link #withLatePrices}: an invocation written UNPRICED is remembered, and a later
  *       table that prices it emits one {@code PRICED_LATE} adjustment ({@link LatePrices}).</li>
  * </ul>
  */
-public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, PriceUpdate, Invocation>
+public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invocation, TableReading, Invocation>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PricingFunction.class);
@@ -80,15 +80,16 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
 
     private final long waitTimeoutMillis;
     private final long maxWaiting;
-    /** The table read when the job was built; null if none was usable. */
-    private final TreeMap<String, String> initialFiles;
+    private final PricingOptions options;
+    /** Read the table at {@code pricing.path} in {@link #open}; false: start with the {@link #initialFiles} given. */
+    private final boolean readTableAtOpen;
+    /** The table to start with; null if none was usable. */
+    private TreeMap<String, String> initialFiles;
     private final SeenRequests seen;
     /** Request ids committed in the lake by any run (null: dedup.lake off). */
     private final LakeRequestIds lake;
     /** UNPRICED invocations remembered for a late price; null: off. */
     private LatePrices late;
-    private final Duration lateWindow;
-    private final long lateMaxRecords;
 
     private transient PriceBook book;
     private transient ListState<Invocation> waiting;
@@ -106,21 +107,25 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     private transient Counter otherModels;
     private transient boolean timeoutReported;
 
-    /** Prices as configured, starting with the table at {@code pricing.path} (or the built-in one) read now. */
-    public PricingFunction(JobConfig config) {
-        this(config, PriceFeed.initialFiles(config));
+    /** Prices as configured, starting with the table at {@code pricing.path} (or the built-in one), read when it opens. */
+    public PricingFunction(PricingOptions options) {
+        this(options, true, null);
     }
 
-    /** Starts with {@code initialFiles} (null: no table until the price stream delivers one). */
-    public PricingFunction(JobConfig config, Map<String, String> initialFiles) {
-        this.waitTimeoutMillis = config.get(JobConfig.PRICING_WAIT_TIMEOUT).toMillis();
-        this.maxWaiting = config.get(JobConfig.PRICING_WAIT_MAX_RECORDS);
+    /** Starts with {@code initialFiles} (null: no table until the price stream delivers one); reads no table itself. */
+    public PricingFunction(PricingOptions options, Map<String, String> initialFiles) {
+        this(options, false, initialFiles);
+    }
+
+    private PricingFunction(PricingOptions options, boolean readTableAtOpen, Map<String, String> initialFiles) {
+        this.options = options;
+        this.readTableAtOpen = readTableAtOpen;
+        this.waitTimeoutMillis = options.waitTimeout.toMillis();
+        this.maxWaiting = options.waitMaxRecords;
         this.initialFiles = initialFiles == null ? null : new TreeMap<>(initialFiles);
-        this.seen = new SeenRequests(config.get(JobConfig.DEDUP_TTL));
-        this.lake = config.get(JobConfig.DEDUP_LAKE) ? new LakeRequestIds(config.get(JobConfig.OUTPUT_PATH),
-                config.get(JobConfig.DEDUP_LAKE_CACHE_MAX_IDS), config.get(JobConfig.DEDUP_LAKE_REFRESH), !config.boundedInput()) : null;
-        this.lateWindow = config.get(JobConfig.PRICING_LATE_WINDOW);
-        this.lateMaxRecords = config.get(JobConfig.PRICING_LATE_MAX_RECORDS);
+        this.seen = new SeenRequests(options.dedupTtl);
+        this.lake = options.lakeRoot != null
+                ? new LakeRequestIds(options.lakeRoot, options.lakeCacheMaxIds, options.lakeRefresh, !options.boundedInput) : null;
     }
 
     /**
@@ -129,7 +134,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
      * (the job must write that side output). Off by default.
      */
     public PricingFunction withLatePrices(boolean on) {
-        this.late = on && !lateWindow.isZero() ? new LatePrices(lateWindow, lateMaxRecords) : null;
+        this.late = on && !options.lateWindow.isZero() ? new LatePrices(options.lateWindow, options.lateMaxRecords) : null;
         return this;
     }
 
@@ -166,6 +171,11 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         waitDeadline = getRuntimeContext().getState(WAIT_DEADLINE);
         // Every instance sees the same updates: let one of them write the log lines.
         reportsProblems = getRuntimeContext().getIndexOfThisSubtask() == 0;
+        if (readTableAtOpen) {
+            // A bounded job checked (and logged) the table when it was built: PriceFeed.checkBeforeStart.
+            Map<String, String> files = PriceFeed.initialFiles(options, reportsProblems && !options.boundedInput);
+            initialFiles = files == null ? null : new TreeMap<>(files);
+        }
         mayHaveWaiting = true; // after a restore, waiting records may be in state
         metrics = PricingMetrics.group(getRuntimeContext().getMetricGroup());
         priced = metrics.counter("pricedInvocations");
@@ -214,7 +224,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
     }
 
     @Override
-    public void processBroadcastElement(PriceUpdate update, Context ctx, Collector<Invocation> out) throws Exception {
+    public void processBroadcastElement(TableReading update, Context ctx, Collector<Invocation> out) throws Exception {
         BroadcastState<String, String> state = ctx.getBroadcastState(PRICE_FILES);
         PriceBook current = book(state);
         PriceBook.Outcome outcome = current.apply(update.files == null ? Map.of() : update.files);
@@ -319,7 +329,7 @@ public class PricingFunction extends KeyedBroadcastProcessFunction<String, Invoc
         for (PriceFileException e : outcome.rejected) {
             // Only possible when this version of the job validates stricter than the one that accepted the file.
             if (reportsProblems) {
-                LOG.error("{} (from {}) — left out", e.getMessage(), stored.isEmpty() ? "the table read at job start" : "checkpointed state");
+                LOG.error("{} (from {}) — left out", e.getMessage(), stored.isEmpty() ? "the table read at start" : "checkpointed state");
             }
         }
         book = outcome.book;

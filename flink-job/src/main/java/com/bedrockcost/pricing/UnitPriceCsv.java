@@ -1,5 +1,6 @@
 package com.bedrockcost.pricing;
 
+import com.bedrockcost.csvtable.CsvFile;
 import com.bedrockcost.model.GuardrailPolicy;
 
 import java.math.BigDecimal;
@@ -70,7 +71,7 @@ public final class UnitPriceCsv {
         }
         String[] lines = content.split("\n", -1);
         List<PriceFileException.Problem> problems = new ArrayList<>();
-        Map<String, Integer> columns = PriceCsv.header(strip(lines[0]), KNOWN, REQUIRED, " of a unit price file", problems);
+        Map<String, Integer> columns = CsvFile.header(strip(lines[0]), KNOWN, REQUIRED, " of a unit price file", problems);
         if (!problems.isEmpty()) {
             throw new PriceFileException(file, problems);
         }
@@ -83,7 +84,7 @@ public final class UnitPriceCsv {
             int lineNo = i + 1;
             List<String> fields;
             try {
-                fields = PriceCsv.split(line);
+                fields = CsvFile.split(line);
             } catch (IllegalArgumentException e) {
                 problems.add(new PriceFileException.Problem(lineNo, e.getMessage()));
                 continue;

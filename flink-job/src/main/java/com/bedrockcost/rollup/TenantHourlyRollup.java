@@ -1,6 +1,5 @@
 package com.bedrockcost.rollup;
 
-import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.TenantHourly;
 
@@ -78,9 +77,9 @@ public final class TenantHourlyRollup {
 
     private TenantHourlyRollup() {}
 
-    /** The rollup as the job runs it: hours held to the end of a bounded input, else closed by the watermark. */
-    public static DataStream<TenantHourly> of(DataStream<Invocation> priced, JobConfig config) {
-        return of(priced, config.boundedInput());
+    /** The rollup as the job runs it ({@link RollupPlacement#inJob}): hours held to the end of the input, or closed by the watermark. */
+    public static DataStream<TenantHourly> of(DataStream<Invocation> priced, RollupPlacement placement) {
+        return of(priced, placement == RollupPlacement.IN_JOB_TO_END_OF_INPUT);
     }
 
     /** Adds the rollup of {@code priced} (which must carry event timestamps and watermarks) to its job. */

@@ -15,9 +15,6 @@ import java.io.Serializable;
 public final class Compaction implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Flink names a merged file {@code compacted-<name of the first file merged, without its dot>}. */
-    public static final String COMPACTED_PREFIX = "compacted-";
-
     /** Every checkpoint commits its files at once. */
     public static final Compaction OFF = new Compaction(0, Long.MAX_VALUE);
 

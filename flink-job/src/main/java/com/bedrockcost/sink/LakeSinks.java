@@ -50,7 +50,7 @@ public final class LakeSinks {
 
     /**
      * Files named {@code <partPrefix>-…parquet}, small files merged as {@code compaction} says; a merged
-     * file keeps the name of its first file behind {@link Compaction#COMPACTED_PREFIX}.
+     * file keeps the name of its first file behind {@link LakeTables#COMPACTED_PREFIX}.
      */
     public static FileSink<Invocation> invocations(String root, String compression, String partPrefix, Compaction compaction) {
         return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,

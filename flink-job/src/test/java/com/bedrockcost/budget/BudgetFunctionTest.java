@@ -1,8 +1,8 @@
 package com.bedrockcost.budget;
 
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Alert;
 import com.bedrockcost.model.Invocation;
-import com.bedrockcost.pricing.PriceUpdate;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -44,7 +44,7 @@ class BudgetFunctionTest {
         return new BudgetFunction(BUDGETS, committed, Duration.ofDays(2), burnFactor, 5, 24);
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Alert> harness(BudgetFunction fn, OperatorSubtaskState state)
+    static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Alert> harness(BudgetFunction fn, OperatorSubtaskState state)
             throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(BudgetFunction.BUDGET_FILES)),

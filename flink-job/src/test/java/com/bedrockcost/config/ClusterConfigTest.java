@@ -32,7 +32,7 @@ class ClusterConfigTest {
     @Test
     void theLocalDefaultsAreNotAConfiguration() {
         // The defaults (generator input, ./lake) run the local launcher; on a cluster they are refused.
-        assertThat(JobConfig.defaults().inputSource()).isEqualTo("generator");
+        assertThat(JobConfig.defaults().input()).isEqualTo(InputKind.GENERATOR);
         assertThatThrownBy(() -> ClusterConfig.requireInputAndOutput(JobConfig.defaults(), "x"))
                 .hasMessageContaining("input.path").hasMessageContaining("output.path");
     }
@@ -41,11 +41,11 @@ class ClusterConfigTest {
     void kinesisOrFilesOrAnExplicitGeneratorWithAnOutputStart() {
         Properties out = props("output.path", "s3://bucket/lake");
         assertThat(ClusterConfig.requireInputAndOutput(JobConfig.fromGroups(
-                Map.of("Kinesis", props("kinesis.stream.arn", ARN), "Output", out), Map.of()), "x").inputSource()).isEqualTo("kinesis");
+                Map.of("Kinesis", props("kinesis.stream.arn", ARN), "Output", out), Map.of()), "x").input()).isEqualTo(InputKind.KINESIS);
         assertThat(ClusterConfig.requireInputAndOutput(JobConfig.fromGroups(
-                Map.of("Input", props("input.path", "s3://bucket/logs/"), "Output", out), Map.of()), "x").inputSource()).isEqualTo("files");
+                Map.of("Input", props("input.path", "s3://bucket/logs/"), "Output", out), Map.of()), "x").input()).isEqualTo(InputKind.FILES);
         assertThat(ClusterConfig.requireInputAndOutput(JobConfig.fromGroups(
-                Map.of("Input", props("input.source", "generator"), "Output", out), Map.of()), "x").inputSource()).isEqualTo("generator");
+                Map.of("Input", props("input.source", "generator"), "Output", out), Map.of()), "x").input()).isEqualTo(InputKind.GENERATOR);
     }
 
     private static Properties props(String key, String value) {

@@ -17,7 +17,7 @@ class JobConfigTest {
     @Test
     void defaultsAreValidAndRunTheGenerator() {
         JobConfig c = JobConfig.defaults();
-        assertThat(c.inputSource()).isEqualTo("generator");
+        assertThat(c.input()).isEqualTo(InputKind.GENERATOR);
         assertThat(c.get(JobConfig.GENERATOR_COUNT)).isEqualTo(100_000L);
         assertThat(c.get(JobConfig.DEDUP_TTL)).isEqualTo(Duration.ofHours(48));
     }
@@ -53,18 +53,23 @@ class JobConfigTest {
 
     @Test
     void inputSourceFollowsWhatIsConfigured() {
-        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x")).inputSource()).isEqualTo("files");
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x")).input()).isEqualTo(InputKind.FILES);
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x", "input.monitor.interval", "10s")).input()).isEqualTo(InputKind.WATCHED_FILES);
         assertThat(JobConfig.of(Map.of("kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs"))
-                .inputSource()).isEqualTo("kinesis");
+                .input()).isEqualTo(InputKind.KINESIS);
+        // Kinesis wins over files with input.source=auto; an explicit input.source wins over both.
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x", "kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs"))
+                .input()).isEqualTo(InputKind.KINESIS);
+        assertThat(JobConfig.of(Map.of("input.source", "generator", "input.path", "/tmp/x")).input()).isEqualTo(InputKind.GENERATOR);
     }
 
     @Test
     void theGeneratorAndFilesReadOnceEndWhileWatchedFilesAndKinesisDoNot() {
-        assertThat(JobConfig.defaults().boundedInput()).isTrue();
-        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x")).boundedInput()).isTrue();
-        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x", "input.monitor.interval", "10s")).boundedInput()).isFalse();
+        assertThat(JobConfig.defaults().input().bounded()).isTrue();
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x")).input().bounded()).isTrue();
+        assertThat(JobConfig.of(Map.of("input.path", "/tmp/x", "input.monitor.interval", "10s")).input().bounded()).isFalse();
         assertThat(JobConfig.of(Map.of("kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs"))
-                .boundedInput()).isFalse();
+                .input().bounded()).isFalse();
     }
 
     @Test

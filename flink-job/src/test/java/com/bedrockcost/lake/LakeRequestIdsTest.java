@@ -1,10 +1,11 @@
 package com.bedrockcost.lake;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceLocation;
-import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.PricingFunction;
+import com.bedrockcost.pricing.PricingOptions;
 import com.bedrockcost.testutil.InvocationFiles;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -76,9 +77,9 @@ class LakeRequestIdsTest {
     @Test
     void thePricingOperatorDropsAndCountsInvocationsAlreadyInTheLake() throws Exception {
         writeParquet(DAY + "/part-a-0.parquet", List.of(row("a", 0)));
-        PricingFunction fn = new PricingFunction(JobConfig.defaults().with(Map.of("output.path", lake.toString())),
+        PricingFunction fn = new PricingFunction(PricingOptions.from(JobConfig.defaults().with(Map.of("output.path", lake.toString()))),
                 PriceLocation.builtIn().read());
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING,
                 MAX_PARALLELISM, 1, 0)) {
             h.open();
@@ -96,10 +97,10 @@ class LakeRequestIdsTest {
     void aStreamingJobKeepsALiveMarkerOfItsDaysWhileItWritesAndRemovesItWhenItStops() throws Exception {
         Instant now = Instant.now();
         for (boolean streaming : new boolean[] {true, false}) {
-            PricingFunction fn = new PricingFunction(JobConfig.defaults().with(Map.of("output.path", lake.toString(),
-                    "input.source", streaming ? "kinesis" : "generator", "kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs")),
+            PricingFunction fn = new PricingFunction(PricingOptions.from(JobConfig.defaults().with(Map.of("output.path", lake.toString(),
+                    "input.source", streaming ? "kinesis" : "generator", "kinesis.stream.arn", "arn:aws:kinesis:us-east-1:111122223333:stream/logs"))),
                     PriceLocation.builtIn().read());
-            try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+            try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                     new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING,
                     MAX_PARALLELISM, 1, 0)) {
                 h.open();

@@ -73,6 +73,8 @@ class BuiltInTableCoverageTest {
             {"anthropic.claude-v2", "ap-northeast-1", 0, "0.02"},
             {"anthropic.claude-v2:1", "ap-northeast-1", 0, "0.02"},
             {"apac.amazon.nova-micro-v1:0", "ap-northeast-1", 0, "0.000111"},            // 1000×0.037 + 500×0.148
+            // in-region in ap-northeast-1 = the apac. price from ap-northeast-1 (source-region rule, amazon.csv note)
+            {"amazon.nova-micro-v1:0", "ap-northeast-1", 2000, "0.0001295"},             // 1000×0.037 + 500×0.148 + 2000×0.00925
             // ap-south-1
             {"anthropic.claude-3-haiku-20240307-v1:0", "ap-south-1", 0, "0.000875"},
             {"anthropic.claude-3-sonnet-20240229-v1:0", "ap-south-1", 0, "0.0105"},
@@ -85,22 +87,58 @@ class BuiltInTableCoverageTest {
             {"amazon.titan-text-express-v1", "ap-south-1", 0, "0.00195"},                // 1000×1 + 500×1.9
     };
 
+    /**
+     * Pairs no citable source prices (docs/pricing.md, "What stays UNPRICED"): they must stay UNPRICED
+     * rather than fall through to a guessed or wrong-region row. Jamba (us-east-1 only on the AWS
+     * region table), Claude v2 / v2.1 in Mumbai and an in-region Claude 3 Sonnet in Tokyo (neither in
+     * that region's table of the AWS pricing page) are not sold there; Titan Text Express in
+     * ap-northeast-1 has no price in any source found.
+     */
+    private static final String[][] UNSOURCED = {
+            {"amazon.titan-text-express-v1", "ap-northeast-1"},
+            {"anthropic.claude-3-sonnet-20240229-v1:0", "ap-northeast-1"},
+            {"anthropic.claude-v2", "ap-south-1"},
+            {"anthropic.claude-v2:1", "ap-south-1"},
+            {"ai21.jamba-1-5-large-v1:0", "us-west-2"},
+            {"ai21.jamba-1-5-mini-v1:0", "ap-northeast-1"},
+            {"ai21.jamba-instruct-v1:0", "ap-south-1"},
+    };
+
+    @Test
+    void pairsWithoutASourcedPriceStayUnpriced() {
+        List<String> priced = new ArrayList<>();
+        for (String[] c : UNSOURCED) {
+            Invocation i = call(c[0], c[1], 0);
+            if (Pricer.price(i, table)) {
+                priced.add(c[0] + " in " + c[1] + ": " + i.totalCost.toPlainString() + " from " + i.priceSource);
+            } else {
+                assertThat(i.pricingStatus).as(c[0] + " in " + c[1]).isEqualTo(Invocation.UNPRICED);
+            }
+        }
+        assertThat(priced).isEmpty();
+    }
+
+    private static Invocation call(String modelId, String region, int cacheReadTokens) {
+        ModelIds.Resolved r = ModelIds.resolve(modelId);
+        Invocation i = new Invocation();
+        i.modelId = modelId;
+        i.model = r.model;
+        i.profileScope = r.profileScope;
+        i.region = region;
+        i.eventTime = AT;
+        i.inputTokens = 1000;
+        i.outputTokens = 500;
+        i.cacheReadTokens = cacheReadTokens;
+        return i;
+    }
+
     @Test
     void everyModelAndRegionOfThePublicLogsIsPricedToTheDigit() {
         List<String> problems = new ArrayList<>();
         for (Object[] c : CALLS) {
             String modelId = (String) c[0];
             String region = (String) c[1];
-            ModelIds.Resolved r = ModelIds.resolve(modelId);
-            Invocation i = new Invocation();
-            i.modelId = modelId;
-            i.model = r.model;
-            i.profileScope = r.profileScope;
-            i.region = region;
-            i.eventTime = AT;
-            i.inputTokens = 1000;
-            i.outputTokens = 500;
-            i.cacheReadTokens = (Integer) c[2];
+            Invocation i = call(modelId, region, (Integer) c[2]);
             if (!Pricer.price(i, table)) {
                 problems.add(modelId + " in " + region + ": UNPRICED");
             } else if (i.totalCost.compareTo(new BigDecimal((String) c[3])) != 0) {

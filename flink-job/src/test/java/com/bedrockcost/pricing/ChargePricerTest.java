@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,6 +77,25 @@ class ChargePricerTest {
     }
 
     @Test
+    void contextualGroundingIsPricedFromTheFebruary2025PricingPageAndUnpricedBefore() throws Exception {
+        PriceBook book = PriceBook.empty().apply(builtIn()).book;
+        Invocation may2025 = records().get("guard-converse-grounding");
+        may2025.eventTime = Instant.parse("2025-05-20T10:00:00Z");
+        ChargePricer.price(may2025, book);
+        // the same units as in 2026 at the same rates: grounding 2 × 0.10 from the 2025-02-27 row
+        assertThat(may2025.guardrailCost).isEqualByComparingTo("0.001");
+        assertThat(may2025.totalCost).isEqualByComparingTo("0.004345");
+        assertThat(may2025.pricingStatus).isEqualTo(Invocation.PRICED);
+        assertThat(may2025.priceSource).contains("pricing/units/guardrails.csv:11");
+
+        Invocation january2025 = records().get("guard-converse-grounding");
+        january2025.eventTime = Instant.parse("2025-01-20T10:00:00Z");
+        ChargePricer.price(january2025, book);
+        assertThat(january2025.pricingStatus).isEqualTo(Invocation.UNPRICED);
+        assertThat(january2025.unpricedReason).startsWith("guardrail: no price for contextual_grounding (2 units); ");
+    }
+
+    @Test
     void automatedReasoningAndImageContentFiltersArePricedByTheBuiltInTable() throws Exception {
         Invocation inv = priced("guard-converse-reasoning-image", builtIn());
         assertThat(inv.guardrailUnits[GuardrailPolicy.AUTOMATED_REASONING.ordinal()]).isEqualTo(3);
@@ -114,7 +134,7 @@ class ChargePricerTest {
     @Test
     void theKnownPartNamesThePricedPoliciesWhenOthersAreMissing() throws Exception {
         Invocation inv = priced("guard-input-blocked", builtIn());
-        inv.eventTime = java.time.Instant.parse("2024-11-15T10:00:00Z"); // same record, before the reduction
+        inv.eventTime = Instant.parse("2024-11-15T10:00:00Z"); // same record, before the reduction
         ChargePricer.price(inv, PriceBook.empty().apply(builtIn()).book);
         // content 1 × 0.75 / 1000, word 1 × 0 priced; topic and sensitive information have no rate then
         assertThat(inv.unpricedReason).isEqualTo("guardrail: no price for topic (1 units), sensitive_information (1 units); "

@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -31,7 +32,7 @@ class DeduplicationTest {
 
     @Test
     void duplicateRequestIdIsWrittenOnceAndCounted() throws Exception {
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = open(Duration.ofHours(48), "hashmap", null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = open(Duration.ofHours(48), "hashmap", null)) {
             h.processElement(record("a", "first"), 1);
             h.processElement(record("b", "first"), 2);
             h.processElement(record("a", "second"), 3);
@@ -45,12 +46,12 @@ class DeduplicationTest {
 
     @Test
     void aDuplicateIsDroppedBeforeItWaitsForPrices() throws Exception {
-        fn = new PricingFunction(JobConfig.defaults(), null);
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(fn, "hashmap")) {
+        fn = new PricingFunction(PricingOptions.from(JobConfig.defaults()), null);
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(fn, "hashmap")) {
             h.open();
             h.processElement(record("a", "first"), 1);
             h.processElement(record("a", "second"), 2);
-            h.processBroadcastElement(new PriceUpdate("test", 0, PriceLocation.builtIn().read()), 3);
+            h.processBroadcastElement(new TableReading("test", 0, PriceLocation.builtIn().read()), 3);
 
             assertThat(output(h)).containsExactly("a/first");
             assertThat(fn.duplicatesDropped()).isEqualTo(1);
@@ -59,7 +60,7 @@ class DeduplicationTest {
 
     @Test
     void requestIdIsForgottenTtlAfterItsLastCopy() throws Exception {
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = open(Duration.ofHours(2), "hashmap", null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = open(Duration.ofHours(2), "hashmap", null)) {
             h.setStateTtlProcessingTime(0);
             h.processElement(record("a", "t0"), 1);
             h.setStateTtlProcessingTime(HOUR);
@@ -76,7 +77,7 @@ class DeduplicationTest {
 
     @Test
     void zeroTtlRemembersForever() throws Exception {
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = open(Duration.ZERO, "hashmap", null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = open(Duration.ZERO, "hashmap", null)) {
             h.setStateTtlProcessingTime(0);
             h.processElement(record("a", "first"), 1);
             h.setStateTtlProcessingTime(365 * 24 * HOUR);
@@ -88,7 +89,7 @@ class DeduplicationTest {
 
     @Test
     void negativeTtlIsRejected() {
-        assertThatThrownBy(() -> new PricingFunction(config(Duration.ofSeconds(-1)), Map.of()))
+        assertThatThrownBy(() -> new PricingFunction(PricingOptions.from(config(Duration.ofSeconds(-1))), Map.of()))
                 .hasMessageContaining("dedup");
     }
 
@@ -97,12 +98,12 @@ class DeduplicationTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void seenIdsSurviveRestore(String backend) throws Exception {
         OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = open(Duration.ofHours(48), backend, null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = open(Duration.ofHours(48), backend, null)) {
             h.processElement(record("a", "before"), 1);
             h.processElement(record("b", "before"), 2);
             snapshot = h.snapshot(1, 2);
         }
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = open(Duration.ofHours(48), backend, snapshot)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = open(Duration.ofHours(48), backend, snapshot)) {
             h.processElement(record("a", "after"), 3);
             h.processElement(record("c", "after"), 4);
 
@@ -114,7 +115,7 @@ class DeduplicationTest {
     /** Expired ids are left out of a full snapshot (savepoint, heap checkpoint): state does not carry the past. */
     @Test
     void expiredIdsAreLeftOutOfAFullSnapshot() throws Exception {
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = open(Duration.ofHours(2), "hashmap", null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = open(Duration.ofHours(2), "hashmap", null)) {
             h.setStateTtlProcessingTime(0);
             for (int i = 0; i < 1000; i++) {
                 h.processElement(record("old-request-id-" + i, "x"), i);
@@ -129,10 +130,10 @@ class DeduplicationTest {
         }
     }
 
-    private KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> open(
+    private KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> open(
             Duration ttl, String backend, OperatorSubtaskState restore) throws Exception {
-        fn = new PricingFunction(config(ttl), PriceLocation.builtIn().read());
-        KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(fn, backend);
+        fn = new PricingFunction(PricingOptions.from(config(ttl)), PriceLocation.builtIn().read());
+        KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(fn, backend);
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -140,9 +141,9 @@ class DeduplicationTest {
         return h;
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> harness(PricingFunction fn, String backend)
+    private static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(PricingFunction fn, String backend)
             throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+        KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING, 128, 1, 0);
         h.setStateBackend(backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : (StateBackend) new HashMapStateBackend());
         h.setup();
@@ -161,7 +162,7 @@ class DeduplicationTest {
         return inv;
     }
 
-    private static List<String> output(KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h) {
+    private static List<String> output(KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h) {
         return h.extractOutputValues().stream().map(i -> i.requestId + "/" + i.source).collect(Collectors.toList());
     }
 }

@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.SideOutputs;
@@ -35,7 +36,7 @@ class LatePricesTest {
     @Test
     void aPriceThatArrivesAfterASnapshotAndRestoreAdjustsEachUnpricedInvocationOnce() throws Exception {
         OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(JobConfig.defaults(), null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(JobConfig.defaults(), null)) {
             h.processElement(invocation("p1", PRO, 1000, 100), 1);
             h.processElement(invocation("p2", PRO, 2000, 300), 2);
             h.processElement(invocation("l1", LITE, 1000, 100), 3);
@@ -43,8 +44,8 @@ class LatePricesTest {
                     .containsExactly("p1/UNPRICED", "p2/UNPRICED", "l1/PRICED");
             snapshot = h.snapshot(1, 10);
         }
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(JobConfig.defaults(), snapshot)) {
-            h.processBroadcastElement(new PriceUpdate("prices", 0, WITH_PRO), 20);
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(JobConfig.defaults(), snapshot)) {
+            h.processBroadcastElement(new TableReading("prices", 0, WITH_PRO), 20);
             List<Adjustment> first = adjustments(h);
             assertThat(first).extracting(a -> a.requestId).containsExactlyInAnyOrder("p1", "p2");
             Adjustment p2 = first.stream().filter(a -> a.requestId.equals("p2")).findFirst().orElseThrow();
@@ -58,7 +59,7 @@ class LatePricesTest {
             assertThat(p2.eventTime).isEqualTo(Instant.parse("2026-11-10T08:00:00Z"));
 
             // Another change of the table: nothing is adjusted twice.
-            h.processBroadcastElement(new PriceUpdate("prices", 0, Map.of("base.csv", BASE.get("base.csv"),
+            h.processBroadcastElement(new TableReading("prices", 0, Map.of("base.csv", BASE.get("base.csv"),
                     "nova-pro.csv", WITH_PRO.get("nova-pro.csv") + "amazon.nova-micro-v1:0,us-east-1,2024-01-01,,0.035,0.14,,,,*,\n")), 30);
             assertThat(adjustments(h)).hasSize(2);
             assertThat(h.extractOutputValues()).isEmpty();
@@ -68,10 +69,10 @@ class LatePricesTest {
     @Test
     void beyondTheCountBoundAnUnpricedInvocationIsNotRememberedAndCounted() throws Exception {
         JobConfig config = JobConfig.defaults().with(Map.of("pricing.late.max.records", "1"));
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(config, null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(config, null)) {
             h.processElement(invocation("p1", PRO, 1000, 100), 1);
             h.processElement(invocation("p2", PRO, 1000, 100), 2);
-            h.processBroadcastElement(new PriceUpdate("prices", 0, WITH_PRO), 20);
+            h.processBroadcastElement(new TableReading("prices", 0, WITH_PRO), 20);
             assertThat(adjustments(h)).extracting(a -> a.requestId).containsExactly("p1");
         }
     }
@@ -79,9 +80,9 @@ class LatePricesTest {
     @Test
     void aWindowOfZeroRemembersNothing() throws Exception {
         JobConfig config = JobConfig.defaults().with(Map.of("pricing.late.window", "0"));
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(config, null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(config, null)) {
             h.processElement(invocation("p1", PRO, 1000, 100), 1);
-            h.processBroadcastElement(new PriceUpdate("prices", 0, WITH_PRO), 20);
+            h.processBroadcastElement(new TableReading("prices", 0, WITH_PRO), 20);
             assertThat(adjustments(h)).isEmpty();
         }
     }
@@ -89,7 +90,7 @@ class LatePricesTest {
     @Test
     void anInvocationIsForgottenTheWindowAfterItWasRead() throws Exception {
         long window = java.time.Duration.ofDays(35).toMillis();
-        try (KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = harness(JobConfig.defaults(), null)) {
+        try (KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = harness(JobConfig.defaults(), null)) {
             h.setProcessingTime(1000);
             h.processElement(invocation("p1", PRO, 1000, 100), 1);
             h.setProcessingTime(2000);
@@ -98,15 +99,15 @@ class LatePricesTest {
             h.processWatermark(Long.MAX_VALUE);
             h.processBroadcastWatermark(Long.MAX_VALUE);
             h.setProcessingTime(1000 + window);
-            h.processBroadcastElement(new PriceUpdate("prices", 0, WITH_PRO), 20);
+            h.processBroadcastElement(new TableReading("prices", 0, WITH_PRO), 20);
             assertThat(adjustments(h)).extracting(a -> a.requestId).containsExactly("p2");
         }
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> harness(
+    private static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(
             JobConfig config, OperatorSubtaskState restore) throws Exception {
-        PricingFunction fn = new PricingFunction(config, BASE).withLatePrices(true);
-        KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
+        PricingFunction fn = new PricingFunction(PricingOptions.from(config), BASE).withLatePrices(true);
+        KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(fn, List.of(PricingFunction.PRICE_FILES)), i -> i.requestId, Types.STRING, 128, 1, 0);
         h.setStateBackend(new HashMapStateBackend());
         h.setup();
@@ -117,7 +118,7 @@ class LatePricesTest {
         return h;
     }
 
-    private static List<Adjustment> adjustments(KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> h) {
+    private static List<Adjustment> adjustments(KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> h) {
         List<Adjustment> out = new ArrayList<>();
         ConcurrentLinkedQueue<StreamRecord<Adjustment>> side = h.getSideOutput(SideOutputs.ADJUSTMENTS);
         if (side != null) {

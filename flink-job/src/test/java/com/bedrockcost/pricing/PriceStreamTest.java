@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -68,7 +69,7 @@ class PriceStreamTest {
         Files.write(dir.resolve("prices/notes.txt"), "not a price file".getBytes(StandardCharsets.UTF_8));
         Files.write(dir.resolve("prices/.c.csv.tmp"), "half written".getBytes(StandardCharsets.UTF_8));
         StreamExecutionEnvironment env = env();
-        List<PriceUpdate> out = new ArrayList<>();
+        List<TableReading> out = new ArrayList<>();
         PriceFeed.watch(PriceLocation.of(dir.resolve("prices").toString()), Duration.ZERO).create(env)
                 .executeAndCollect().forEachRemaining(out::add);
         assertThat(out).singleElement().satisfies(u -> assertThat(u.files).containsOnlyKeys("prices/a.csv", "prices/sub/b.csv"));
@@ -79,8 +80,8 @@ class PriceStreamTest {
         Path prices = Files.createDirectories(dir.resolve("prices"));
         write(prices.resolve("a.csv"), HEADER);
         StreamExecutionEnvironment env = env();
-        DataStream<PriceUpdate> stream = PriceFeed.watch(PriceLocation.of(prices.toString()), Duration.ofMillis(200)).create(env);
-        try (CloseableIterator<PriceUpdate> it = stream.executeAndCollect()) {
+        DataStream<TableReading> stream = PriceFeed.watch(PriceLocation.of(prices.toString()), Duration.ofMillis(200)).create(env);
+        try (CloseableIterator<TableReading> it = stream.executeAndCollect()) {
             assertThat(it.next().files).containsOnlyKeys("prices/a.csv");
             write(prices.resolve("b.csv"), HEADER);
             assertThat(it.next().files).containsOnlyKeys("prices/a.csv", "prices/b.csv");
@@ -149,7 +150,7 @@ class PriceStreamTest {
                         .withTimestampAssigner((inv, ts) -> inv.eventTime.toEpochMilli()));
         return invocations.keyBy(inv -> inv.requestId, Types.STRING)
                 .connect(PriceFeed.watch(location, interval).create(env).broadcast(PricingFunction.PRICE_FILES))
-                .process(new PricingFunction(JobConfig.defaults().with(JobConfig.PRICING_WAIT_TIMEOUT, "1h"), (Map<String, String>) null),
+                .process(new PricingFunction(PricingOptions.from(JobConfig.defaults().with(JobConfig.PRICING_WAIT_TIMEOUT, "1h")), (Map<String, String>) null),
                         TypeInformation.of(Invocation.class))
                 .transform("price-event-time", TypeInformation.of(Invocation.class), new EventTimeStamps());
     }

@@ -1,6 +1,7 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.JobConfig;
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -10,8 +11,11 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +38,8 @@ class PricingFunctionTest {
         return m;
     }
 
-    static PriceUpdate update(Map<String, String> files) {
-        return new PriceUpdate("test", 0, files);
+    static TableReading update(Map<String, String> files) {
+        return new TableReading("test", 0, files);
     }
 
     static Invocation inv(String id, String model, String region, String scope, Instant at,
@@ -60,12 +64,12 @@ class PricingFunctionTest {
         return inv(id, model, "us-east-1", "in-region", at, in, out, 0, 0, 0);
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> harness(PricingFunction fn) throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(PricingFunction fn) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, i -> i.requestId, Types.STRING, PricingFunction.PRICE_FILES);
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> harness(Map<String, String> initial) throws Exception {
-        return harness(new PricingFunction(CONFIG, initial));
+    static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> harness(Map<String, String> initial) throws Exception {
+        return harness(new PricingFunction(PricingOptions.from(CONFIG), initial));
     }
 
     static Map<String, Invocation> byId(List<Invocation> out) {
@@ -78,6 +82,21 @@ class PricingFunctionTest {
 
     static BigDecimal usd(String v) {
         return new BigDecimal(v).setScale(12);
+    }
+
+    @Test
+    void theTableAtPricingPathIsReadWhenTheOperatorOpensNotWhenItIsBuilt(@TempDir Path dir) throws Exception {
+        Path prices = Files.createDirectories(dir.resolve("prices"));
+        PricingFunction fn = new PricingFunction(PricingOptions.from(CONFIG.with(JobConfig.PRICING_PATH, prices.toString())));
+        // Built before the folder holds a file: a constructor that read it would have found none.
+        Files.writeString(prices.resolve("a.csv"), HEADER + "m.x,*,2024-01-01,,5,25,,,,*,\n");
+        try (var h = harness(fn)) {
+            h.processElement(inv("r1", "m.x", T, 1000, 100), 0);
+            Invocation out = byId(h.extractOutputValues()).get("r1");
+            assertThat(out.pricingStatus).isEqualTo(Invocation.PRICED);
+            assertThat(out.totalCost).isEqualTo(usd("0.0075"));
+            assertThat(out.priceSource).isEqualTo("prices/a.csv:2");
+        }
     }
 
     @Test
@@ -180,7 +199,7 @@ class PricingFunctionTest {
 
     @Test
     void anUnknownModelIsWrittenUnpricedAndCountedPerModel() throws Exception {
-        PricingFunction fn = new PricingFunction(CONFIG, files("p/a.csv", HEADER + "m.x,*,2024-01-01,,1,1,,,,*,\n"));
+        PricingFunction fn = new PricingFunction(PricingOptions.from(CONFIG), files("p/a.csv", HEADER + "m.x,*,2024-01-01,,1,1,,,,*,\n"));
         try (var h = harness(fn)) {
             h.processElement(inv("a", "writer.palmyra-x5-v1:0", T, 10, 10), 0);
             h.processElement(inv("b", "writer.palmyra-x5-v1:0", T, 10, 10), 0);
@@ -259,7 +278,7 @@ class PricingFunctionTest {
 
     @Test
     void theWaitIsBoundedPerInstance() throws Exception {
-        PricingFunction fn = new PricingFunction(CONFIG.with(JobConfig.PRICING_WAIT_MAX_RECORDS, "2"), null);
+        PricingFunction fn = new PricingFunction(PricingOptions.from(CONFIG.with(JobConfig.PRICING_WAIT_MAX_RECORDS, "2")), null);
         try (var h = harness(fn)) {
             h.processElement(inv("a", "m.x", T, 10, 10), 0);
             h.processElement(inv("b", "m.x", T, 10, 10), 0);
@@ -351,9 +370,9 @@ class PricingFunctionTest {
         }
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Invocation, PriceUpdate, Invocation> restored(OperatorSubtaskState state) throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, Invocation, TableReading, Invocation> restored(OperatorSubtaskState state) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new PricingFunction(CONFIG, null), List.of(PricingFunction.PRICE_FILES)),
+                new CoBroadcastWithKeyedOperator<>(new PricingFunction(PricingOptions.from(CONFIG), null), List.of(PricingFunction.PRICE_FILES)),
                 (Invocation i) -> i.requestId, Types.STRING, 1, 1, 0);
         h.setup();
         h.initializeState(state);

@@ -1,10 +1,10 @@
 package com.bedrockcost.pricing.pricelist;
 
+import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.pricing.PriceBook;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.pricing.PriceLocation;
-import com.bedrockcost.pricing.PriceUpdate;
 import com.bedrockcost.pricing.Pricer;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -39,7 +39,7 @@ class PriceListRefreshTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
 
-    private static BigDecimal cost(PriceUpdate update, String scope, String at) {
+    private static BigDecimal cost(TableReading update, String scope, String at) {
         PriceBook.Outcome o = PriceBook.empty().apply(update.files);
         assertThat(o.rejected).isEmpty();
         Invocation i = new Invocation();
@@ -63,9 +63,9 @@ class PriceListRefreshTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             PriceListFeed feed = new PriceListFeed(server.url(), Duration.ofMillis(300), Duration.ofSeconds(5));
-            try (CloseableIterator<PriceUpdate> it = PriceFeed.watch(PriceLocation.of(prices.toString()), Duration.ofMillis(100), feed)
+            try (CloseableIterator<TableReading> it = PriceFeed.watch(PriceLocation.of(prices.toString()), Duration.ofMillis(100), feed)
                     .create(env).executeAndCollect()) {
-                PriceUpdate update = it.next();
+                TableReading update = it.next();
                 while (!update.files.containsKey("aws-price-list/anthropic.csv")) {
                     update = it.next(); // the folder may be read before the first fetch completes
                 }

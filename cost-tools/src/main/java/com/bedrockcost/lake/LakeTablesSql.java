@@ -1,4 +1,4 @@
-package com.bedrockcost.report;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.lake.TableSchema;
 
@@ -42,7 +42,7 @@ public final class LakeTablesSql {
     }
 
     /** The columns of {@code table} in {@code schemas/}, each as {name, DuckDB type}. */
-    static java.util.List<String[]> duckColumns(String table) {
+    public static java.util.List<String[]> duckColumns(String table) {
         java.util.List<String[]> out = new java.util.ArrayList<>();
         for (TableSchema.Column c : TableSchema.load(table).columns()) {
             out.add(new String[] {c.name, duckType(c.type)});
@@ -51,7 +51,7 @@ public final class LakeTablesSql {
     }
 
     /** The DuckDB type of a column type of {@code schemas/}: timestamps are UTC instants (TIMESTAMPTZ, as DuckDB reads them). */
-    static String duckType(String hiveType) {
+    public static String duckType(String hiveType) {
         if (hiveType.equals("string")) {
             return "VARCHAR";
         }
@@ -65,7 +65,7 @@ public final class LakeTablesSql {
     }
 
     /** The Flink SQL type of a column type of {@code schemas/} (Hive/Glue names). */
-    static String flinkType(String hiveType) {
+    public static String flinkType(String hiveType) {
         if (hiveType.equals("string")) {
             return "STRING";
         }
@@ -84,7 +84,7 @@ public final class LakeTablesSql {
         throw new IllegalArgumentException("No Flink SQL type for column type " + hiveType);
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }
 

@@ -1,7 +1,6 @@
-package com.bedrockcost.ingest;
+package com.bedrockcost.parse;
 
 import com.bedrockcost.model.ErrorType;
-import com.bedrockcost.parse.Redaction;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

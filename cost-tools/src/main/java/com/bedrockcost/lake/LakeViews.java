@@ -1,4 +1,4 @@
-package com.bedrockcost.report;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.lake.LakeTables;
 
@@ -47,13 +47,13 @@ import java.util.stream.Stream;
  * which is not part of its JDBC jar and is downloaded on first use, so it cannot be relied on.
  */
 public final class LakeViews implements AutoCloseable {
-    static final String INVOCATIONS = LakeTables.INVOCATIONS;
-    static final String FAILED = LakeTables.FAILED;
-    static final String ALERTS = LakeTables.ALERTS;
-    static final String ADJUSTMENTS = "adjustments";
-    static final String INVOCATIONS_CURRENT = "invocations_current";
+    public static final String INVOCATIONS = LakeTables.INVOCATIONS;
+    public static final String FAILED = LakeTables.FAILED;
+    public static final String ALERTS = LakeTables.ALERTS;
+    public static final String ADJUSTMENTS = "adjustments";
+    public static final String INVOCATIONS_CURRENT = "invocations_current";
     /** The cost columns of invocations that adjustments change, each by its {@code <column>_delta}. */
-    static final String[] COSTS = {"input_cost", "output_cost", "cache_read_cost", "cache_write_cost", "guardrail_cost",
+    public static final String[] COSTS = {"input_cost", "output_cost", "cache_read_cost", "cache_write_cost", "guardrail_cost",
         "image_cost", "video_cost", "rerank_cost", "total_cost"};
     /** Tables partitioned by the UTC day their rows are about (event, processing, alert): a slice of days reads only those folders. */
     private static final Set<String> BY_SLICE_DAY = Set.of(INVOCATIONS, FAILED, ALERTS);
@@ -87,12 +87,12 @@ public final class LakeViews implements AutoCloseable {
     }
 
     /** The whole lake at {@code root} (a local folder, {@code file:} or another file system's URI such as {@code s3://}). */
-    static LakeViews open(String root) throws IOException {
+    public static LakeViews open(String root) throws IOException {
         return open(root, null, null);
     }
 
     /** The lake, with the day-partitioned tables read only for the UTC days {@code from}..{@code to} (null: open). */
-    static LakeViews open(String root, LocalDate from, LocalDate to) throws IOException {
+    public static LakeViews open(String root, LocalDate from, LocalDate to) throws IOException {
         Path local = localPath(root);
         Path staged = local == null ? Files.createTempDirectory("bedrock-report-") : null;
         Connection conn = null;
@@ -121,19 +121,19 @@ public final class LakeViews implements AutoCloseable {
     }
 
     /** How many committed Parquet files of {@code table} the views read. */
-    int files(String table) {
+    public int files(String table) {
         return files.getOrDefault(table, 0);
     }
 
-    boolean has(String table) {
+    public boolean has(String table) {
         return files(table) > 0;
     }
 
-    Statement statement() throws SQLException {
+    public Statement statement() throws SQLException {
         return conn.createStatement();
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Statement st = conn.createStatement()) {
             st.execute(sql);
         }
@@ -222,7 +222,7 @@ public final class LakeViews implements AutoCloseable {
     }
 
     /** The local folder of a lake root, or null for a remote file system. */
-    static Path localPath(String root) {
+    public static Path localPath(String root) {
         if (root.startsWith("file:")) {
             return Paths.get(URI.create(root));
         }
@@ -263,7 +263,7 @@ public final class LakeViews implements AutoCloseable {
         org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(root, table);
         String prefix = dir.toUri().getPath();
         List<Path> out = new ArrayList<>();
-        for (org.apache.flink.core.fs.Path file : LakeSummary.parquetFiles(dir)) {
+        for (org.apache.flink.core.fs.Path file : CommittedRows.parquetFiles(dir)) {
             String path = file.toUri().getPath();
             String relative = path.startsWith(prefix) ? path.substring(prefix.length()).replaceFirst("^/+", "") : file.getName();
             if (!inDays(relative, from, to)) {

@@ -1,4 +1,4 @@
-package com.bedrockcost.localrun;
+package com.bedrockcost.lake;
 
 import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.lake.LakeTables;
@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * Removes what interrupted runs leave in a local lake: uncommitted in-progress files (hidden,
  * {@code .part-….inprogress.…}), half-written index files, and folders left empty; it finds, and keeps,
  * committed files a compaction had not merged yet. Only while
- * holding the lake's {@link LakeLock}: then no other run writes there. On S3 an uncommitted file is
+ * holding the lake's lock ({@code localrun.LakeLock}): then no other run writes there. On S3 an uncommitted file is
  * an unfinished multipart upload, which no reader sees (a bucket lifecycle rule aborts them).
  */
 public final class LakeLeftovers {

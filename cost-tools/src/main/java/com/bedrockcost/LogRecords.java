@@ -1,7 +1,10 @@
-package com.bedrockcost.ingest;
+package com.bedrockcost;
 
+import com.bedrockcost.ingest.LogGenerator;
+import com.bedrockcost.ingest.LogLineFormat;
 import com.bedrockcost.model.ErrorType;
 import com.bedrockcost.model.RawInput;
+import com.bedrockcost.parse.CloudWatchEnvelope;
 
 import com.fasterxml.jackson.core.JsonFactory;
 

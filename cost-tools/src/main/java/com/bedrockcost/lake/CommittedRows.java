@@ -1,12 +1,14 @@
-package com.bedrockcost.report;
+package com.bedrockcost.lake;
 
-import com.bedrockcost.lake.FlinkInputFile;
+import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +28,7 @@ public final class CommittedRows {
     /** Rows in committed Parquet files under the table now. */
     public long count() throws IOException {
         long total = 0;
-        for (Path file : LakeSummary.parquetFiles(table)) {
+        for (Path file : parquetFiles(table)) {
             Long rows = rowsByFile.get(file);
             if (rows == null) {
                 long len = FileSystem.get(file.toUri()).getFileStatus(file).getLen();
@@ -38,5 +40,23 @@ public final class CommittedRows {
             total += rows;
         }
         return total;
+    }
+
+    /** Committed Parquet files under a table folder (in-progress files are hidden and skipped). */
+    public static List<Path> parquetFiles(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        FileSystem fs = FileSystem.get(dir.toUri());
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus st : fs.listStatus(dir)) {
+            String name = st.getPath().getName();
+            if (st.isDir()) {
+                out.addAll(parquetFiles(st.getPath()));
+            } else if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
+                out.add(st.getPath());
+            }
+        }
+        return out;
     }
 }

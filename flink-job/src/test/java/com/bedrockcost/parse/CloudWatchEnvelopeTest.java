@@ -1,7 +1,6 @@
-package com.bedrockcost.ingest;
+package com.bedrockcost.parse;
 
 import com.bedrockcost.model.ErrorType;
-import com.bedrockcost.parse.InvocationLogParser;
 import com.bedrockcost.testutil.Envelopes;
 
 import org.junit.jupiter.api.Test;

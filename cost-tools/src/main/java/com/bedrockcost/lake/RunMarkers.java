@@ -1,4 +1,4 @@
-package com.bedrockcost.localrun;
+package com.bedrockcost.lake;
 
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;
@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * into the lake writes {@code tenant_hourly} for the invocations the interrupted runs committed too.
  */
 public final class RunMarkers {
-    static final String DIR = "_runs";
+    public static final String DIR = "_runs";
 
     private RunMarkers() {}
 
