@@ -171,7 +171,7 @@ final class Restate {
      */
     static String query(Slice slice, boolean anyAdjustments) {
         List<String> inv = new ArrayList<>();
-        String day = "CONCAT(`year`, '-', `month`, '-', `day`)";
+        String day = LakeTablesSql.PARTITION_DAY;
         if (slice.from != null) {
             inv.add(day + " >= " + literal(slice.from.toString()));
         }

@@ -1,9 +1,5 @@
 package com.bedrockcost.lake;
 
-import com.bedrockcost.lake.LakeFailedRecords;
-import com.bedrockcost.lake.LakeTables;
-import com.bedrockcost.lake.RequestIdIndex;
-
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;

@@ -1,13 +1,23 @@
 package com.bedrockcost.lake;
 
-import com.bedrockcost.lake.TableSchema;
+import java.time.LocalDate;
+import java.util.Locale;
 
 /** Flink SQL DDL for a lake table, from its one definition in {@code schemas/}: the filesystem connector over the Hive-partitioned Parquet. */
 public final class LakeTablesSql {
     /** The column {@link #createTableWithFileName} adds: the name of the Parquet file a row is in. */
     public static final String FILE_NAME = "file_name";
 
+    /** The UTC day of a row's partition (its {@code year}/{@code month}/{@code day} folders) as {@code YYYY-MM-DD}, in Flink SQL. */
+    public static final String PARTITION_DAY = "CONCAT(`year`, '-', `month`, '-', `day`)";
+
     private LakeTablesSql() {}
+
+    /** The condition "the row is in the partition of {@code day}", which the connector prunes partitions by. */
+    public static String inPartition(LocalDate day) {
+        return String.format(Locale.ROOT, "(`year` = %s AND `month` = %s AND `day` = %s)", literal(String.valueOf(day.getYear())),
+                literal(String.format(Locale.ROOT, "%02d", day.getMonthValue())), literal(String.format(Locale.ROOT, "%02d", day.getDayOfMonth())));
+    }
 
     /**
      * {@code CREATE TEMPORARY TABLE} for {@code table} under {@code root}. The partition columns are

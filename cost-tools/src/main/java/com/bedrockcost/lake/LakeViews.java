@@ -1,7 +1,5 @@
 package com.bedrockcost.lake;
 
-import com.bedrockcost.lake.LakeTables;
-
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileSystem;
 
@@ -26,8 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -57,7 +53,8 @@ public final class LakeViews implements AutoCloseable {
         "image_cost", "video_cost", "rerank_cost", "total_cost"};
     /** Tables partitioned by the UTC day their rows are about (event, processing, alert): a slice of days reads only those folders. */
     private static final Set<String> BY_SLICE_DAY = Set.of(INVOCATIONS, FAILED, ALERTS);
-    private static final Pattern DAY_FOLDERS = Pattern.compile("year=(\\d{4})/month=(\\d{2})/day=(\\d{2})/");
+    /** The UTC day of a row's partition (its {@code year}/{@code month}/{@code day} folders) as {@code YYYY-MM-DD}, in the views' SQL. */
+    public static final String PARTITION_DAY = "(year || '-' || month || '-' || day)";
 
     private final Connection conn;
     private final Map<String, Integer> files = new HashMap<>();
@@ -160,7 +157,7 @@ public final class LakeViews implements AutoCloseable {
             for (String[] c : schema) {
                 cols.add("CAST(NULL AS " + c[1] + ") AS " + quote(c[0]));
             }
-            for (String p : new String[] {"year", "month", "day"}) {
+            for (String p : DatePartitioner.COLUMNS) {
                 cols.add("CAST(NULL AS VARCHAR) AS " + p);
             }
             execute("CREATE VIEW " + table + " AS SELECT " + String.join(", ", cols) + " WHERE false");
@@ -250,12 +247,11 @@ public final class LakeViews implements AutoCloseable {
         if (from == null && to == null) {
             return true;
         }
-        Matcher m = DAY_FOLDERS.matcher(relative);
-        if (!m.find()) {
+        LocalDate day = DatePartitioner.dayOf(relative);
+        if (day == null) {
             return true;
         }
-        String day = m.group(1) + "-" + m.group(2) + "-" + m.group(3);
-        return (from == null || day.compareTo(from.toString()) >= 0) && (to == null || day.compareTo(to.toString()) <= 0);
+        return (from == null || !day.isBefore(from)) && (to == null || !day.isAfter(to));
     }
 
     /** Copies the committed files of a remote table (of the given days) to {@code target}, keeping their folders. */

@@ -189,7 +189,7 @@ public final class BudgetPanel {
 
     private void readAlerts(ReportOptions options, LakeViews lake) throws IOException {
         List<String> c = new ArrayList<>();
-        String day = "(year || '-' || month || '-' || day)";
+        String day = LakeViews.PARTITION_DAY;
         if (options.from != null) {
             c.add(day + " >= " + literal(options.from.toString()));
         }

@@ -1,5 +1,6 @@
 package com.bedrockcost.report;
 
+import com.bedrockcost.lake.DatePartitioner;
 import com.bedrockcost.lake.LakeViews;
 
 import javax.annotation.Nullable;
@@ -127,7 +128,7 @@ public final class LakeSummary {
         out.printf("Total cost: USD %s%n", totalCost.stripTrailingZeros().toPlainString());
         table(out, "Top " + top + " tenants by cost", byTenant, top);
         table(out, "Cost by model", byModel, Integer.MAX_VALUE);
-        out.printf("%nLake: %s  (invocations/, failed/, tenant_hourly/: year=YYYY/month=MM/day=DD/*.parquet)%n", root);
+        out.printf("%nLake: %s  (invocations/, failed/, tenant_hourly/: %s)%n", root, DatePartitioner.LAYOUT);
     }
 
     private static void table(PrintStream out, String title, Map<String, Totals> rows, int limit) {

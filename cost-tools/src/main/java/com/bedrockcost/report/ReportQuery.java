@@ -112,7 +112,7 @@ public final class ReportQuery {
             }
             percentiles(data, latencies);
             if (data.failedShown && lake.has(LakeViews.FAILED)) {
-                String failed = "(SELECT error_type, year || '-' || month || '-' || day AS fday FROM " + LakeViews.FAILED
+                String failed = "(SELECT error_type, " + LakeViews.PARTITION_DAY + " AS fday FROM " + LakeViews.FAILED
                         + where(options, false) + ")";
                 try (ResultSet rs = st.executeQuery("SELECT error_type, CAST(count(*) AS BIGINT) FROM " + failed + " GROUP BY ALL")) {
                     while (rs.next()) {
@@ -150,7 +150,7 @@ public final class ReportQuery {
     /** The filters as a WHERE clause; tenant and model do not apply to the failed table. */
     static String where(ReportOptions o, boolean invocations) {
         List<String> c = new ArrayList<>();
-        String day = "(year || '-' || month || '-' || day)";
+        String day = LakeViews.PARTITION_DAY;
         if (o.from != null) {
             c.add(day + " >= " + literal(o.from.toString()));
         }

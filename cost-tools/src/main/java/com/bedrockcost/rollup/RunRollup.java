@@ -2,6 +2,7 @@ package com.bedrockcost.rollup;
 
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
+import com.bedrockcost.lake.DatePartitioner;
 import com.bedrockcost.lake.LakeTables;
 import com.bedrockcost.lake.LakeTablesSql;
 import com.bedrockcost.model.Invocation;
@@ -17,13 +18,14 @@ import org.apache.flink.table.api.config.AggregatePhaseStrategy;
 import org.apache.flink.table.api.config.OptimizerConfigOptions;
 
 import java.io.IOException;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static com.bedrockcost.lake.LakeTablesSql.literal;
 
@@ -104,20 +106,20 @@ public final class RunRollup {
         return true;
     }
 
-    /** {@code (year = … AND month = … AND day = …)} of every invocations partition holding a file of the runs. */
+    /** The condition of every invocations partition holding a file of the runs ({@link LakeTablesSql#inPartition}). */
     static List<String> partitionsWritten(String root, Collection<String> runIds) throws IOException {
-        TreeSet<String> out = new TreeSet<>();
+        TreeSet<LocalDate> days = new TreeSet<>();
         for (Path file : CommittedRows.parquetFiles(new Path(root, LakeTables.INVOCATIONS))) {
             if (!writtenBy(file.getName(), runIds)) {
                 continue;
             }
-            Path day = file.getParent();
-            Path month = day.getParent();
-            Path year = month.getParent();
-            out.add(String.format(Locale.ROOT, "(`year` = %s AND `month` = %s AND `day` = %s)",
-                    literal(value(year)), literal(value(month)), literal(value(day))));
+            LocalDate day = DatePartitioner.dayOf(file.toUri().getPath());
+            if (day == null) {
+                throw new IOException("The invocations file " + file + " is not in a day partition of the lake (" + DatePartitioner.LAYOUT + ")");
+            }
+            days.add(day);
         }
-        return new ArrayList<>(out);
+        return days.stream().map(LakeTablesSql::inPartition).collect(Collectors.toList());
     }
 
     private static boolean writtenBy(String fileName, Collection<String> runIds) {
@@ -127,11 +129,5 @@ public final class RunRollup {
             }
         }
         return false;
-    }
-
-    /** The value of a Hive partition folder ({@code day=01} → {@code 01}). */
-    private static String value(Path partition) {
-        String name = partition.getName();
-        return name.substring(name.indexOf('=') + 1);
     }
 }
