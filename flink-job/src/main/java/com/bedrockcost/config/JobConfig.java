@@ -88,7 +88,7 @@ public final class JobConfig implements Serializable {
             "Root of the lake: a local folder or s3://bucket/prefix. Tables go to invocations/, failed/ (and tenant_hourly/).",
             Parsers.location());
     public static final ConfigKey<String> OUTPUT_COMPRESSION = key("Output", "output.compression", "ZSTD",
-            "Parquet compression: ZSTD, SNAPPY, GZIP or UNCOMPRESSED. ZSTD: about 40% fewer bytes stored and scanned than SNAPPY (what Athena bills), for about 10% more writer CPU (docs/performance.md, Parquet layout).", Parsers.oneOf("SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"));
+            "Parquet compression: ZSTD, SNAPPY, GZIP or UNCOMPRESSED. ZSTD: about 40% fewer bytes stored and scanned than SNAPPY (what Athena bills), for 10-25% more CPU in the Parquet writer (docs/performance.md, Parquet layout).", Parsers.oneOf("SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"));
     public static final ConfigKey<Boolean> OUTPUT_TENANT_HOURLY = key("Output", "output.tenant.hourly", "true",
             "Also write tenant_hourly (per UTC hour, tenant and model; a Flink SQL window in the job). false leaves the table and the SQL planner out.",
             Parsers.bool());
