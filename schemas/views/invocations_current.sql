@@ -44,6 +44,7 @@ SELECT
   i.rerank_queries,
   CASE WHEN a.rerank_cost_delta IS NULL THEN i.rerank_cost ELSE coalesce(i.rerank_cost, 0) + a.rerank_cost_delta END AS rerank_cost,
   CASE WHEN a.pricing_status = 'PRICED' THEN NULL ELSE i.unpriced_reason END AS unpriced_reason,
+  i.image_variant,
   coalesce(a.adjustments, 0) AS adjustments,
   a.last_adjusted_at,
   i.year,

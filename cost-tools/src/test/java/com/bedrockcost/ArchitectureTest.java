@@ -30,14 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The direction of the job's imports: cli -> runtime (LocalRunner, StreamingJob, localcloud, localrun) ->
  * pipeline (CostPipeline and the rest of the root package) -> report (reading the outputs back) -> stages
- * (ingest, parse, dedup, pricing, budget, rollup, sink; no stage imports another) -> lake -> csvtable ->
+ * (ingest, parse, pricing, budget, rollup, sink; no stage imports another) -> lake -> csvtable ->
  * model, config. A layer may skip layers below it, never import one above it or beside it. The edges that break this today are listed, each with
  * where its class belongs, in {@link #FROZEN}: a new one fails, and an entry whose edge is gone
  * fails until it is deleted, so the list only shrinks. docs/architecture.md explains the layers.
  */
 class ArchitectureTest {
     private static final String ROOT = "com.bedrockcost";
-    private static final List<String> STAGES = List.of("ingest", "parse", "dedup", "pricing", "budget", "rollup", "sink");
+    private static final List<String> STAGES = List.of("ingest", "parse", "pricing", "budget", "rollup", "sink");
 
     /**
      * Today's edges against the layering, class to class (nested classes count as their top-level
@@ -46,10 +46,7 @@ class ArchitectureTest {
      * compile-time constant is invisible to it; today that is parse.ParseOptions ->
      * ingest.LogLineFormat (MAX_LINE_BYTES), listed in docs/architecture.md.
      */
-    static final List<Edge> FROZEN = List.of(
-            // De-duplication runs inside the pricing operator (one serialization less), so PricingFunction
-            // holds SeenRequests: the pipeline should hand it in, or SeenRequests belongs with pricing.
-            edge("pricing.PricingFunction", "dedup.SeenRequests"));
+    static final List<Edge> FROZEN = List.of();
 
     private static JavaClasses classes;
 

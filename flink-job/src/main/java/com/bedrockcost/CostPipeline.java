@@ -3,7 +3,7 @@ package com.bedrockcost;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.csvtable.TableReading;
 import com.bedrockcost.ingest.Inputs;
-import com.bedrockcost.dedup.RequestIdKey;
+import com.bedrockcost.pricing.RequestIdKey;
 import com.bedrockcost.lake.LakeFailedRecords;
 import com.bedrockcost.model.Adjustment;
 import com.bedrockcost.model.FailedRecord;

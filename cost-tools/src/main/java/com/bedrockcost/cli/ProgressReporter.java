@@ -1,6 +1,6 @@
 package com.bedrockcost.cli;
 
-import com.bedrockcost.dedup.SeenRequests;
+import com.bedrockcost.pricing.SeenRequests;
 import com.bedrockcost.parse.DecodeMetrics;
 
 import org.apache.flink.api.common.JobID;

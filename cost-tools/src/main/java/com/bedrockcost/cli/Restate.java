@@ -34,6 +34,7 @@ import org.apache.flink.util.Collector;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -50,12 +51,17 @@ import static com.bedrockcost.lake.LakeTablesSql.literal;
  * the lake that prices every invocation of the slice again ({@link Repricer}, the job's own pricing)
  * and yields one {@link Adjustment} per invocation whose current cost differs. The same plan runs
  * twice: once to count ({@link #summarise}), once to write ({@link #write}); it is deterministic (the
- * lake is locked, {@code adjusted_at} is fixed), so both see the same adjustments. The write job also
- * turns them into {@code tenant_hourly} correction rows ({@link AdjustmentRows}).
+ * lake is locked, {@code adjusted_at} is fixed), so both see the same adjustments. A third job
+ * ({@link #reconcileHourly}) then brings {@code tenant_hourly} up to date with {@code adjustments}:
+ * per hour, tenant and model it writes the {@code ADJUSTMENT} row that the adjustments lack there.
+ * Derived from what both tables hold, not from this run's adjustments, it is idempotent and completes
+ * the work of a restate (or a job) that stopped between its commits to the two tables.
  */
 final class Restate {
     /** Accumulator: adjustments the write job wrote. */
     static final String WRITTEN = "restate-adjustments-written";
+    /** Accumulator: tenant_hourly ADJUSTMENT rows the reconciling job wrote. */
+    static final String HOURLY_WRITTEN = "restate-hourly-rows-written";
 
     /** The slice of the lake and the table to price it with. */
     static final class Slice implements Serializable {
@@ -126,31 +132,129 @@ final class Restate {
     }
 
     /**
-     * Appends the slice's adjustments to {@code <lake>/adjustments} and, when the lake has a
-     * {@code tenant_hourly} table, their {@code ADJUSTMENT} correction rows to it (so that its sums
-     * converge too); committed when the job ends. Returns how many adjustments.
+     * Appends the slice's adjustments to {@code <lake>/adjustments}, committed when the job ends.
+     * Returns how many adjustments. {@code tenant_hourly} follows with {@link #reconcileHourly}.
      */
-    static long write(JobConfig config, Slice slice, boolean tenantHourly) throws Exception {
+    static long write(JobConfig config, Slice slice) throws Exception {
         StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
         DataStream<Adjustment> adjustments = outcomes(env, slice)
                 .flatMap(new Adjusted()).returns(TypeInformation.of(Adjustment.class)).name("adjustments");
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         String partPrefix = "part-restate-" + slice.adjustedAt.toEpochMilli();
         adjustments.sinkTo(LakeSinks.adjustments(slice.lake, codec, partPrefix)).name("adjustments");
-        if (tenantHourly) {
-            adjustments.transform("tenant_hourly corrections", TypeInformation.of(TenantHourly.class), new AdjustmentRows())
-                    .sinkTo(LakeSinks.tenantHourly(slice.lake, codec)).name("tenant_hourly");
-        }
         JobExecutionResult result = env.execute("bedrock-cost-stream restate");
         Long written = result.getAccumulatorResult(WRITTEN);
         return written == null ? 0 : written;
     }
 
+    /**
+     * Writes to {@code tenant_hourly}, per hour, tenant and model of the slice, the {@code ADJUSTMENT}
+     * row that makes its adjustment rows sum to the lake's adjustments (as {@link AdjustmentRows} adds
+     * them up: cost deltas, and unpriced -1 for each that priced an unpriced invocation); nothing where
+     * they already do. Call it only when the lake has adjustments and a {@code tenant_hourly}. Returns
+     * how many rows it wrote.
+     */
+    static long reconcileHourly(JobConfig config, Slice slice) throws Exception {
+        StreamExecutionEnvironment env = LocalEnvironments.batchEnvironment(config);
+        StreamTableEnvironment tables = tableEnvironment(env);
+        tables.executeSql(LakeTablesSql.createTable(LakeTables.ADJUSTMENTS, slice.lake));
+        tables.executeSql(LakeTablesSql.createTable(LakeTables.TENANT_HOURLY, slice.lake));
+        tables.toDataStream(tables.sqlQuery(missingHourlyRows(slice)))
+                .flatMap(new HourlyRow()).returns(TypeInformation.of(TenantHourly.class)).name("missing ADJUSTMENT rows")
+                .sinkTo(LakeSinks.tenantHourly(slice.lake, config.get(JobConfig.OUTPUT_COMPRESSION))).name("tenant_hourly");
+        JobExecutionResult result = env.execute("bedrock-cost-stream restate (tenant_hourly)");
+        Long written = result.getAccumulatorResult(HOURLY_WRITTEN);
+        return written == null ? 0 : written;
+    }
+
+    /** Cost columns of tenant_hourly that adjustments change, each the sum of {@code <cost>_delta}. */
+    static final String[] HOURLY_COSTS = {
+        "input_cost", "output_cost", "cache_read_cost", "cache_write_cost", "total_cost", "guardrail_cost", "image_cost",
+        "video_cost", "rerank_cost"};
+
+    /**
+     * Per hour, tenant and model of the slice: the adjustments' sums minus those of tenant_hourly's
+     * ADJUSTMENT rows ({@code h}, the costs, {@code unpriced}).
+     */
+    static String missingHourlyRows(Slice slice) {
+        List<String> adj = sliceFilter(slice, "event_time");
+        List<String> hourly = sliceFilter(slice, "window_start");
+        hourly.add("row_kind = " + literal(TenantHourly.ADJUSTMENT));
+        StringBuilder adjusted = new StringBuilder("SELECT tenant_id, `model`, FLOOR(event_time TO HOUR) AS h");
+        StringBuilder written = new StringBuilder("SELECT tenant_id, `model`, window_start AS h");
+        StringBuilder sums = new StringBuilder("SELECT tenant_id, `model`, h");
+        for (String c : HOURLY_COSTS) {
+            adjusted.append(", ").append(c).append("_delta AS ").append(c);
+            written.append(", -").append(c).append(" AS ").append(c);
+            sums.append(", SUM(").append(c).append(") AS ").append(c);
+        }
+        String unpriced = "CASE WHEN COALESCE(old_pricing_status, '') = 'UNPRICED' AND COALESCE(new_pricing_status, '') <> 'UNPRICED' THEN -1"
+                + " WHEN COALESCE(old_pricing_status, '') <> 'UNPRICED' AND COALESCE(new_pricing_status, '') = 'UNPRICED' THEN 1 ELSE 0 END";
+        adjusted.append(", CAST(").append(unpriced).append(" AS BIGINT) AS unpriced FROM ").append(LakeTables.ADJUSTMENTS)
+                .append(adj.isEmpty() ? "" : " WHERE " + String.join(" AND ", adj));
+        written.append(", -unpriced AS unpriced FROM ").append(LakeTables.TENANT_HOURLY).append(" WHERE ").append(String.join(" AND ", hourly));
+        return sums.append(", SUM(unpriced) AS unpriced FROM (").append(adjusted).append("\nUNION ALL\n").append(written)
+                .append(") GROUP BY tenant_id, `model`, h").toString();
+    }
+
+    /** The event-time and tenant conditions of the slice on a table whose time column is {@code timeColumn}. */
+    private static List<String> sliceFilter(Slice slice, String timeColumn) {
+        List<String> where = new ArrayList<>();
+        if (slice.from != null) {
+            where.add(timeColumn + " >= TIMESTAMP " + literal(slice.from + " 00:00:00"));
+        }
+        if (slice.to != null) {
+            where.add(timeColumn + " < TIMESTAMP " + literal(slice.to.plusDays(1) + " 00:00:00"));
+        }
+        if (slice.tenant != null) {
+            where.add(slice.tenant.equals(ReportData.NO_TENANT) ? "tenant_id IS NULL" : "tenant_id = " + literal(slice.tenant));
+        }
+        return where;
+    }
+
+    /** A row of {@link #missingHourlyRows} → its ADJUSTMENT row, unless nothing is missing; counted. */
+    static final class HourlyRow extends RichFlatMapFunction<Row, TenantHourly> {
+        private static final long serialVersionUID = 1L;
+        private final LongCounter written = new LongCounter();
+
+        @Override
+        public void open(OpenContext context) {
+            getRuntimeContext().addAccumulator(HOURLY_WRITTEN, written);
+        }
+
+        @Override
+        public void flatMap(Row row, Collector<TenantHourly> out) {
+            TenantHourly h = new TenantHourly();
+            h.windowStart = instant(row.getField("h"));
+            h.windowEnd = h.windowStart.plus(Duration.ofHours(1));
+            h.tenantId = (String) row.getField("tenant_id");
+            h.model = (String) row.getField("model");
+            h.inputCost = (BigDecimal) row.getField("input_cost");
+            h.outputCost = (BigDecimal) row.getField("output_cost");
+            h.cacheReadCost = (BigDecimal) row.getField("cache_read_cost");
+            h.cacheWriteCost = (BigDecimal) row.getField("cache_write_cost");
+            h.totalCost = (BigDecimal) row.getField("total_cost");
+            h.guardrailCost = (BigDecimal) row.getField("guardrail_cost");
+            h.imageCost = (BigDecimal) row.getField("image_cost");
+            h.videoCost = (BigDecimal) row.getField("video_cost");
+            h.rerankCost = (BigDecimal) row.getField("rerank_cost");
+            h.unpriced = (Long) row.getField("unpriced");
+            h.rowKind = TenantHourly.ADJUSTMENT;
+            boolean missing = h.unpriced != 0;
+            for (BigDecimal cost : new BigDecimal[] {h.inputCost, h.outputCost, h.cacheReadCost, h.cacheWriteCost, h.totalCost,
+                h.guardrailCost, h.imageCost, h.videoCost, h.rerankCost}) {
+                missing |= cost != null && cost.signum() != 0;
+            }
+            if (missing) {
+                written.add(1);
+                out.collect(h);
+            }
+        }
+    }
+
     /** Every invocation of the slice at its current cost, priced again: one outcome each. */
     private static DataStream<Outcome> outcomes(StreamExecutionEnvironment env, Slice slice) throws IOException {
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
-        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
+        StreamTableEnvironment tables = tableEnvironment(env);
         tables.executeSql(LakeTablesSql.createTable(LakeTables.INVOCATIONS, slice.lake));
         boolean anyAdjustments = !CommittedRows.parquetFiles(new Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty();
         if (anyAdjustments) {
@@ -158,6 +262,13 @@ final class Restate {
         }
         return tables.toDataStream(tables.sqlQuery(query(slice, anyAdjustments)))
                 .flatMap(new Reprice(slice)).returns(TypeInformation.of(Outcome.class)).name("reprice");
+    }
+
+    private static StreamTableEnvironment tableEnvironment(StreamExecutionEnvironment env) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
+        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        tables.getConfig().set(OptimizerConfigOptions.TABLE_OPTIMIZER_SOURCE_REPORT_STATISTICS_ENABLED, false);
+        return tables;
     }
 
     /** Cost columns of invocations, each with its {@code _delta} in adjustments. */
@@ -178,24 +289,16 @@ final class Restate {
         if (slice.to != null) {
             inv.add(day + " <= " + literal(slice.to.toString()));
         }
-        List<String> adj = new ArrayList<>();
-        if (slice.from != null) {
-            adj.add("event_time >= TIMESTAMP " + literal(slice.from + " 00:00:00"));
-        }
-        if (slice.to != null) {
-            adj.add("event_time < TIMESTAMP " + literal(slice.to.plusDays(1) + " 00:00:00"));
-        }
+        List<String> adj = sliceFilter(slice, "event_time");
         if (slice.tenant != null) {
-            String t = slice.tenant.equals(ReportData.NO_TENANT) ? "tenant_id IS NULL" : "tenant_id = " + literal(slice.tenant);
-            inv.add(t);
-            adj.add(t);
+            inv.add(slice.tenant.equals(ReportData.NO_TENANT) ? "tenant_id IS NULL" : "tenant_id = " + literal(slice.tenant));
         }
         String invWhere = inv.isEmpty() ? "" : "\nWHERE " + String.join(" AND ", inv);
         String adjWhere = adj.isEmpty() ? "" : "\nWHERE " + String.join(" AND ", adj);
         StringBuilder b = new StringBuilder("SELECT i.request_id, i.event_time, i.region, i.`model`, i.profile_scope, i.tenant_id,"
                 + " i.input_tokens, i.output_tokens, i.cache_read_tokens, i.cache_write_tokens, i.cache_write_1h_tokens,"
                 + " i.service_tier, i.guardrail_policy_units, i.image_count, i.video_seconds, i.rerank_queries,"
-                + " i.pricing_status, i.price_source, i.unpriced_reason");
+                + " i.pricing_status, i.price_source, i.unpriced_reason, i.image_variant");
         for (String c : COSTS) {
             b.append(", i.").append(c);
         }
@@ -286,6 +389,7 @@ final class Restate {
         Map<String, String> guardrail = (Map<String, String>) row.getField("guardrail_policy_units");
         inv.guardrailUnits = GuardrailPolicy.fromVariants(guardrail);
         inv.imageCount = (Long) row.getField("image_count");
+        inv.imageVariant = (String) row.getField("image_variant");
         inv.videoSeconds = (BigDecimal) row.getField("video_seconds");
         inv.rerankQueries = (Long) row.getField("rerank_queries");
         inv.pricingStatus = (String) row.getField("pricing_status");

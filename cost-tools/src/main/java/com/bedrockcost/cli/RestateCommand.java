@@ -162,29 +162,55 @@ final class RestateCommand {
         if (expected == null) {
             return 1;
         }
-        if (expected == 0) {
-            out.println("Nothing to write: every invocation of the slice already has the cost this table gives.");
-            return 0;
-        }
-        long written;
+        // Correction rows only into a tenant_hourly that exists: alone they would be a misleading table.
         boolean tenantHourly;
-        try (Progress step = Main.step(out, verbosity, String.format("Writing %,d adjustments", expected))) {
-            // Correction rows only into a tenant_hourly that exists: alone they would be a misleading table.
+        try {
             tenantHourly = !CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.TENANT_HOURLY)).isEmpty();
-            written = Restate.write(config, slice, tenantHourly);
-        } catch (Exception e) {
-            return Main.failed("writing the adjustments failed (nothing of this run is committed; run the same command again)",
-                    e, err, verbosity);
-        }
-        if (written != expected) {
-            // The lake changed between the two passes (another writer despite the lock): say so, never hide it.
-            err.printf("bedrock-cost-stream: %,d adjustments were written, but the diff counted %,d: the lake changed while "
-                    + "restate ran. Run restate again (it adds only what is still missing).%n", written, expected);
+        } catch (IOException e) {
+            err.println("bedrock-cost-stream: cannot read the lake at " + slice.lake + ": " + e.getMessage());
             return 1;
         }
-        out.printf("Wrote %,d adjustments to %s/adjustments (adjusted_at %s)%s. Current costs: view invocations_current "
-                + "(docs/pricing.md, Corrections).%n", written, slice.lake, slice.adjustedAt,
-                tenantHourly ? ", and their hours' ADJUSTMENT rows to tenant_hourly" : "; the lake has no tenant_hourly to correct");
+        if (expected == 0) {
+            out.println("Nothing to write: every invocation of the slice already has the cost this table gives.");
+        } else {
+            long written;
+            try (Progress step = Main.step(out, verbosity, String.format("Writing %,d adjustments", expected))) {
+                written = Restate.write(config, slice);
+            } catch (Exception e) {
+                return Main.failed("writing the adjustments failed (nothing of this run is committed; run the same command again)",
+                        e, err, verbosity);
+            }
+            if (written != expected) {
+                // The lake changed between the two passes (another writer despite the lock): say so, never hide it.
+                err.printf("bedrock-cost-stream: %,d adjustments were written, but the diff counted %,d: the lake changed while "
+                        + "restate ran. Run restate again (it adds only what is still missing).%n", written, expected);
+                return 1;
+            }
+            out.printf("Wrote %,d adjustments to %s/adjustments (adjusted_at %s)%s. Current costs: view invocations_current "
+                    + "(docs/pricing.md, Corrections).%n", written, slice.lake, slice.adjustedAt,
+                    tenantHourly ? "" : "; the lake has no tenant_hourly to correct");
+        }
+        try {
+            if (!tenantHourly || CommittedRows.parquetFiles(new org.apache.flink.core.fs.Path(slice.lake, LakeTables.ADJUSTMENTS)).isEmpty()) {
+                return 0;
+            }
+        } catch (IOException e) {
+            err.println("bedrock-cost-stream: cannot read the lake at " + slice.lake + ": " + e.getMessage());
+            return 1;
+        }
+        long rows;
+        try (Progress step = Main.step(out, verbosity, "Bringing tenant_hourly up to date with the adjustments")) {
+            rows = Restate.reconcileHourly(config, slice);
+        } catch (Exception e) {
+            return Main.failed("writing the ADJUSTMENT rows of tenant_hourly failed (the adjustments are committed; run the same"
+                    + " command again: it writes the rows tenant_hourly still lacks)", e, err, verbosity);
+        }
+        if (expected > 0) {
+            out.printf("Wrote %,d ADJUSTMENT rows to tenant_hourly (per hour, tenant and model of the adjustments).%n", rows);
+        } else if (rows > 0) {
+            out.printf("tenant_hourly lacked the ADJUSTMENT rows of %,d hours, tenants and models (a restate or a job stopped between"
+                    + " its commits to adjustments and tenant_hourly): written now.%n", rows);
+        }
         return 0;
     }
 
@@ -244,8 +270,8 @@ final class RestateCommand {
         }
         Long notRepriceable = kept.get(Repricer.Outcome.NOT_REPRICEABLE.name());
         if (notRepriceable != null) {
-            out.printf("Kept: %,d invocations billed per image keep their current cost: the lake does not store the image"
-                    + " size and quality their price depends on.%n", notRepriceable);
+            out.printf("Kept: %,d invocations billed per image keep their current cost: their rows were written before the"
+                    + " lake stored the image size and quality (image_variant) their price depends on.%n", notRepriceable);
         }
         return count;
     }

@@ -1,7 +1,7 @@
 package com.bedrockcost.bench;
 
-import com.bedrockcost.dedup.SeenRequests;
-import com.bedrockcost.dedup.RequestIdKey;
+import com.bedrockcost.pricing.SeenRequests;
+import com.bedrockcost.pricing.RequestIdKey;
 import com.bedrockcost.model.Invocation;
 
 import org.apache.flink.api.common.JobID;

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code bedrock-cost-stream run} in a JVM of its own, as the launcher starts it. */
+/** {@code bedrock-cost-stream run} (or another command) in a JVM of its own, as the launcher starts it. */
 final class LaunchedRun {
     final Process process;
     final Path log;
@@ -23,6 +23,11 @@ final class LaunchedRun {
 
     /** Starts {@code run <args>} with {@code tmp} as its temporary folder; its output goes to {@code <dir>/<name>-….log}. */
     static LaunchedRun start(Path dir, Path tmp, String name, List<String> args) throws IOException {
+        return start(dir, tmp, name, "run", args);
+    }
+
+    /** Starts {@code <command> <args>} (run, restate, …) as {@link #start(Path, Path, String, List)} does. */
+    static LaunchedRun start(Path dir, Path tmp, String name, String command, List<String> args) throws IOException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         // A process started with SIGINT ignored (a background job of a shell, as Maven may be) passes that on, and
         // a JVM cannot catch a signal ignored at its start: perl restores the default, as a terminal's foreground has.
@@ -30,7 +35,7 @@ final class LaunchedRun {
                 java.toString(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp,
                 "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run"));
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), command));
         cmd.addAll(args);
         Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).directory(Files.createDirectories(dir.resolve("cwd")).toFile())

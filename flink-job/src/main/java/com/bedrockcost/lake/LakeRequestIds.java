@@ -30,7 +30,7 @@ import java.util.Set;
 /**
  * The lake as the unit of exactly-once: whether an invocation's request id is already committed in
  * {@code invocations}, in the partition (UTC day) of its own timestamp, by whichever run or job
- * wrote it. Runs inside the keyed pricing operator, after in-job de-duplication ({@code dedup.SeenRequests}).
+ * wrote it. Runs inside the keyed pricing operator, after in-job de-duplication ({@link com.bedrockcost.pricing.SeenRequests}).
  *
  * <p>A partition is looked at only when the first invocation of that day arrives: its committed
  * Parquet files are listed and the request-id index of each ({@link RequestIdIndex}) read, or

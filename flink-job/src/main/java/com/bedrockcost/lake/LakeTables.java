@@ -58,7 +58,8 @@ public final class LakeTables {
                 .add("video_cost", r -> r.videoCost)
                 .add("rerank_queries", r -> r.rerankQueries)
                 .add("rerank_cost", r -> r.rerankCost)
-                .add("unpriced_reason", r -> r.unpricedReason);
+                .add("unpriced_reason", r -> r.unpricedReason)
+                .add("image_variant", r -> r.imageVariant);
     }
 
     public static Columns<FailedRecord> failedColumns() {

@@ -16,6 +16,8 @@ import java.util.Objects;
 public class Invocation {
     public static final String PRICED = "PRICED";
     public static final String UNPRICED = "UNPRICED";
+    /** {@link #imageVariant} of images whose request gives no size: priced by the model's {@code *} image row. */
+    public static final String ANY_IMAGE_SIZE = "*";
 
     public String requestId;
     public Instant eventTime;
@@ -72,7 +74,11 @@ public class Invocation {
     public String serviceTier;
     /** Images generated (or embedded), from the request or the response body. */
     public Long imageCount;
-    /** What prices one image: {@code <width>x<height>/<quality>} as requested, e.g. {@code 1024x1024/standard}. */
+    /**
+     * What prices one image: {@code <width>x<height>/<quality>} as requested, e.g. {@code 1024x1024/standard},
+     * or {@link #ANY_IMAGE_SIZE} when the request gives no size; null without images (column
+     * {@code image_variant}; null there too in rows written before the column existed).
+     */
     public String imageVariant;
     /** Seconds of generated video ({@code output.outputVideoDurationSeconds}). */
     public BigDecimal videoSeconds;

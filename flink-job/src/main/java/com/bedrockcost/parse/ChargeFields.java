@@ -208,8 +208,12 @@ final class ChargeFields {
         } else if (imageEmbedding) {
             inv.imageCount = 1L;
         }
-        if (inv.imageCount != null && width != null && height != null) {
-            inv.imageVariant = width + "x" + height + "/" + (quality == null ? "standard" : quality.toLowerCase(Locale.ROOT));
+        if (inv.imageCount != null) {
+            // What prices one image; "*" when the request gives no size (the model's "*" row prices it). Kept in
+            // the lake (image_variant), so that restate can price the images again.
+            inv.imageVariant = width != null && height != null
+                    ? width + "x" + height + "/" + (quality == null ? "standard" : quality.toLowerCase(Locale.ROOT))
+                    : Invocation.ANY_IMAGE_SIZE;
         }
         if (rerankQuery && documents >= 0) {
             inv.rerankQueries = Math.max(1, (documents + DOCUMENTS_PER_QUERY - 1) / DOCUMENTS_PER_QUERY);

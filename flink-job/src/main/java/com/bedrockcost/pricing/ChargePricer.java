@@ -195,7 +195,8 @@ public final class ChargePricer {
         UnitPriceRow r = units.find(charge, inv.model, inv.region, variant, inv.eventTime);
         if (r == null) {
             reasons.add(charge + ": no price for " + quantity.toPlainString() + " " + what + " of " + inv.model
-                    + (variant != null ? " at " + variant : charge.equals(UnitPriceCsv.IMAGE) ? " (size not in the request)" : "")
+                    + (variant != null && !variant.equals(Invocation.ANY_IMAGE_SIZE) ? " at " + variant
+                            : charge.equals(UnitPriceCsv.IMAGE) ? " (size not in the request)" : "")
                     + " in " + inv.region);
             return null;
         }

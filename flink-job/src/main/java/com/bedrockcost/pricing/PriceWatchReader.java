@@ -5,7 +5,6 @@ import com.bedrockcost.pricing.pricelist.ModelMapping;
 import com.bedrockcost.pricing.pricelist.PriceListFeed;
 import com.bedrockcost.pricing.pricelist.PriceListPoller;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -41,7 +40,7 @@ final class PriceWatchReader implements SourceReader<TableReading, PriceWatchSou
     private ScheduledExecutorService executor;
     private boolean hasSplit;
     private boolean noMoreSplits;
-    private boolean releasedEventTime;
+    private boolean idle;
     private CompletableFuture<Void> splitSignal = new CompletableFuture<>();
     private CompletableFuture<Map<String, String>> pending;
     private Map<String, String> lastEmitted;
@@ -115,10 +114,10 @@ final class PriceWatchReader implements SourceReader<TableReading, PriceWatchSou
             lastEmitted = files;
             readingsEmitted.inc();
         }
-        if (!releasedEventTime && watching && files != null && !files.isEmpty()) {
-            // From now on price readings never hold back event time (see PriceWatchSource).
-            releasedEventTime = true;
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        if (!idle && files != null && !files.isEmpty()) {
+            // From now on price readings never move event time (see PriceWatchSource).
+            idle = true;
+            output.markIdle();
         }
         if (!watching) {
             hasSplit = false;

@@ -30,12 +30,16 @@ import java.util.List;
  * finishes (bounded), so a bounded job can end. One reader does the work (a single split); run it
  * with parallelism 1.
  *
- * <p>Price updates are not event-time data: after its first reading that finds price files the
- * reader emits the maximum watermark, so that a watching (never-ending) price source does not hold
- * back the event time of the invocations it is connected to. Until then the watermark stays back:
+ * <p>Price updates are not event-time data. Until its first reading that finds files the reader holds
+ * back the event time of the stream it is connected to (its watermark stays at the start of time):
  * invocations waiting for a first table are not overtaken by the watermark (they would be late for
- * event-time consumers), and an invocation stream that ends before the table arrives does not flush
- * its waiting records unpriced.
+ * event-time consumers). With that reading it marks its output idle, for good: the pricing operator's
+ * event time is then the invocations' alone, and an idle invocation input leaves the whole operator
+ * idle, its event time standing still, so that no hour of {@code tenant_hourly} closes early. It never
+ * emits a watermark; the end-of-time watermark Flink emits when a source that reads once finishes is
+ * not sent either (an output marked idle sends no watermark). Before, the reader emitted that
+ * watermark itself after the first table, and it took over whenever the invocation input was idle
+ * ({@code watermark.idle.timeout}).
  */
 public final class PriceWatchSource implements Source<TableReading, PriceWatchSource.Split, Boolean>,
         ResultTypeQueryable<TableReading> {

@@ -1,7 +1,6 @@
 package com.bedrockcost.pricing;
 
 import com.bedrockcost.csvtable.TableReading;
-import com.bedrockcost.dedup.SeenRequests;
 import com.bedrockcost.lake.LakeRequestIds;
 import com.bedrockcost.model.Invocation;
 import com.bedrockcost.model.SideOutputs;

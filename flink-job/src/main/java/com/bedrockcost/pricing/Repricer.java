@@ -9,9 +9,10 @@ import java.time.Instant;
 /**
  * Prices an invocation again from its lake row, with the job's own pricing ({@link ChargePricer}), and
  * says what changes: the adjustment that takes its current cost to the new one, or why there is none.
- * The lake row holds every quantity pricing needs (tokens, tier, guardrail units, image count, video
- * seconds, rerank queries) except the size and quality of generated images; invocations billed per
- * image are therefore left as they are ({@link Outcome#NOT_REPRICEABLE}).
+ * The lake row holds every quantity pricing needs (tokens, tier, guardrail units, image count and
+ * variant, video seconds, rerank queries). Rows written before {@code image_variant} existed lack the
+ * size and quality of their images: those billed per image are left as they are
+ * ({@link Outcome#NOT_REPRICEABLE}).
  */
 public final class Repricer {
     /** What repricing one invocation gave. */
@@ -22,7 +23,7 @@ public final class Repricer {
         ADJUSTED,
         /** Priced now, but the given table has no price for it: the current cost stays (a table never un-prices history). */
         NOT_PRICED_BY_TABLE,
-        /** The lake does not hold what its price depends on (the image size): the current cost stays. */
+        /** Its lake row does not hold what its price depends on (the image size, in rows older than image_variant): the current cost stays. */
         NOT_REPRICEABLE
     }
 
@@ -50,7 +51,7 @@ public final class Repricer {
      * not changed.
      */
     public static Result reprice(Invocation current, PriceBook book, Instant adjustedAt) {
-        if (current.imageCount != null && book.unitPrices().charges(UnitPriceCsv.IMAGE, current.model)) {
+        if (current.imageCount != null && current.imageVariant == null && book.unitPrices().charges(UnitPriceCsv.IMAGE, current.model)) {
             return new Result(Outcome.NOT_REPRICEABLE, null);
         }
         Invocation repriced = COPIER.copy(current);

@@ -1,6 +1,6 @@
 package com.bedrockcost.parse;
 
-import com.bedrockcost.dedup.SeenRequests;
+import com.bedrockcost.pricing.SeenRequests;
 import com.bedrockcost.model.FileShape;
 import com.bedrockcost.model.FileSkip;
 import com.bedrockcost.model.Invocation;

@@ -90,11 +90,34 @@ class RepricerTest {
     }
 
     @Test
-    void invocationsBilledPerImageAreNotRepricedTheImageSizeIsNotInTheLake() {
+    void imagesArePricedAgainFromTheirVariantExceptInRowsWrittenBeforeTheLakeHadIt() {
         Invocation current = invocation("img.model-v1");
         current.imageCount = 2L;
         assertThat(Repricer.reprice(current, book("m1,us-east-1,2024-01-01,,1,2,,,,*,,\n"), AT).outcome)
-                .isEqualTo(Repricer.Outcome.NOT_REPRICEABLE);
+                .as("image_variant null: a row written before the column existed").isEqualTo(Repricer.Outcome.NOT_REPRICEABLE);
+
+        Invocation sized = invocation("img.model-v1");
+        sized.imageCount = 2L;
+        sized.imageVariant = "1280x720/premium";
+        String units = "charge,model_id,region,effective_from,effective_to,variant,usd,per,source,note\n"
+                + "image,img.model-v1,*,2024-01-01,,1024x1024/premium,0.06,1,test,\n"
+                + "image,img.model-v1,*,2024-01-01,,2048x2048/premium,0.08,1,test,\n"
+                + "image,img.model-v1,*,2024-01-01,,*,0.05,1,test,\n";
+        PriceBook before = PriceBook.empty().apply(Map.of("t/units.csv", units)).book;
+        Repricer.Result first = Repricer.reprice(sized, before, AT);
+        assertThat(first.adjustment.reason).isEqualTo(Adjustment.PRICED_LATE);
+        assertThat(first.adjustment.imageCostDelta).isEqualByComparingTo("0.12"); // 2 × 0.06: up to 1024 × 1024, premium
+        first.adjustment.applyTo(sized);
+        PriceBook after = PriceBook.empty().apply(Map.of("t/units.csv", units.replace("1024x1024/premium,0.06", "1024x1024/premium,0.07"))).book;
+        Repricer.Result changed = Repricer.reprice(sized, after, AT);
+        assertThat(changed.adjustment.reason).isEqualTo(Adjustment.PRICE_CHANGED);
+        assertThat(changed.adjustment.imageCostDelta).isEqualByComparingTo("0.02");
+        assertThat(changed.adjustment.totalCostDelta).isEqualByComparingTo("0.02");
+
+        Invocation unsized = invocation("img.model-v1");
+        unsized.imageCount = 1L;
+        unsized.imageVariant = Invocation.ANY_IMAGE_SIZE;
+        assertThat(Repricer.reprice(unsized, before, AT).adjustment.imageCostDelta).as("the model's * row").isEqualByComparingTo("0.05");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.pricing;
 
 import com.bedrockcost.model.Invocation;
 

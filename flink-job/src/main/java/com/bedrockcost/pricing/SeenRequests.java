@@ -1,4 +1,4 @@
-package com.bedrockcost.dedup;
+package com.bedrockcost.pricing;
 
 import com.bedrockcost.config.ClusterConfig;
 import org.apache.flink.api.common.accumulators.LongCounter;
