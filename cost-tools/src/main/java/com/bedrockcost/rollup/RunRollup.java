@@ -57,7 +57,7 @@ public final class RunRollup {
 
     private RunRollup() {}
 
-    /** A new run's id: its invocation files are named {@code part-<id>-…} ({@link #partPrefix}). */
+    /** A new run's id: its invocation files are named {@code part-<id>-…} ({@link #partPrefix}), merged ones {@code compacted-part-<id>-…}. */
     public static String newRunId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
@@ -93,6 +93,7 @@ public final class RunRollup {
         List<String> files = new ArrayList<>();
         for (String id : new TreeSet<>(runIds)) {
             files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(partPrefix(id) + "-%"));
+            files.add(LakeTablesSql.FILE_NAME + " LIKE " + literal(LakeTables.COMPACTED_PREFIX + partPrefix(id) + "-%"));
         }
         // Only the partitions holding the runs' files are read (the connector prunes the others), and of
         // their files only the runs' own (by the file name, which the connector reads as metadata).
@@ -123,7 +124,7 @@ public final class RunRollup {
 
     private static boolean writtenBy(String fileName, Collection<String> runIds) {
         for (String id : runIds) {
-            if (fileName.startsWith(partPrefix(id) + "-")) {
+            if (fileName.startsWith(partPrefix(id) + "-") || fileName.startsWith(LakeTables.COMPACTED_PREFIX + partPrefix(id) + "-")) {
                 return true;
             }
         }
