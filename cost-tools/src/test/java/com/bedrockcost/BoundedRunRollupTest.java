@@ -88,19 +88,95 @@ class BoundedRunRollupTest {
         }
     }
 
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aCompactedBoundedRunLeavesFewFilesAndItsRollupCountsEveryInvocationOnce() throws Exception {
+        Path lake = dir.resolve("lake");
+        // ~10 s of input in one partition (2 hours of event time), a checkpoint every 200 ms: without
+        // compaction about 50 invocation files, one per checkpoint.
+        JobConfig config = JobConfig.defaults().with(Map.of(
+                "output.path", lake.toString(), "generator.count", "20000", "generator.rate", "2000", "generator.span", "2h",
+                "checkpoint.interval", "200ms", "checkpoint.min.pause", "0", "checkpoint.dir", dir.resolve("checkpoints").toString(),
+                "output.compaction.checkpoints", "10"));
+        LocalRunner.run(config);
+
+        Set<Path> files = invocationFiles(lake);
+        assertThat(files).as("visible invocation files of the one partition, merged every 10 checkpoints").hasSizeBetween(1, 7);
+        assertThat(files).allSatisfy(f -> assertThat(f.getParent().toString()).endsWith("day=01"));
+        assertThat(files.stream().map(f -> f.getFileName().toString())).allMatch(n -> n.startsWith("compacted-part-"));
+        assertThat(hiddenParquet(lake)).as("small files left unmerged").isEmpty();
+        try (DuckLake db = new DuckLake(lake)) {
+            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(20000);
+            assertThat(db.count("SELECT count(DISTINCT request_id) FROM invocations")).isEqualTo(20000);
+            assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(20000);
+            assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly"))
+                    .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
+        }
+
+        LocalRunner.run(config);
+
+        assertThat(invocationFiles(lake)).as("a re-run writes no invocation file").isEqualTo(files);
+        try (DuckLake db = new DuckLake(lake)) {
+            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(20000);
+            assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(20000);
+        }
+    }
+
+    /** An application upgraded to compaction (the Terraform module deploys it) restores from a savepoint taken without it. */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void compactionTurnedOnForARunRestoredFromASavepointTakenWithoutItKeepsEveryInvocationOnce() throws Exception {
+        Path lake = dir.resolve("lake");
+        JobConfig config = JobConfig.defaults().with(Map.of(
+                "output.path", lake.toString(), "generator.count", "8000", "generator.rate", "1000",
+                "checkpoint.interval", "300ms", "checkpoint.dir", dir.resolve("checkpoints").toString()));
+        StreamExecutionEnvironment env = LocalRunner.environment(config);
+        LocalRunner.pipeline(config, "0123456789abcdef").build(env);
+        JobClient first = env.executeAsync("without compaction");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (invocationFiles(lake).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        String savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+        assertThat(invocationFiles(lake)).as("written before the savepoint").isNotEmpty()
+                .allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith("part-"));
+
+        LocalRunner.run(config.with(Map.of("restore.path", savepoint, "generator.rate", "0", "output.compaction.checkpoints", "3")));
+
+        assertThat(invocationFiles(lake).stream().map(f -> f.getFileName().toString()))
+                .as("files merged after the restore").anyMatch(n -> n.startsWith("compacted-part-"));
+        assertThat(hiddenParquet(lake)).isEmpty();
+        try (DuckLake db = new DuckLake(lake)) {
+            assertThat(db.count("SELECT count(*) FROM invocations")).isEqualTo(8000);
+            assertThat(db.count("SELECT count(DISTINCT request_id) FROM invocations")).isEqualTo(8000);
+            assertThat(db.count("SELECT sum(invocations) FROM tenant_hourly")).isEqualTo(8000);
+            assertThat((BigDecimal) db.value("SELECT sum(total_cost) FROM tenant_hourly"))
+                    .isEqualTo((BigDecimal) db.value("SELECT sum(total_cost) FROM invocations"));
+        }
+    }
+
+    private static Set<Path> hiddenParquet(Path lake) throws IOException {
+        try (Stream<Path> files = Files.walk(lake)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".parquet"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
     private static Set<Path> invocationFiles(Path lake) throws IOException {
         Path dir = lake.resolve("invocations");
         if (!Files.isDirectory(dir)) {
             return Set.of();
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("part-")).collect(Collectors.toSet());
+            return files.filter(p -> p.getFileName().toString().startsWith("part-")
+                    || p.getFileName().toString().startsWith("compacted-part-")).collect(Collectors.toSet());
         }
     }
 
     /** The run id in {@code part-<run id>-<uuid>-<n>.parquet}. */
     private static String runOf(Path file) {
-        String name = file.getFileName().toString();
+        String name = file.getFileName().toString().replaceFirst("^compacted-", "");
         assertThat(name).startsWith(RunRollup.partPrefix(""));
         return name.substring("part-".length(), "part-".length() + 16);
     }

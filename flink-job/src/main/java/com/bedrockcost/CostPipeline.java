@@ -90,7 +90,7 @@ public final class CostPipeline {
      * As {@link #fromConfig(JobConfig)}, for a bounded local run whose {@code tenant_hourly} the runner
      * writes in a batch job after the input ({@link RollupPlacement#AFTER_INPUT}): no rollup in the job,
      * the run's lineage recorded under {@code runId} ({@link #withRunLineage}), and its invocation files
-     * named {@code <filePrefix>-…} and not compacted, so that the batch rollup finds them by name.
+     * named {@code <filePrefix>-…} (merged: {@code compacted-<filePrefix>-…}), so that the batch rollup finds them by name.
      */
     public static CostPipeline rollupAfterInput(JobConfig config, String runId, String filePrefix) {
         RollupPlacement placement = RollupPlacement.of(config, true);
@@ -105,11 +105,11 @@ public final class CostPipeline {
         String codec = config.get(JobConfig.OUTPUT_COMPRESSION);
         StreamFactory<RawInput> input = Inputs.fromConfig(config);
         StreamFactory<TableReading> prices = PriceFeed.fromConfig(config);
-        if (placement == RollupPlacement.AFTER_INPUT) {
-            return new CostPipeline(config, input, prices, LakeSinks.invocations(root, codec, filePrefix), LakeSinks.failed(root, codec),
-                    null, placement).withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
-        }
         Compaction compaction = Compaction.fromConfig(config);
+        if (placement == RollupPlacement.AFTER_INPUT) {
+            return new CostPipeline(config, input, prices, LakeSinks.invocations(root, codec, filePrefix, compaction),
+                    LakeSinks.failed(root, codec, compaction), null, placement).withRunLineage(runId).withBudgets(BudgetAlerts.fromConfig(config));
+        }
         return new CostPipeline(config, input, prices, LakeSinks.invocations(root, codec, compaction), LakeSinks.failed(root, codec, compaction),
                 placement.inJob() ? LakeSinks.tenantHourly(root, codec, compaction) : null, placement)
                 .withBudgets(BudgetAlerts.fromConfig(config)).withAdjustments(LakeSinks.adjustments(root, codec));

@@ -308,7 +308,13 @@ public final class Main {
                 out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
                         + ") ended without finishing; its committed invocations are kept and not written again");
             }
-            LakeLeftovers.remove(root);
+            List<org.apache.flink.core.fs.Path> unmerged = new ArrayList<>();
+            LakeLeftovers.remove(root, unmerged);
+            String line = LakeLeftovers.unmergedLine(root, unmerged);
+            // A restored run merges the files its checkpoint holds.
+            if (line != null && !config.isSet(JobConfig.RESTORE_PATH)) {
+                out.println(line);
+            }
         } catch (LakeLock.HeldException e) {
             err.println("bedrock-cost-stream: " + e.getMessage());
             return 1;

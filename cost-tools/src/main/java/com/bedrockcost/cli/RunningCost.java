@@ -38,11 +38,11 @@ public final class RunningCost {
                 "measured: docs/performance.md, Results, 2026-11-29 (lowest of four runs)");
         in("stream-bytes-per-invocation", 776, "bytes an invocation log takes in the stream (gzip, as CloudWatch Logs sends it)",
                 "measured: docs/performance.md, 1,000,000 records = 776 MB gzip");
-        in("lake-bytes-per-invocation", 101, "bytes an invocation takes in invocations/ (compacted Parquet, SNAPPY)",
-                "measured: CompactionTest, 2026-12-07 (generated traffic)");
+        in("lake-bytes-per-invocation", 58, "bytes an invocation takes in invocations/ (Parquet, ZSTD)",
+                "measured: docs/performance.md, Parquet layout, 2026-12-07 (2M generated invocations, 5,000 tenants)");
         in("index-bytes-per-invocation", 12, "bytes of its request-id index (_request_ids/)", "docs/guarantees.md");
-        in("scan-bytes-per-invocation", 8.4, "bytes Athena reads per invocation for cost per tenant per day (tenant_id, total_cost)",
-                "measured: CompactionTest, 2026-12-07, column chunk sizes");
+        in("scan-bytes-per-invocation", 6.0, "bytes Athena reads per invocation for cost per tenant per day (tenant_id, total_cost)",
+                "measured: docs/performance.md, Parquet layout, 2026-12-07, column chunk sizes");
         // Assumptions (labelled as such in the output).
         in("peak-factor", 3, "peak rate / average rate", "assumption");
         in("utilisation", 0.5, "share of a KPU the job may use at peak (headroom for catch-up after a restart)", "assumption");

@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
 public final class RunRollup {
     private RunRollup() {}
 
-    /** A new run's id: its invocation files are named {@code part-<id>-…} ({@link #partPrefix}). */
+    /** A new run's id: its invocation files are named {@code part-<id>-…} ({@link #partPrefix}), merged ones {@code compacted-part-<id>-…}. */
     public static String newRunId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
@@ -74,8 +74,8 @@ public final class RunRollup {
     }
 
     /**
-     * The committed invocations files of the runs: files named after one of them ({@link #partPrefix}),
-     * each of which must be in a day partition of the lake.
+     * The committed invocations files of the runs: files named after one of them ({@link #partPrefix}, or
+     * {@code compacted-part-<id>-…} when a compaction merged them), each of which must be in a day partition of the lake.
      */
     static List<Path> filesWritten(String root, Collection<String> runIds) throws IOException {
         List<Path> files = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class RunRollup {
 
     private static boolean writtenBy(String fileName, Collection<String> runIds) {
         for (String id : runIds) {
-            if (fileName.startsWith(partPrefix(id) + "-")) {
+            if (fileName.startsWith(partPrefix(id) + "-") || fileName.startsWith(LakeTables.COMPACTED_PREFIX + partPrefix(id) + "-")) {
                 return true;
             }
         }

@@ -108,14 +108,14 @@ public class ParquetWriteBenchmark {
 
     /**
      * Thread CPU time per row, robust on a shared machine where JMH's wall clock is not:
-     * {@code java -cp <test classpath> com.bedrockcost.bench.ParquetWriteBenchmark [files]} writes
-     * the file {@code files} times (default 12) and prints the CPU time per row of each after the
-     * first four (warm-up).
+     * {@code java -cp <test classpath> com.bedrockcost.bench.ParquetWriteBenchmark [files [codec]]} writes
+     * the file {@code files} times (default 12; codec default SNAPPY) and prints the CPU time per row of
+     * each after the first four (warm-up).
      */
     public static void main(String[] args) throws IOException {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 12;
         ParquetWriteBenchmark b = new ParquetWriteBenchmark();
-        b.compression = "SNAPPY";
+        b.compression = args.length > 1 ? args[1] : "SNAPPY";
         b.setUp();
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < files; i++) {

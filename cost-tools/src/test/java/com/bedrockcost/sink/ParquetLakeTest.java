@@ -76,6 +76,43 @@ class ParquetLakeTest {
         }
     }
 
+    /**
+     * What makes "cost per tenant per day" cheap (docs/performance.md, Parquet layout): ZSTD, low-cardinality
+     * columns dictionary-encoded with no fallback to plain values, request ids not (each is unique),
+     * min/max statistics that are each file's true ones on the columns people filter by, and one row group
+     * per file (row groups up to 128 MB; a checkpoint's file is far smaller).
+     */
+    @Test
+    void filesAreDictionaryEncodedZstdWithStatisticsAndOneRowGroupEach() throws Exception {
+        String glob = lake + "/invocations/**/[!.]*.parquet";
+        try (DuckLake db = new DuckLake(lake)) {
+            String meta = "parquet_metadata('" + glob + "')";
+            assertThat(db.count("SELECT count(DISTINCT file_name) FROM " + meta)).isGreaterThan(1);
+            assertThat(db.count("SELECT count(*) FROM " + meta + " WHERE compression <> 'ZSTD'")).isZero();
+            assertThat(db.count("SELECT count(*) FROM (SELECT file_name FROM " + meta + " GROUP BY 1 HAVING count(DISTINCT row_group_id) <> 1)"))
+                    .as("files with other than one row group").isZero();
+            assertThat(ParquetLayout.LAKE.rowGroupBytes()).isEqualTo(128L * 1024 * 1024);
+            for (String column : List.of("tenant_id", "model", "model_id", "region", "inference_region", "pricing_status", "price_source", "operation")) {
+                List<String> encodings = db.rows("SELECT DISTINCT encodings FROM " + meta + " WHERE path_in_schema = '" + column + "'")
+                        .stream().map(r -> (String) r.get("encodings")).collect(Collectors.toList());
+                assertThat(encodings).as(column).isNotEmpty().allSatisfy(e -> {
+                    assertThat(e).as(column).contains("DICTIONARY");
+                    assertThat(List.of(e.split(", "))).as(column + ": no fallback to plain values").doesNotContain("PLAIN");
+                });
+            }
+            assertThat(db.rows("SELECT DISTINCT encodings FROM " + meta + " WHERE path_in_schema = 'request_id'"))
+                    .extracting(r -> (String) r.get("encodings")).allSatisfy(e -> assertThat(e).doesNotContain("DICTIONARY"));
+            for (String column : List.of("tenant_id", "model", "event_time")) {
+                long wrong = db.count("SELECT count(*) FROM " + meta + " m JOIN (SELECT filename, min(" + column + ")::VARCHAR AS lo,"
+                        + " max(" + column + ")::VARCHAR AS hi FROM read_parquet('" + glob + "', filename = true) GROUP BY 1) f"
+                        + " ON m.file_name = f.filename WHERE m.path_in_schema = '" + column + "'"
+                        + " AND (m.stats_min_value IS NULL OR m.stats_max_value IS NULL"
+                        + (column.equals("event_time") ? "" : " OR m.stats_min_value <> f.lo OR m.stats_max_value <> f.hi") + ")");
+                assertThat(wrong).as(column + " chunks without their file's min/max").isZero();
+            }
+        }
+    }
+
     @Test
     void parquetFooterHasUtcMicrosTimestampsFixedDecimalsAndAStandardMap() throws Exception {
         Path file;
@@ -86,7 +123,7 @@ class ParquetLakeTest {
         try (ParquetFileReader r = ParquetFileReader.open(
                 new FlinkInputFile(new org.apache.flink.core.fs.Path(file.toUri()), Files.size(file)))) {
             schema = r.getFooter().getFileMetaData().getSchema();
-            assertThat(r.getFooter().getBlocks().get(0).getColumns().get(0).getCodec().name()).isEqualTo("SNAPPY");
+            assertThat(r.getFooter().getBlocks().get(0).getColumns().get(0).getCodec().name()).isEqualTo("ZSTD");
         }
         assertThat(schema.getType("event_time").getLogicalTypeAnnotation())
                 .isEqualTo(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));

@@ -14,6 +14,8 @@ public final class LakeTables {
     public static final String TENANT_HOURLY = "tenant_hourly";
     public static final String ALERTS = "alerts";
     public static final String ADJUSTMENTS = "adjustments";
+    /** Flink's FileSink names a merged file {@code compacted-<name of the first file merged, without its leading dot>}. */
+    public static final String COMPACTED_PREFIX = "compacted-";
 
     private LakeTables() {}
 

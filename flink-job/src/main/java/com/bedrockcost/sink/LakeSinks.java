@@ -45,8 +45,16 @@ public final class LakeSinks {
 
     /** As {@link #invocations(String, String)}, files named {@code <partPrefix>-…parquet}. */
     public static FileSink<Invocation> invocations(String root, String compression, String partPrefix) {
+        return invocations(root, compression, partPrefix, Compaction.OFF);
+    }
+
+    /**
+     * Files named {@code <partPrefix>-…parquet}, small files merged as {@code compaction} says; a merged
+     * file keeps the name of its first file behind {@link LakeTables#COMPACTED_PREFIX}.
+     */
+    public static FileSink<Invocation> invocations(String root, String compression, String partPrefix, Compaction compaction) {
         return sink(root, LakeTables.INVOCATIONS, compression, LakeTables::invocationColumns,
-                new DatePartitioner<>(r -> r.eventTime), partPrefix, Compaction.OFF);
+                new DatePartitioner<>(r -> r.eventTime), partPrefix, compaction);
     }
 
     /** As {@link #invocations(String, String)}, small files merged as {@code compaction} says. */
@@ -124,16 +132,22 @@ public final class LakeSinks {
 
     /** Writers of one table's Parquet files, as the sink uses them (for tests and benchmarks too). */
     public static <T> ParquetWriterFactory<T> parquet(String table, String compression, ColumnsFactory<T> columns) {
+        return parquet(table, compression, columns, ParquetLayout.LAKE);
+    }
+
+    /** As {@link #parquet(String, String, ColumnsFactory)}, files laid out as {@code layout} says (to measure layouts against each other). */
+    public static <T> ParquetWriterFactory<T> parquet(String table, String compression, ColumnsFactory<T> columns, ParquetLayout layout) {
         CompressionCodecName codec = CompressionCodecName.valueOf(compression);
         ParquetBuilder<T> builder = out -> {
             Columns<T> cols = columns.get();
-            return configure(new Builder<>(out, TableSchema.load(table), cols), codec, cols.uniqueColumns()).build();
+            return configure(new Builder<>(out, TableSchema.load(table), cols), codec, cols.uniqueColumns(), layout).build();
         };
         return new ParquetWriterFactory<>(builder);
     }
 
-    private static <B extends ParquetWriter.Builder<?, B>> B configure(B builder, CompressionCodecName codec, Set<String> uniqueColumns) {
-        B b = builder.withCompressionCodec(codec).withConf(new Configuration(false));
+    private static <B extends ParquetWriter.Builder<?, B>> B configure(B builder, CompressionCodecName codec, Set<String> uniqueColumns,
+                                                                       ParquetLayout layout) {
+        B b = layout.apply(builder.withCompressionCodec(codec).withConf(new Configuration(false)));
         for (String column : uniqueColumns) {
             b = b.withDictionaryEncoding(column, false);
         }
