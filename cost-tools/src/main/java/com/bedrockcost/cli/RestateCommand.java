@@ -3,9 +3,7 @@ package com.bedrockcost.cli;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
-import com.bedrockcost.lake.LakeLeftovers;
 import com.bedrockcost.lake.LakeTables;
-import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.pricing.PriceFeed;
 import com.bedrockcost.pricing.PricingOptions;
@@ -131,30 +129,8 @@ final class RestateCommand {
         if (dryRun) {
             return summarise(config, slice, out, err, verbosity) == null ? 1 : 0;
         }
-        LakeLock lock;
-        try {
-            lock = LakeLock.acquire(slice.lake, config);
-            if (lock.staleHolder != null) {
-                out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
-                        + ") ended without finishing; what it committed is kept");
-            }
-            LakeLeftovers.remove(slice.lake);
-        } catch (LakeLock.HeldException e) {
-            err.println("bedrock-cost-stream: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("bedrock-cost-stream: cannot lock the lake at " + slice.lake + ": " + e.getMessage());
-            return 1;
-        }
-        try {
-            return restateLocked(config, slice, out, err, verbosity);
-        } finally {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                err.println("bedrock-cost-stream: cannot release the lock " + lock + ": " + e.getMessage());
-            }
-        }
+        JobConfig lakeConfig = config;
+        return LockedLake.run(slice.lake, lakeConfig, out, err, () -> restateLocked(lakeConfig, slice, out, err, verbosity));
     }
 
     private static int restateLocked(JobConfig config, Restate.Slice slice, PrintStream out, PrintStream err, Verbosity verbosity) {

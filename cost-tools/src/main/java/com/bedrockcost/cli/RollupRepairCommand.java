@@ -3,9 +3,7 @@ package com.bedrockcost.cli;
 import com.bedrockcost.config.ConfigException;
 import com.bedrockcost.config.JobConfig;
 import com.bedrockcost.lake.CommittedRows;
-import com.bedrockcost.lake.LakeLeftovers;
 import com.bedrockcost.lake.LakeTables;
-import com.bedrockcost.localrun.LakeLock;
 import com.bedrockcost.localrun.LocalEnvironments;
 import com.bedrockcost.model.TenantHourly;
 import com.bedrockcost.report.ReportOptions;
@@ -110,45 +108,27 @@ final class RollupRepairCommand {
         if (dryRun) {
             return diff(config, slice, out, err, verbosity) == null ? 1 : 0;
         }
-        LakeLock lock;
-        try {
-            lock = LakeLock.acquire(slice.lake, config);
-            if (lock.staleHolder != null) {
-                out.println("bedrock-cost-stream: the previous run into this lake (" + lock.staleHolder
-                        + ") ended without finishing; what it committed is kept");
-            }
-            LakeLeftovers.remove(slice.lake);
-        } catch (LakeLock.HeldException e) {
-            err.println("bedrock-cost-stream: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("bedrock-cost-stream: cannot lock the lake at " + slice.lake + ": " + e.getMessage());
+        JobConfig lakeConfig = config;
+        return LockedLake.run(slice.lake, lakeConfig, out, err, () -> repairLocked(lakeConfig, slice, out, err, verbosity));
+    }
+
+    private static int repairLocked(JobConfig config, RollupRepair.Slice slice, PrintStream out, PrintStream err, Verbosity verbosity) {
+        RollupRepair.Diff diff = diff(config, slice, out, err, verbosity);
+        if (diff == null) {
             return 1;
         }
-        try {
-            RollupRepair.Diff diff = diff(config, slice, out, err, verbosity);
-            if (diff == null) {
-                return 1;
-            }
-            if (diff.rows.isEmpty()) {
-                out.println("Nothing to write: tenant_hourly equals invocations and adjustments in every hour compared.");
-                return 0;
-            }
-            try (Progress step = Main.step(out, verbosity, String.format("Writing %,d REPAIR rows", diff.rows.size()))) {
-                RollupRepair.write(config, slice.lake, diff.rows);
-            } catch (Exception e) {
-                return Main.failed("writing the REPAIR rows failed (none is committed; run the same command again)", e, err, verbosity);
-            }
-            out.printf("Wrote %,d REPAIR rows to %s/tenant_hourly: its sums per hour, tenant and model now equal invocations"
-                    + " and adjustments.%n", diff.rows.size(), slice.lake);
+        if (diff.rows.isEmpty()) {
+            out.println("Nothing to write: tenant_hourly equals invocations and adjustments in every hour compared.");
             return 0;
-        } finally {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                err.println("bedrock-cost-stream: cannot release the lock " + lock + ": " + e.getMessage());
-            }
         }
+        try (Progress step = Main.step(out, verbosity, String.format("Writing %,d REPAIR rows", diff.rows.size()))) {
+            RollupRepair.write(config, slice.lake, diff.rows);
+        } catch (Exception e) {
+            return Main.failed("writing the REPAIR rows failed (none is committed; run the same command again)", e, err, verbosity);
+        }
+        out.printf("Wrote %,d REPAIR rows to %s/tenant_hourly: its sums per hour, tenant and model now equal invocations"
+                + " and adjustments.%n", diff.rows.size(), slice.lake);
+        return 0;
     }
 
     /** Runs the diff and prints it; null when it failed. */
