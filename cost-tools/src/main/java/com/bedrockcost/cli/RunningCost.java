@@ -60,18 +60,22 @@ public final class RunningCost {
                 "https://raw.githubusercontent.com/aws/agent-toolkit-for-aws/main/skills/specialized-skills/analytics-skills/developing-applications-on-managed-service-for-apache-flink/references/pricing-calculator.md");
         in("price-kinesis-ppu-million", 0.014, "Kinesis provisioned, per million PUT payload units (25 KB)",
                 "https://github.com/EveryMundo/aws-kinesis-client/blob/master/docs/why-we-created-this-package.md (US West (Oregon))");
-        in("price-kinesis-shard-hour", null, "Kinesis provisioned, per shard-hour", "not sourced: give it");
+        in("price-kinesis-shard-hour", 0.015, "Kinesis provisioned, per shard-hour",
+                "https://c3x.dev/resources/aws/aws_kinesis_stream (third-party cost estimator, us-east-1)");
         in("price-kinesis-ondemand-stream-hour", null, "Kinesis on-demand, per stream-hour", "not sourced: give it");
         in("price-kinesis-ondemand-gb-in", null, "Kinesis on-demand, per GB written", "not sourced: give it");
         in("price-kinesis-ondemand-gb-out", null, "Kinesis on-demand, per GB read", "not sourced: give it");
         in("price-s3-gb-month", 0.023, "S3 Standard, per GB-month (first 50 TB)",
                 "https://deepeshsoni.com/archives/256 (approximate, us-east-1)");
-        in("price-s3-put-1000", null, "S3, per 1,000 PUT/COPY/POST/LIST requests", "not sourced: give it");
-        in("price-s3-get-1000", null, "S3, per 1,000 GET requests", "not sourced: give it");
+        in("price-s3-put-1000", 0.005, "S3, per 1,000 PUT/COPY/POST/LIST requests",
+                "https://c3x.dev/blog/s3-request-fees-explained (S3 Standard, third-party)");
+        in("price-s3-get-1000", 0.0004, "S3, per 1,000 GET requests",
+                "https://c3x.dev/blog/s3-request-fees-explained (S3 Standard, third-party)");
         in("price-athena-tb", 5.0, "Athena, per TB scanned (10 MB minimum per query)",
                 "https://github.com/ghdna/athena-express/blob/6bd9ac795cf54229945e3daebc4ed69ca09b51f4/lib/athenaExpress.js; https://github.com/KensioSoftware/rainlytics/issues/21");
         in("price-glue-dpu-hour", 0.44, "Glue ETL, per DPU-hour", "https://huggingface.co/datasets/labofsahil/aws-pricing-dataset/blob/main/AWSGlue.csv");
-        in("price-alarm-month", null, "CloudWatch, per standard alarm-month", "not sourced: give it");
+        in("price-alarm-month", 0.10, "CloudWatch, per standard alarm-month",
+                "https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm (standard resolution, third-party)");
     }
 
     private void in(String flag, Number value, String what, String source) {

@@ -36,11 +36,14 @@ class RunningCostDocTest {
     void aPriceGivenOnTheCommandLineIsUsedAndCounted() {
         RunningCost model = new RunningCost();
         String without = model.table(model.parse(new String[] {"--invocations-per-day", "1000000"}));
-        assertThat(without).contains("--price-s3-put-1000");
+        // No sourced default: its lines show – and the note names the option to give.
+        assertThat(without).contains("| 24 | stream-hours | – | – |").contains("--price-kinesis-ondemand-stream-hour");
         RunningCost priced = new RunningCost();
-        String with = priced.table(priced.parse(new String[] {"--invocations-per-day", "1000000", "--price-s3-put-1000", "0.005"}));
-        // 10,656 PUTs a day at 0.005 USD per 1,000.
-        assertThat(with).contains("| 10,656 | requests | 0.0533 | 1.60 |").doesNotContain("--price-s3-put-1000`");
+        String with = priced.table(priced.parse(new String[] {"--invocations-per-day", "1000000",
+                "--price-kinesis-ondemand-stream-hour", "0.04", "--price-s3-put-1000", "0.01"}));
+        // 24 stream-hours at 0.04 USD; 10,656 PUTs a day at 0.01 USD per 1,000 instead of the default 0.005.
+        assertThat(with).contains("| 24 | stream-hours | 0.9600 | 28.80 |").contains("| 10,656 | requests | 0.1066 | 3.20 |")
+                .doesNotContain("--price-kinesis-ondemand-stream-hour`");
     }
 
     @Test
