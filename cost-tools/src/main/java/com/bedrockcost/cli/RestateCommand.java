@@ -14,7 +14,6 @@ import com.bedrockcost.report.ReportOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,56 +42,19 @@ final class RestateCommand {
     private RestateCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err, Verbosity verbosity) {
+        CommandOptions o = CommandOptions.parse(args, OPTIONS, List.of("dry-run"));
         Restate.Slice slice = new Restate.Slice();
-        boolean dryRun = false;
-        String pricing = null;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String name = a;
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 2) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            }
-            if (name.equals("--dry-run")) {
-                if (value != null) {
-                    throw new ConfigException("Option '--dry-run' takes no value");
-                }
-                dryRun = true;
-                continue;
-            }
-            if (!name.startsWith("--") || !OPTIONS.contains(name.substring(2))) {
-                rest.add(a);
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.size()) {
-                    throw new ConfigException("Option '" + name + "' needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (value.trim().isEmpty()) {
-                throw new ConfigException("Option '" + name + "' needs a value");
-            }
-            switch (name) {
-                case "--lake":
-                    slice.lake = value;
-                    break;
-                case "--pricing":
-                    pricing = value;
-                    break;
-                case "--from":
-                    slice.from = ReportOptions.day(name, value, false);
-                    break;
-                case "--to":
-                    slice.to = ReportOptions.day(name, value, true);
-                    break;
-                default:
-                    slice.tenant = value;
-            }
+        boolean dryRun = o.flags.contains("dry-run");
+        String pricing = o.values.get("pricing");
+        slice.lake = o.values.get("lake");
+        slice.tenant = o.values.get("tenant");
+        if (o.values.containsKey("from")) {
+            slice.from = ReportOptions.day("--from", o.values.get("from"), false);
         }
+        if (o.values.containsKey("to")) {
+            slice.to = ReportOptions.day("--to", o.values.get("to"), true);
+        }
+        List<String> rest = o.rest;
         if (slice.lake == null || pricing == null) {
             throw new ConfigException("restate needs --lake <root> and --pricing <folder> (the price table to apply)");
         }
@@ -102,10 +64,7 @@ final class RestateCommand {
         rest.add("--pricing.path");
         rest.add(pricing);
         JobConfig config = Main.config(rest);
-        ArgsValidator.checkLake(slice.lake);
-        if (!slice.lake.contains("://")) {
-            slice.lake = Paths.get(slice.lake).toAbsolutePath().normalize().toString();
-        }
+        slice.lake = CommandOptions.lake(slice.lake);
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
         LocalEnvironments.initFileSystems(config);
         Map<String, String> files = PriceFeed.initialFiles(PricingOptions.from(config));

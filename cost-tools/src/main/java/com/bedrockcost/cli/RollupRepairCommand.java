@@ -11,8 +11,6 @@ import com.bedrockcost.report.ReportOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,46 +37,16 @@ final class RollupRepairCommand {
     private RollupRepairCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err, Verbosity verbosity) {
+        CommandOptions o = CommandOptions.parse(args, OPTIONS, List.of("dry-run", "include-open-hours"));
         RollupRepair.Slice slice = new RollupRepair.Slice();
-        boolean dryRun = false;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String name = a;
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 2) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            }
-            if (name.equals("--dry-run") || name.equals("--include-open-hours")) {
-                if (value != null) {
-                    throw new ConfigException("Option '" + name + "' takes no value");
-                }
-                dryRun |= name.equals("--dry-run");
-                slice.includeOpen |= name.equals("--include-open-hours");
-                continue;
-            }
-            if (!name.startsWith("--") || !OPTIONS.contains(name.substring(2))) {
-                rest.add(a);
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.size()) {
-                    throw new ConfigException("Option '" + name + "' needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (value.trim().isEmpty()) {
-                throw new ConfigException("Option '" + name + "' needs a value");
-            }
-            if (name.equals("--lake")) {
-                slice.lake = value;
-            } else if (name.equals("--from")) {
-                slice.from = ReportOptions.day(name, value, false);
-            } else {
-                slice.to = ReportOptions.day(name, value, true);
-            }
+        boolean dryRun = o.flags.contains("dry-run");
+        slice.includeOpen = o.flags.contains("include-open-hours");
+        slice.lake = o.values.get("lake");
+        if (o.values.containsKey("from")) {
+            slice.from = ReportOptions.day("--from", o.values.get("from"), false);
+        }
+        if (o.values.containsKey("to")) {
+            slice.to = ReportOptions.day("--to", o.values.get("to"), true);
         }
         if (slice.lake == null) {
             throw new ConfigException("rollup-repair needs --lake <root>");
@@ -86,11 +54,8 @@ final class RollupRepairCommand {
         if (slice.from != null && slice.to != null && slice.from.isAfter(slice.to)) {
             throw new ConfigException("--from " + slice.from + " is after --to " + slice.to);
         }
-        JobConfig config = Main.config(rest);
-        ArgsValidator.checkLake(slice.lake);
-        if (!slice.lake.contains("://")) {
-            slice.lake = Paths.get(slice.lake).toAbsolutePath().normalize().toString();
-        }
+        JobConfig config = Main.config(o.rest);
+        slice.lake = CommandOptions.lake(slice.lake);
         config = config.with(JobConfig.OUTPUT_PATH, slice.lake);
         LocalEnvironments.initFileSystems(config);
         try {
